@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
+from django.urls import translate_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import activate
+from django.views.decorators.http import require_POST
+
+
+@require_POST
+def language(request):
+    """Switch the interface language, remember it for a logged-in user, stay on the same page."""
+    code = request.POST.get("language", "")
+    if code not in dict(settings.LANGUAGES):
+        code = settings.LANGUAGE_CODE
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    if request.user.is_authenticated and request.user.language != code:
+        request.user.language = code
+        request.user.save(update_fields=["language"])
+    activate(code)
+    response = HttpResponseRedirect(translate_url(next_url, code))
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, samesite="Lax")
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    """Log in, then continue in the language the user chose last time."""
+
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_success_url(self):
+        return translate_url(super().get_success_url(), self.request.user.language)

@@ -1,0 +1,36 @@
+"""@project_view: resolve the project from the URL, check the membership, set the context."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Membership
+
+
+def project_view(capability: str):
+    """Wrap a view taking `project_id`. A project the user has no membership in is a 404 (its
+    existence is not revealed); a membership without the capability is a 403. The view gets
+    `request.membership` and `request.project`."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, project_id, *args, **kwargs):
+            membership = (
+                Membership.objects.select_related("project", "organisation")
+                .filter(user=request.user, project_id=project_id)
+                .first()
+            )
+            if membership is None:
+                raise Http404
+            if not membership.has_capability(capability):
+                raise PermissionDenied
+            request.membership = membership
+            request.project = membership.project
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

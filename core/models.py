@@ -1,0 +1,469 @@
+"""Organisations, places, projects (the tenant), memberships and the audit log."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from .validators import normalise_organisation_number
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality")
+        EMPLOYMENT_SERVICE = "employment_service", _("Public Employment Service")
+        SOCIAL_INSURANCE = "social_insurance", _("Social Insurance Agency")
+        REGION = "region", _("Region / health care")
+        CIVIL_SOCIETY = "civil_society", _("Civil society")
+        EMPLOYER = "employer", _("Employer")
+        EDUCATION_PROVIDER = "education_provider", _("Education provider")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    organisation_number = models.CharField(
+        _("organisation number"),
+        max_length=11,
+        blank=True,
+        help_text=_("Ten digits, NNNNNN-NNNN, as registered with Bolagsverket or Skatteverket."),
+    )
+    municipality = models.ForeignKey(
+        "core.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation_number"],
+                condition=~Q(organisation_number=""),
+                name="organisation_number_unique",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.organisation_number:
+            try:
+                self.organisation_number = normalise_organisation_number(self.organisation_number)
+            except ValidationError as error:
+                raise ValidationError({"organisation_number": error.messages}) from error
+
+
+class Municipality(models.Model):
+    """One of Sweden's 290 municipalities, loaded from SCB's code list."""
+
+    code = models.CharField(_("code"), max_length=4, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    county_code = models.CharField(_("county code"), max_length=2)
+    county_name = models.CharField(_("county"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self):
+        return self.name
+
+
+class Area(models.Model):
+    """A neighbourhood or city district, e.g. Herrgården in Rosengård."""
+
+    name = models.CharField(_("name"), max_length=120)
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT
+    )
+    district = models.CharField(_("city district"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["municipality__name", "name"]
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="area_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AreaStatistic(models.Model):
+    """Context statistics for an area in one year."""
+
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.CASCADE, related_name="statistics"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    population_20_64 = models.PositiveIntegerField(
+        _("population aged 20–64"), null=True, blank=True
+    )
+    employment_rate = models.DecimalField(
+        _("employment rate (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    social_assistance_share = models.DecimalField(
+        _("share on social assistance (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["area", "year"]
+        verbose_name = _("area statistic")
+        verbose_name_plural = _("area statistics")
+        constraints = [
+            models.UniqueConstraint(fields=["area", "year"], name="area_statistic_one_per_year"),
+            models.CheckConstraint(
+                condition=Q(employment_rate__gte=0, employment_rate__lte=100)
+                | Q(employment_rate__isnull=True),
+                name="area_statistic_employment_rate_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(social_assistance_share__gte=0, social_assistance_share__lte=100)
+                | Q(social_assistance_share__isnull=True),
+                name="area_statistic_social_assistance_percent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.area} {self.year}"
+
+
+class ProjectQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Projects the user holds a membership in. The one rule for project lists and pages."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user).distinct()
+
+
+class Project(models.Model):
+    """A project, programme or sub-project: the tenant that every participant record belongs to."""
+
+    class Phase(models.TextChoices):
+        PRE_STUDY = "pre_study", _("Pre-study")
+        IMPLEMENTATION = "implementation", _("Implementation")
+        CLOSED = "closed", _("Closed")
+
+    class Kind(models.TextChoices):
+        PROJECT = "project", _("Project")
+        PROGRAMME = "programme", _("Programme")
+        SUB_PROJECT = "sub_project", _("Sub-project")
+        AREA_PART = "area_part", _("Area part of a programme")
+
+    title = models.CharField(_("title"), max_length=250)
+    title_en = models.CharField(_("title in English"), max_length=250, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PROJECT)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("main project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    twins = models.ManyToManyField("self", verbose_name=_("twin projects"), blank=True)
+    owner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("project owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_projects",
+    )
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("e-mail"), blank=True)
+    contact_phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    funding_programme = models.CharField(_("funding programme"), max_length=200, blank=True)
+    programme_area = models.CharField(_("programme area"), max_length=200, blank=True)
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
+    starts_on = models.DateField(_("start of period"))
+    ends_on = models.DateField(_("end of period"))
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    esf_grant = models.DecimalField(
+        _("ESF grant (SEK)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    total_budget = models.DecimalField(
+        _("total budget (SEK)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    municipalities = models.ManyToManyField(
+        Municipality, verbose_name=_("municipalities"), blank=True, related_name="projects"
+    )
+    areas = models.ManyToManyField(
+        Area, verbose_name=_("areas"), blank=True, related_name="projects"
+    )
+    follow_up_days = models.JSONField(
+        _("follow-up days after exit"),
+        default=list,
+        blank=True,
+        help_text=_("Days after exit when follow-ups fall due, e.g. [90, 180]."),
+    )
+    source_url = models.URLField(_("project-bank page"), blank=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="project_period_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(esf_grant__gte=0) | Q(esf_grant__isnull=True),
+                name="project_esf_grant_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_budget__gte=0) | Q(total_budget__isnull=True),
+                name="project_total_budget_not_negative",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="project_not_its_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The period cannot end before it starts.")
+        if (
+            self.esf_grant is not None
+            and self.total_budget is not None
+            and self.esf_grant > self.total_budget
+        ):
+            errors["esf_grant"] = _("The ESF grant cannot exceed the total budget.")
+        if self.follow_up_days and not all(
+            isinstance(d, int) and 0 < d <= 3650 for d in self.follow_up_days
+        ):
+            errors["follow_up_days"] = _("Follow-up days are whole days between 1 and 3650.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def follow_up_days_or_default(self):
+        return self.follow_up_days or [90, 180]
+
+
+class ProjectSection(models.Model):
+    """A narrative section of the project-bank page, in one language."""
+
+    class Key(models.TextChoices):
+        SUMMARY = "summary", _("Summary")
+        BACKGROUND = "background", _("Background")
+        PURPOSE = "purpose", _("Purpose")
+        GOALS = "goals", _("Goals")
+        ACCESSIBILITY = "accessibility", _("Accessibility for persons with disabilities")
+        GENDER = "gender_mainstreaming", _("Gender mainstreaming")
+        TRANSNATIONAL = "transnational", _("Transnational cooperation")
+        OTHER = "other", _("Other")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="sections"
+    )
+    key = models.CharField(_("section"), max_length=32, choices=Key.choices)
+    heading = models.CharField(
+        _("heading"), max_length=200, blank=True, help_text=_("Only for sections of kind Other.")
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=[("sv", _("Swedish")), ("en", _("English"))]
+    )
+    body = models.TextField(_("text"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["project", "language", "order"]
+        verbose_name = _("narrative section")
+        verbose_name_plural = _("narrative sections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "key", "language", "heading"], name="project_section_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.heading or self.get_key_display()
+
+    @property
+    def title(self):
+        return self.heading or self.get_key_display()
+
+
+class ProjectPartner(models.Model):
+    """An organisation taking part in a project: co-financier, partner, or both."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="partners"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT
+    )
+    is_co_financier = models.BooleanField(_("co-financier"), default=False)
+    is_partner = models.BooleanField(_("partner"), default=False)
+    amount = models.DecimalField(
+        _("co-financing (SEK)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    confirmed_on = models.DateField(
+        _("confirmed on"),
+        null=True,
+        blank=True,
+        help_text=_("When the partner confirmed taking part."),
+    )
+
+    class Meta:
+        ordering = ["project", "organisation__name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners and co-financiers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation"], name="project_partner_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) | Q(amount__isnull=True),
+                name="project_partner_amount_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_co_financier=True) | Q(is_partner=True),
+                name="project_partner_has_a_role",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.organisation)
+
+
+class TargetGroup(models.Model):
+    """A target group a project serves, e.g. long-term unemployed young people."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="target_groups"
+    )
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["project", "name"]
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "code"], name="target_group_unique_code")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    CASE_WORKER = "case_worker", _("Case worker")
+    PROVIDER = "provider", _("Intervention provider")
+    MANAGER = "manager", _("Project manager")
+    EVALUATOR = "evaluator", _("Evaluator")
+    STEERING = "steering", _("Steering group")
+
+
+class Membership(models.Model):
+    """A user working in a project on behalf of an organisation, in one role."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT
+    )
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["project", "user"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "project"], name="membership_one_per_project")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.project} · {self.get_role_display()}"
+
+    def has_capability(self, capability: str) -> bool:
+        from .permissions import capabilities_of
+
+        return capability in capabilities_of(self.role)
+
+
+class LogEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+
+class LogEntry(models.Model):
+    """An append-only record of who read or changed what. Holds no personal data in clear:
+    the object is named by type and id, changed fields by name only."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("viewed")
+        CREATE = "create", _("created")
+        CHANGE = "change", _("changed")
+        DELETE = "delete", _("deleted")
+        EXPORT = "export", _("exported")
+        LOGIN = "login", _("logged in")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    user_label = models.CharField(_("user name"), max_length=150, blank=True)
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    fields = models.JSONField(_("fields"), default=list, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    request_id = models.UUIDField(_("request id"), null=True, blank=True)
+
+    objects = LogEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("log entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_label} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+
+def new_request_id():
+    return uuid.uuid4()

@@ -1,0 +1,58 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+
+from enrolments.models import OPEN_STATUSES
+
+from .decorators import project_view
+from .models import Membership, Project
+
+
+def home(request):
+    if request.user.is_authenticated:
+        return redirect("core:project_list")
+    return redirect("accounts:login")
+
+
+@login_required
+def project_list(request):
+    """The projects the user is a member of, with their role in each."""
+    memberships = (
+        Membership.objects.filter(user=request.user)
+        .select_related("project", "project__owner", "project__parent", "organisation")
+        .order_by("project__starts_on", "project__title")
+    )
+    return render(request, "core/project_list.html", {"memberships": memberships})
+
+
+@project_view("project.view")
+def project_detail(request):
+    project = request.project
+    language = (get_language() or "sv")[:2]
+    sections = list(project.sections.filter(language=language)) or list(
+        project.sections.filter(language="sv")
+    )
+    counts = project.enrolments.aggregate(
+        total=Count("id"),
+        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+        exited=Count("id", filter=Q(exited_on__isnull=False)),
+    )
+    visible_projects = Project.objects.visible_to(request.user)
+    context = {
+        "project": project,
+        "membership": request.membership,
+        "sections": sections,
+        "sections_language": sections[0].language if sections else language,
+        "partners": project.partners.select_related("organisation"),
+        "municipalities": project.municipalities.all(),
+        "areas": project.areas.select_related("municipality"),
+        "target_groups": project.target_groups.all(),
+        "interventions": project.interventions.select_related("category", "provider"),
+        "children": project.children.filter(pk__in=visible_projects),
+        "children_count": project.children.count(),
+        "twins": project.twins.all(),
+        "visible_ids": set(visible_projects.values_list("pk", flat=True)),
+        "counts": counts,
+    }
+    return render(request, "core/project_detail.html", context)

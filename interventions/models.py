@@ -1,0 +1,115 @@
+"""The intervention catalogue and participation with hours."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class InterventionCategory(models.Model):
+    """SPEC's categories (outreach, SFI, internship, ...), loaded by a data migration."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name (Swedish)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("intervention category")
+        verbose_name_plural = _("intervention categories")
+
+    def __str__(self):
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "sv").startswith("en") else self.name
+
+
+class Intervention(models.Model):
+    project = models.ForeignKey(
+        "core.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="interventions",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    category = models.ForeignKey(
+        InterventionCategory, verbose_name=_("category"), on_delete=models.PROTECT
+    )
+    provider = models.ForeignKey(
+        "core.Organisation",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        related_name="interventions",
+    )
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "name"]
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="intervention_unique_name"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="intervention_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Participation(models.Model):
+    class Completion(models.TextChoices):
+        ONGOING = "ongoing", _("Ongoing")
+        COMPLETED = "completed", _("Completed")
+        INTERRUPTED = "interrupted", _("Interrupted")
+
+    intervention = models.ForeignKey(
+        Intervention,
+        verbose_name=_("intervention"),
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    enrolment = models.ForeignKey(
+        "enrolments.Enrolment",
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        related_name="participations",
+    )
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    planned_hours = models.DecimalField(
+        _("planned hours"), max_digits=7, decimal_places=1, default=0
+    )
+    attended_hours = models.DecimalField(
+        _("attended hours"), max_digits=7, decimal_places=1, default=0
+    )
+    completion = models.CharField(
+        _("completion"), max_length=12, choices=Completion.choices, default=Completion.ONGOING
+    )
+
+    class Meta:
+        ordering = ["enrolment", "started_on"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_hours__gte=0), name="participation_planned_hours_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(attended_hours__gte=0), name="participation_attended_hours_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="participation_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.intervention)

@@ -1,0 +1,285 @@
+"""People: participants (identified or anonymous), households and consents."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from . import identity
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    OTHER = "other", _("Another gender / unknown")
+
+
+class RegionOfBirth(models.TextChoices):
+    SWEDEN = "sweden", _("Sweden")
+    NORDIC = "nordic", _("Nordic countries except Sweden")
+    EU_EEA = "eu_eea", _("EU/EEA except the Nordic countries")
+    EUROPE_OTHER = "europe_other", _("Rest of Europe")
+    OUTSIDE_EUROPE = "outside_europe", _("Outside Europe")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class EducationLevel(models.TextChoices):
+    """Swedish levels, each in one of the three ISCED bands SCB and ESF report by."""
+
+    PRIMARY_SHORT = "primary_short", _("Compulsory school less than 9 years (ISCED 0–2)")
+    PRIMARY = "primary", _("Compulsory school 9 years (ISCED 0–2)")
+    UPPER_SECONDARY = "upper_secondary", _("Upper secondary school (ISCED 3–4)")
+    POST_SECONDARY_SHORT = (
+        "post_secondary_short",
+        _("Post-secondary education less than 3 years (ISCED 5–8)"),
+    )
+    POST_SECONDARY_LONG = (
+        "post_secondary_long",
+        _("Post-secondary education 3 years or more (ISCED 5–8)"),
+    )
+    UNKNOWN = "unknown", _("Unknown")
+
+
+ISCED_BAND = {
+    EducationLevel.PRIMARY_SHORT: "0-2",
+    EducationLevel.PRIMARY: "0-2",
+    EducationLevel.UPPER_SECONDARY: "3-4",
+    EducationLevel.POST_SECONDARY_SHORT: "5-8",
+    EducationLevel.POST_SECONDARY_LONG: "5-8",
+    EducationLevel.UNKNOWN: "",
+}
+
+
+class Household(models.Model):
+    """A family, for programmes that count households (seed 002). Holds no names."""
+
+    project = models.ForeignKey(
+        "core.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="households",
+    )
+    reference = models.CharField(_("reference"), max_length=40)
+    area = models.ForeignKey(
+        "core.Area", verbose_name=_("area"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    adults = models.PositiveSmallIntegerField(_("adults"), default=1)
+    children = models.PositiveSmallIntegerField(_("children"), default=0)
+    long_term_social_assistance = models.BooleanField(
+        _("long-term social assistance at first contact"), default=False
+    )
+    contacted_on = models.DateField(_("first contact"))
+
+    class Meta:
+        ordering = ["project", "reference"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "reference"], name="household_unique_ref"),
+            models.CheckConstraint(condition=Q(adults__gte=1), name="household_has_an_adult"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def with_identity_number(self, value: str):
+        """Exact match through the keyed hash: there is no list of all people to browse."""
+        number = identity.parse_identity_number(value)
+        return self.filter(identity_hash=identity.keyed_hash(number))
+
+
+class Participant(models.Model):
+    """A person. Identified by an encrypted identity number, or anonymous (statistical only)."""
+
+    identity_encrypted = models.TextField(
+        _("identity number (encrypted)"), blank=True, editable=False
+    )
+    identity_hash = models.CharField(
+        _("identity hash"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    is_coordination_number = models.BooleanField(_("samordningsnummer"), default=False)
+    is_anonymous = models.BooleanField(
+        _("anonymous"),
+        default=False,
+        help_text=_("No consent to registration, or protected identity: only statistical fields."),
+    )
+    protected_identity = models.BooleanField(_("protected identity"), default=False)
+    given_name = models.CharField(_("given name"), max_length=100, blank=True)
+    family_name = models.CharField(_("family name"), max_length=100, blank=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"))
+    region_of_birth = models.CharField(
+        _("region of birth"),
+        max_length=20,
+        choices=RegionOfBirth.choices,
+        default=RegionOfBirth.UNKNOWN,
+    )
+    arrival_year = models.PositiveSmallIntegerField(
+        _("year of arrival in Sweden"), null=True, blank=True
+    )
+    education_level = models.CharField(
+        _("education level"),
+        max_length=24,
+        choices=EducationLevel.choices,
+        default=EducationLevel.UNKNOWN,
+    )
+    interpreter_language = models.CharField(_("interpreter language"), max_length=60, blank=True)
+    disability = models.BooleanField(
+        _("disability"), null=True, blank=True, help_text=_("Optional and sensitive.")
+    )
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_anonymous=True, identity_hash__isnull=True, identity_encrypted="")
+                | Q(is_anonymous=False, identity_hash__isnull=False),
+                name="participant_identified_xor_anonymous",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_anonymous=False) | Q(given_name="", family_name=""),
+                name="participant_anonymous_has_no_name",
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_year__gte=1900, birth_year__lte=2100),
+                name="participant_birth_year_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(arrival_year__isnull=True) | Q(arrival_year__gte=F("birth_year")),
+                name="participant_arrival_after_birth",
+            ),
+        ]
+
+    def __str__(self):
+        if self.is_anonymous:
+            return _("Anonymous participant %(id)s") % {"id": self.pk}
+        return f"{self.given_name} {self.family_name}".strip() or _("Participant %(id)s") % {
+            "id": self.pk
+        }
+
+    def set_identity_number(self, value: str) -> identity.IdentityNumber:
+        """Validate, encrypt and hash; fill birth year from the number."""
+        number = identity.parse_identity_number(value)
+        self.identity_encrypted = identity.encrypt(number)
+        self.identity_hash = identity.keyed_hash(number)
+        self.is_coordination_number = number.is_coordination_number
+        self.is_anonymous = False
+        self.birth_year = number.birth_date.year
+        return number
+
+    def identity_number(self) -> identity.IdentityNumber | None:
+        """Decrypt. Callers log the read (core.audit.log_action)."""
+        if not self.identity_encrypted:
+            return None
+        return identity.decrypt(self.identity_encrypted)
+
+    def clean(self):
+        if self.is_anonymous and (self.given_name or self.family_name):
+            raise ValidationError(
+                {"given_name": _("An anonymous participant is registered without a name.")}
+            )
+        if self.arrival_year and self.birth_year and self.arrival_year < self.birth_year:
+            raise ValidationError(
+                {"arrival_year": _("The year of arrival cannot be before the birth year.")}
+            )
+
+
+class Consent(models.Model):
+    """A participant's consent: which organisations it covers and what it allows."""
+
+    class Purpose(models.TextChoices):
+        REGISTRATION = "registration", _("Registration in the project")
+        INFORMATION_EXCHANGE = (
+            "information_exchange",
+            _("Information exchange between the agencies"),
+        )
+        SURVEY_CONTACT = "survey_contact", _("Contact for surveys and follow-up")
+
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="consents",
+    )
+    project = models.ForeignKey(
+        "core.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="consents"
+    )
+    organisations = models.ManyToManyField(
+        "core.Organisation", verbose_name=_("organisations covered"), related_name="consents"
+    )
+    purposes = models.JSONField(_("purposes"), default=list)
+    given_on = models.DateField(_("given on"))
+    given_by = models.CharField(
+        _("given by"),
+        max_length=100,
+        default="participant",
+        help_text=_("The participant, or a guardian."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawal recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-given_on"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=F("given_on")),
+                name="consent_withdrawn_after_given",
+            )
+        ]
+
+    def __str__(self):
+        return _("Consent of %(date)s") % {"date": self.given_on}
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_on is None
+
+    def clean(self):
+        unknown = set(self.purposes or []) - set(self.Purpose.values)
+        if unknown:
+            raise ValidationError(
+                {"purposes": _("Unknown purpose: %s") % ", ".join(sorted(unknown))}
+            )
+        if self.withdrawn_on and self.given_on and self.withdrawn_on < self.given_on:
+            raise ValidationError(
+                {"withdrawn_on": _("A consent cannot be withdrawn before it was given.")}
+            )
