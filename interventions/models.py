@@ -1,5 +1,7 @@
 """The intervention catalogue and participation with hours."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -85,10 +87,18 @@ class Participation(models.Model):
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     planned_hours = models.DecimalField(
-        _("planned hours"), max_digits=7, decimal_places=1, default=0
+        _("planned hours"),
+        max_digits=7,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(0)],
     )
     attended_hours = models.DecimalField(
-        _("attended hours"), max_digits=7, decimal_places=1, default=0
+        _("attended hours"),
+        max_digits=7,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(0)],
     )
     completion = models.CharField(
         _("completion"), max_length=12, choices=Completion.choices, default=Completion.ONGOING
@@ -113,3 +123,7 @@ class Participation(models.Model):
 
     def __str__(self):
         return str(self.intervention)
+
+    def clean(self):
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": _("The end cannot be before the start.")})

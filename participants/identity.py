@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-import personnummer
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from personnummer import personnummer
 
 _SHAPE = re.compile(r"^(\d{2})?(\d{6})([-+]?)(\d{4})$")
 
