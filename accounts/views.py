@@ -3,7 +3,6 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.urls import translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import activate
 from django.views.decorators.http import require_POST
 
 
@@ -21,7 +20,6 @@ def language(request):
     if request.user.is_authenticated and request.user.language != code:
         request.user.language = code
         request.user.save(update_fields=["language"])
-    activate(code)
     response = HttpResponseRedirect(translate_url(next_url, code))
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, samesite="Lax")
     return response

@@ -45,6 +45,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 class ProjectFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Project
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Projekt {n}")
     owner = factory.SubFactory(OrganisationFactory)

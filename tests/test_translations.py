@@ -1,0 +1,89 @@
+"""Every string the interface shows has a Swedish translation, and the compiled catalogue is
+the one the message file describes."""
+
+import gettext
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+BASE = Path(settings.BASE_DIR)
+PO = BASE / "locale" / "sv" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+IGNORE = [".venv", "tests", "bench", "staticfiles", "demo", "docs"]
+
+
+def parse_po(path: Path) -> dict:
+    """msgid (or (msgid, msgid_plural)) -> (list of msgstr forms, fuzzy?)."""
+    entries = {}
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        fields, current, fuzzy = {}, None, False
+        for line in block.splitlines():
+            if line.startswith("#,") and "fuzzy" in line:
+                fuzzy = True
+            elif line.startswith("#") or not line.strip():
+                continue
+            elif line.startswith('"'):
+                fields[current] += _unquote(line)
+            else:
+                current, _, rest = line.partition(" ")
+                fields[current] = _unquote(rest)
+        if "msgid" not in fields or fields["msgid"] == "":
+            continue
+        key = (
+            (fields["msgid"], fields["msgid_plural"])
+            if "msgid_plural" in fields
+            else fields["msgid"]
+        )
+        forms = [v for k, v in sorted(fields.items()) if k.startswith("msgstr")]
+        entries[key] = (forms, fuzzy)
+    return entries
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()[1:-1]
+    return re.sub(r'\\(["\\nt])', lambda m: {"n": "\n", "t": "\t"}.get(m[1], m[1]), text)
+
+
+def test_every_interface_string_has_a_swedish_translation(tmp_path, settings):
+    if shutil.which("xgettext") is None:
+        pytest.skip("GNU gettext (xgettext) is not installed: cannot extract strings to compare")
+    locale_dir = tmp_path / "locale"
+    (locale_dir / "sv" / "LC_MESSAGES").mkdir(parents=True)
+    shutil.copy(PO, locale_dir / "sv" / "LC_MESSAGES" / "django.po")
+    settings.LOCALE_PATHS = [str(locale_dir)]
+    cwd = os.getcwd()
+    os.chdir(BASE)
+    try:
+        call_command(
+            "makemessages", locale=["sv"], ignore_patterns=IGNORE, no_obsolete=True, verbosity=0
+        )
+    finally:
+        os.chdir(cwd)
+    extracted = parse_po(locale_dir / "sv" / "LC_MESSAGES" / "django.po")
+    committed = parse_po(PO)
+    missing_from_file = sorted(str(k) for k in extracted if k not in committed)
+    untranslated = sorted(
+        str(k) for k, (forms, fuzzy) in extracted.items() if fuzzy or not all(forms)
+    )
+    assert not missing_from_file, f"Run `make messages` and translate: {missing_from_file[:20]}"
+    assert not untranslated, f"Untranslated or fuzzy Swedish strings: {untranslated[:20]}"
+
+
+def test_compiled_swedish_catalogue_matches_the_message_file():
+    with MO.open("rb") as fh:
+        catalogue = gettext.GNUTranslations(fh)
+    for key, (forms, _fuzzy) in parse_po(PO).items():
+        if isinstance(key, tuple):
+            assert catalogue.ngettext(key[0], key[1], 1) == forms[0], key
+            assert catalogue.ngettext(key[0], key[1], 2) == forms[1], key
+        else:
+            assert catalogue.gettext(key) == forms[0], f"Run `make messages`: {key!r} is stale"
+
+
+def test_english_message_file_exists():
+    assert (BASE / "locale" / "en" / "LC_MESSAGES" / "django.po").exists()
