@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.urls import translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 
@@ -32,4 +33,10 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_success_url(self):
-        return translate_url(super().get_success_url(), self.request.user.language)
+        user = self.request.user
+        chosen = get_language()
+        # Logging in on a page in another language than the default is a choice: keep it.
+        if chosen != settings.LANGUAGE_CODE and chosen != user.language:
+            user.language = chosen
+            user.save(update_fields=["language"])
+        return translate_url(super().get_success_url(), user.language)

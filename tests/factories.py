@@ -100,6 +100,7 @@ class AnonymousParticipantFactory(ParticipantFactory):
 class ConsentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Consent
+        skip_postgeneration_save = True
 
     participant = factory.SubFactory(ParticipantFactory)
     project = factory.SubFactory(ProjectFactory)

@@ -14,7 +14,7 @@ from django.core.management import call_command
 BASE = Path(settings.BASE_DIR)
 PO = BASE / "locale" / "sv" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
-IGNORE = [".venv", "tests", "bench", "staticfiles", "demo", "docs"]
+IGNORE = [".venv", "tests", "bench", "staticfiles", "demo", "docs", ".pytest_cache", ".ruff_cache"]
 
 
 def parse_po(path: Path) -> dict:
@@ -52,18 +52,20 @@ def _unquote(text: str) -> str:
 def test_every_interface_string_has_a_swedish_translation(tmp_path, settings):
     if shutil.which("xgettext") is None:
         pytest.skip("GNU gettext (xgettext) is not installed: cannot extract strings to compare")
-    locale_dir = tmp_path / "locale"
-    (locale_dir / "sv" / "LC_MESSAGES").mkdir(parents=True)
-    shutil.copy(PO, locale_dir / "sv" / "LC_MESSAGES" / "django.po")
-    settings.LOCALE_PATHS = [str(locale_dir)]
+    # makemessages writes into any locale/ folder above the files it reads, so it runs on a
+    # copy of the source tree: the committed message file is never touched by the test.
+    tree = tmp_path / "tree"
+    shutil.copytree(BASE, tree, ignore=shutil.ignore_patterns(*IGNORE, ".git", "*.sqlite3"))
+    settings.LOCALE_PATHS = [str(tree / "locale")]
     cwd = os.getcwd()
-    os.chdir(BASE)
+    os.chdir(tree)
     try:
         call_command(
             "makemessages", locale=["sv"], ignore_patterns=IGNORE, no_obsolete=True, verbosity=0
         )
     finally:
         os.chdir(cwd)
+    locale_dir = tree / "locale"
     extracted = parse_po(locale_dir / "sv" / "LC_MESSAGES" / "django.po")
     committed = parse_po(PO)
     missing_from_file = sorted(str(k) for k in extracted if k not in committed)
@@ -87,3 +89,36 @@ def test_compiled_swedish_catalogue_matches_the_message_file():
 
 def test_english_message_file_exists():
     assert (BASE / "locale" / "en" / "LC_MESSAGES" / "django.po").exists()
+
+
+# Words a template may show untranslated: the product's name, the currency, and each language's
+# name written in that language (the switch offers "På svenska" and "In English").
+UNTRANSLATED_ALLOWED = {"Följsam", "kr", "På", "svenska", "In", "English"}
+WORD = re.compile(r"[A-Za-zÅÄÖåäöÉé]{2,}")
+LABEL_ATTRIBUTE = re.compile(r'\b(?:aria-label|title|alt|placeholder)="([^"§]*)"')
+
+
+def test_templates_show_no_text_outside_translation_tags():
+    from django.template.base import Lexer, TokenType
+
+    offenders = []
+    for path in sorted((BASE / "templates").rglob("*.html")):
+        tokens = Lexer(path.read_text(encoding="utf-8")).tokenize()
+        # Keep literal text; every template tag or variable becomes a placeholder.
+        parts, in_block = [], False
+        for token in tokens:
+            name = token.contents.split(" ", 1)[0] if token.token_type == TokenType.BLOCK else ""
+            if name in ("blocktranslate", "blocktrans"):
+                in_block = True
+            elif name in ("endblocktranslate", "endblocktrans"):
+                in_block = False
+            keep = token.token_type == TokenType.TEXT and not in_block
+            parts.append(token.contents if keep else "§")
+        text = "".join(parts)
+        labels = LABEL_ATTRIBUTE.findall(text)
+        visible = re.sub(r"<[^>]*>", " ", text)
+        words = WORD.findall(visible) + [w for label in labels for w in WORD.findall(label)]
+        stray = sorted(set(words) - UNTRANSLATED_ALLOWED)
+        if stray:
+            offenders.append(f"{path.relative_to(BASE)}: {stray}")
+    assert not offenders, "Text not marked for translation:\n" + "\n".join(offenders)

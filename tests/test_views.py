@@ -133,3 +133,11 @@ def test_demo_banner_only_in_demo_mode(client, member, settings):
     assert "demo-banner" not in client.get(url).content.decode()
     settings.DEMO_MODE = True
     assert "demo-banner" in client.get(url).content.decode()
+
+
+def test_logging_in_on_the_english_page_continues_in_english_and_remembers_it(client):
+    user = UserFactory(username="eva", language="sv")
+    response = client.post("/en/accounts/login/", {"username": "eva", "password": "demo"})
+    assert response["Location"] == "/en/projects/"
+    user.refresh_from_db()
+    assert user.language == "en"
