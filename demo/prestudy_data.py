@@ -1,0 +1,221 @@
+"""The registers of the two pre-studies: seed 000 (Samverkan för storstadsintegration Malmö) and
+seed 003 (Jobb för alla). The pages state the goals (≥ 25 stakeholders, ≥ 10 activities by
+category; mapped target groups, a risk analysis, a gender SWOT, confirmed partners); the entries
+themselves are invented, with generic names of the kinds of bodies the pages mention."""
+
+import datetime as dt
+from decimal import Decimal
+
+from interventions.models import InterventionCategory
+from prestudy.models import (
+    ProposedActivity,
+    Risk,
+    Stakeholder,
+    SwotItem,
+    TargetGroupMapping,
+    Workshop,
+)
+
+S = Stakeholder.Kind
+STORSTAD_STAKEHOLDERS = [
+    ("Arbetsförmedlingen Malmö", S.AUTHORITY, "Arbetsförmedlingen Malmö"),
+    ("Försäkringskassan", S.AUTHORITY, "Försäkringskassan"),
+    ("Stadsbyggnadskontoret", S.AUTHORITY, None),
+    ("Malmö stad, SDF Rosengård", S.AUTHORITY, None),
+    ("Malmö stad, SDF Fosie", S.AUTHORITY, None),
+    ("Malmö stad, SDF Hyllie", S.AUTHORITY, None),
+    ("Malmö stad, SDF Södra Innerstaden", S.AUTHORITY, None),
+    ("Malmö stad, Komvux", S.AUTHORITY, "Malmö stad, Komvux"),
+    ("Region Skåne, Vårdcentralen Rosengård", S.AUTHORITY, None),
+    ("Länsstyrelsen i Skåne län", S.AUTHORITY, None),
+    ("MKB Fastighets AB", S.COMPANY, "MKB Fastighets AB"),
+    ("Byggföretag i Malmö (lokal entreprenör)", S.COMPANY, None),
+    ("Lernia Malmö", S.COMPANY, "Lernia Malmö"),
+    ("Bemanningsföretag i Öresundsregionen", S.COMPANY, None),
+    ("Handelsföretag i Rosengård centrum", S.COMPANY, None),
+    ("Hyresgästföreningen Rosengård", S.INTEREST_ORGANISATION, None),
+    ("Företagarna Malmö", S.INTEREST_ORGANISATION, None),
+    ("Fastighetsägarna Syd", S.INTEREST_ORGANISATION, None),
+    ("Fackförbundet Byggnads Skåne", S.INTEREST_ORGANISATION, None),
+    ("Boendeforum Holma", S.USER_REPRESENTATIVE, None),
+    ("Boenderådet Lindängen", S.USER_REPRESENTATIVE, None),
+    ("Föräldragruppen Herrgården", S.USER_REPRESENTATIVE, None),
+    ("Ungdomsrådet Rosengård", S.USER_REPRESENTATIVE, None),
+    ("Somaliska föreningen i Malmö", S.CIVIL_SOCIETY, None),
+    ("Irakiska kulturföreningen", S.CIVIL_SOCIETY, None),
+    ("Bosniska kvinnoföreningen", S.CIVIL_SOCIETY, None),
+    ("Röda korset Malmö", S.CIVIL_SOCIETY, None),
+    ("Studieförbundet i Malmö", S.CIVIL_SOCIETY, None),
+]
+
+W = Workshop.Kind
+STORSTAD_WORKSHOPS = [
+    ("Uppstart: myndigheter och förnyelseplaner", W.WORKSHOP, dt.date(2009, 10, 8), range(0, 12)),
+    ("Fokusgrupp boende Holma-Kroksbäck", W.FOCUS_GROUP, dt.date(2009, 11, 12), [10, 15, 19, 26]),
+    ("Fokusgrupp unga i Rosengård", W.FOCUS_GROUP, dt.date(2009, 12, 3), [3, 21, 22, 23, 24]),
+    ("Sociala klausuler i upphandlingar", W.SEMINAR, dt.date(2010, 2, 4), [2, 10, 11, 16, 17, 18]),
+    ("Dialog om förslag till insatser", W.DIALOGUE, dt.date(2010, 4, 15), range(0, 28, 2)),
+]
+
+# title, category code, target group codes, stakeholder indexes
+LTU, YOUNG, SA = "langtidsarbetslosa", "unga", "forsorjningsstod"
+STORSTAD_ACTIVITIES = [
+    ("Brobyggare i bostadsområdena", "outreach", [LTU], [23, 24, 25]),
+    ("Uppsökande arbete via föreningslivet", "outreach", [SA], [26, 27]),
+    ("Motivationsgrupper för unga utanför skolan", "outreach", [YOUNG], [22, 3]),
+    ("Grundläggande svenska och matematik i närmiljön", "basic_education", [LTU], [7]),
+    ("Gymnasiekomplettering för unga vuxna", "basic_education", [YOUNG], [7, 22]),
+    ("Yrkesutbildning bygg och renovering", "vocational_training", [LTU, YOUNG], [10, 11, 18]),
+    ("Fastighetsskötsel och förvaltning", "vocational_training", [SA], [10, 17]),
+    ("Validering för högutbildade invandrare", "vocational_training", [LTU], [0, 7]),
+    ("Praktik genom sociala klausuler", "internship", [LTU, SA], [2, 10, 11]),
+    ("Praktik i områdets handel och service", "internship", [YOUNG], [14, 16]),
+    ("Starta eget i socialt företag", "entrepreneurship", [SA], [16, 27]),
+    ("Entreprenörskap för kvinnor i Rosengård", "entrepreneurship", [LTU], [25, 16]),
+]
+
+JFA_STAKEHOLDERS = [
+    ("Burlövs Kommun, socialtjänsten", S.AUTHORITY, "Burlövs Kommun"),
+    ("Arbetsförmedlingen Arlöv", S.AUTHORITY, "Arbetsförmedlingen Arlöv"),
+    ("Försäkringskassan Lund", S.AUTHORITY, "Försäkringskassan Lund"),
+    ("Region Skåne, primärvården Burlöv", S.AUTHORITY, None),
+    ("Universitetssjukhuset I Lund", S.AUTHORITY, "Universitetssjukhuset I Lund"),
+    ("AS3 Jobbcenter Malmö", S.COMPANY, "AS3 Jobbcenter Malmö"),
+    ("Lunds kvinnoforum", S.CIVIL_SOCIETY, "Lunds kvinnoforum"),
+    ("Handikappföreningarna i Burlöv", S.USER_REPRESENTATIVE, None),
+]
+
+JFA_MAPPINGS = [
+    (
+        "utrikes-fodda-langtidsarbetslosa",
+        240,
+        "46.0",
+        "Största gruppen bland de långtidsarbetslösa i Burlöv. Många har varit inskrivna hos "
+        "flera myndigheter samtidigt; språk och bristande nätverk är de vanligaste hindren. "
+        "Kvinnorna har i högre grad ingen arbetslivserfarenhet i Sverige.",
+    ),
+    (
+        "unga",
+        110,
+        "38.0",
+        "Unga 18–24 år utan fullständiga gymnasiebetyg. Männen är fler bland de inskrivna; "
+        "unga kvinnor syns mindre i statistiken men finns bland dem med försörjningsstöd.",
+    ),
+    (
+        "funktionsnedsattning",
+        85,
+        "52.0",
+        "Personer med funktionsnedsättning som medför nedsatt arbetsförmåga, ofta med "
+        "sjukpenning eller aktivitetsersättning. Behöver samordnade insatser från FK, AF och "
+        "vården.",
+    ),
+]
+
+JFA_RISKS = [
+    ("Parterna prioriterar ordinarie verksamhet och avsätter inte personal.", 3, 4,
+     "Skriftliga avsiktsförklaringar; styrgrupp med beslutsmandat.", "Styrgruppen"),
+    ("Sekretess hindrar informationsutbyte mellan myndigheterna.", 4, 4,
+     "Samtyckesblankett som täcker alla parter; juridisk genomgång.", "Projektledaren"),
+    ("Målgruppen nås inte; få hänvisningar från handläggarna.", 3, 3,
+     "Gemensam rutin för hänvisning; information på arbetsplatsträffar.", "Arbetsgruppen"),
+    ("Kvinnor i målgruppen deltar i lägre grad än män.", 3, 3,
+     "Barnomsorg under aktiviteter; aktiviteter på dagtid; uppföljning per kön.", "Projektledaren"),
+    ("Ansökan för genomförandet blir inte klar till utlysningen 1/11 08.", 2, 5,
+     "Tidplan med delmål; extern utvärderare granskar utkast.", "Projektledaren"),
+    ("Finansieringen efter projekttiden saknas (övergång till Finsam).", 3, 4,
+     "Strategi för övergång till Finsam påbörjas under förprojekteringen.", "Styrgruppen"),
+]  # fmt: skip
+
+JFA_SWOT = [
+    ("strength", "Samverkansgruppen har lång erfarenhet av gemensamt arbete i Burlöv."),
+    ("strength", "Könsuppdelad statistik finns hos alla fyra myndigheterna."),
+    ("strength", "Lunds kvinnoforum bidrar med kompetens i jämställdhetsintegrering."),
+    ("weakness", "Handläggarnas kunskap om jämställdhetsintegrering är ojämn."),
+    ("weakness", "Metoderna har hittills utformats utan att kvinnors och mäns villkor jämförts."),
+    ("opportunity", "Aktiviteter kan ges på tider som passar föräldrar med små barn."),
+    ("opportunity", "Arbetsgivare inom vård och omsorg söker män, inom bygg söker man kvinnor."),
+    ("threat", "Traditionella könsmönster i yrkesval hos deltagarna och arbetsgivarna."),
+    ("threat", "Brist på barnomsorg kan göra att kvinnor avstår från att delta."),
+]
+
+
+def create_storstad_registers(world) -> dict[str, int]:
+    project = world.projects["storstad"]
+    stakeholders = Stakeholder.objects.bulk_create(
+        Stakeholder(
+            project=project,
+            name=name,
+            kind=kind,
+            organisation=world.orgs.get(organisation) if organisation else None,
+        )
+        for name, kind, organisation in STORSTAD_STAKEHOLDERS
+    )
+    for title, kind, held_on, members in STORSTAD_WORKSHOPS:
+        workshop = Workshop.objects.create(project=project, title=title, kind=kind, held_on=held_on)
+        workshop.stakeholders.set([stakeholders[i] for i in members])
+    categories = {c.code: c for c in InterventionCategory.objects.all()}
+    for title, code, groups, proposers in STORSTAD_ACTIVITIES:
+        activity = ProposedActivity.objects.create(
+            project=project, title=title, category=categories[code]
+        )
+        activity.target_groups.set([world.target_groups[("storstad", g)] for g in groups])
+        activity.proposed_by.set([stakeholders[i] for i in proposers])
+    return {
+        "stakeholders": len(stakeholders),
+        "workshops": len(STORSTAD_WORKSHOPS),
+        "proposed activities": len(STORSTAD_ACTIVITIES),
+    }
+
+
+def create_jfa_registers(world) -> dict[str, int]:
+    project = world.projects["jfa"]
+    stakeholders = Stakeholder.objects.bulk_create(
+        Stakeholder(
+            project=project,
+            name=name,
+            kind=kind,
+            organisation=world.orgs.get(organisation) if organisation else None,
+        )
+        for name, kind, organisation in JFA_STAKEHOLDERS
+    )
+    workshop = Workshop.objects.create(
+        project=project,
+        title="Jämställdhets-SWOT i arbetsgruppen",
+        kind=Workshop.Kind.WORKSHOP,
+        held_on=dt.date(2008, 9, 23),
+    )
+    workshop.stakeholders.set(stakeholders)
+    TargetGroupMapping.objects.bulk_create(
+        TargetGroupMapping(
+            project=project,
+            target_group=world.target_groups[("jfa", code)],
+            estimated_size=size,
+            women_share=Decimal(women),
+            findings=findings,
+            source="Samverkansgruppens registeruttag (syntetiskt demovärde)",
+            mapped_on=dt.date(2008, 8, 29),
+        )
+        for code, size, women, findings in JFA_MAPPINGS
+    )
+    Risk.objects.bulk_create(
+        Risk(
+            project=project,
+            description=description,
+            likelihood=likelihood,
+            impact=impact,
+            mitigation=mitigation,
+            owner=owner,
+            assessed_on=dt.date(2008, 9, 30),
+        )
+        for description, likelihood, impact, mitigation, owner in JFA_RISKS
+    )
+    SwotItem.objects.bulk_create(
+        SwotItem(project=project, quadrant=q, text=text, recorded_on=dt.date(2008, 9, 23))
+        for q, text in JFA_SWOT
+    )
+    return {
+        "stakeholders": len(stakeholders),
+        "target-group mappings": len(JFA_MAPPINGS),
+        "risks": len(JFA_RISKS),
+        "SWOT entries": len(JFA_SWOT),
+    }
