@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from core.models import Membership, Project
 from demo.seeds import DEMO_LOGINS, DEMO_PASSWORD
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

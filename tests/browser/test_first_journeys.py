@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from core.models import ProjectSection, Role
 from tests.factories import MembershipFactory, ProjectFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
