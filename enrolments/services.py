@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
+from core.clock import today
 
-from .models import ALLOWED_TRANSITIONS, Enrolment, FollowUp, Status
+from .models import ALLOWED_TRANSITIONS, Enrolment, FollowUp, Status, StatusChange
 
 
 @transaction.atomic
@@ -43,10 +44,10 @@ def change_status(
         )
     fields = ["status"]
     if new_status == Status.ACTIVE and enrolment.started_on is None:
-        enrolment.started_on = on or dt.date.today()
+        enrolment.started_on = on or today()
         fields.append("started_on")
     if new_status == Status.EXITED:
-        enrolment.exited_on = on or dt.date.today()
+        enrolment.exited_on = on or today()
         enrolment.exit_reason = exit_reason
         enrolment.exit_status = exit_status
         enrolment.exit_income_source = exit_income_source
@@ -72,5 +73,12 @@ def change_status(
                 for day in enrolment.project.follow_up_days_or_default
             ]
         )
+    StatusChange.objects.create(
+        enrolment=enrolment,
+        from_status=current,
+        to_status=new_status,
+        changed_on=on or today(),
+        changed_by=by if getattr(by, "is_authenticated", False) else None,
+    )
     log_action(by=by, action="change", obj=enrolment, project=enrolment.project, fields=fields)
     return enrolment

@@ -167,3 +167,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# A fixed "today" for demos and tests ("YYYY-MM-DD"); empty means the real date.
+FOLJSAM_TODAY = os.environ.get("FOLJSAM_TODAY", "")

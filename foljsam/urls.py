@@ -2,12 +2,17 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+project_patterns = [
+    path("participants/", include("participants.urls")),
+    path("", include("enrolments.urls")),
+    path("", include("plans.urls")),
+    path("interventions/", include("interventions.urls")),
 ]
-urlpatterns += i18n_patterns(
+
+urlpatterns = i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("projects/<int:project_id>/", include(project_patterns)),
     path("", include("core.urls")),
     prefix_default_language=False,
 )

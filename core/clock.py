@@ -1,0 +1,14 @@
+"""Today's date, in one place, so tests and demos can set the clock (no sleeping in tests)."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
+
+def today() -> dt.date:
+    """The local date, or settings.FOLJSAM_TODAY ("YYYY-MM-DD" or a date) when it is set."""
+    fixed = getattr(settings, "FOLJSAM_TODAY", None)
+    if fixed:
+        return fixed if isinstance(fixed, dt.date) else dt.date.fromisoformat(fixed)
+    return timezone.localdate()

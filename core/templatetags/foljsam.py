@@ -1,0 +1,14 @@
+from django import template
+
+from core.navigation import project_menu
+
+register = template.Library()
+
+
+@register.inclusion_tag("core/_project_nav.html", takes_context=True)
+def project_nav(context):
+    request = context["request"]
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return {"items": [], "project": None}
+    return {"items": project_menu(membership, request.path), "project": membership.project}
