@@ -2,14 +2,21 @@
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from core.clock import today
 
-from .models import ALLOWED_TRANSITIONS, Enrolment, FollowUp, Status, StatusChange
+from .models import (
+    ALLOWED_TRANSITIONS,
+    ContactNote,
+    Enrolment,
+    FollowUp,
+    Status,
+    StatusChange,
+)
 
 
 @transaction.atomic
@@ -82,3 +89,217 @@ def change_status(
     )
     log_action(by=by, action="change", obj=enrolment, project=enrolment.project, fields=fields)
     return enrolment
+
+
+FOLLOW_UP_EARLY_DAYS = 14  # a follow-up may be recorded from this many days before it is due
+EXITABLE_STATUSES = (Status.ACTIVE, Status.PAUSED)
+
+
+@transaction.atomic
+def exit_enrolment(
+    *,
+    enrolment: Enrolment,
+    by,
+    exited_on: dt.date,
+    exit_reason: str,
+    exit_status: str,
+    exit_income_source: str,
+) -> Enrolment:
+    """Record a participant's exit: the date (not in the future, not before the start), reason,
+    status and income source at exit. Creates the project's follow-ups through change_status.
+    An enrolment that is not active or paused (already exited, say, by a double submission)
+    raises ValidationError and nothing is saved — in particular no second set of follow-ups."""
+    current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if current.status in (Status.EXITED, Status.FOLLOWED_UP):
+        raise ValidationError(
+            {
+                "status": _("This participant has already exited (on %(date)s).")
+                % {"date": current.exited_on.isoformat() if current.exited_on else "—"}
+            },
+        )
+    if current.status not in EXITABLE_STATUSES:
+        raise ValidationError(
+            {
+                "status": _(
+                    "Only an active or paused enrolment can exit; this one is “%(status)s”."
+                )
+                % {"status": Status(current.status).label}
+            },
+        )
+    if exited_on > today():
+        raise ValidationError(
+            {"exited_on": _("An exit is recorded when it has happened: the date is in the future.")}
+        )
+    return change_status(
+        enrolment=current,
+        new_status=Status.EXITED,
+        by=by,
+        on=exited_on,
+        exit_reason=exit_reason,
+        exit_status=exit_status,
+        exit_income_source=exit_income_source,
+    )
+
+
+@transaction.atomic
+def add_note(
+    *,
+    enrolment: Enrolment,
+    by,
+    organisation,
+    happened_on: dt.date,
+    kind: str,
+    text: str,
+    visibility: str,
+) -> ContactNote:
+    """Write a contact note on an enrolment, authored by `by` on behalf of `organisation`.
+    The text is personal data: the audit entry names the fields, never their content."""
+    note = ContactNote(
+        enrolment=enrolment,
+        happened_on=happened_on,
+        kind=kind,
+        text=text,
+        visibility=visibility,
+        author=by,
+        author_organisation=organisation,
+    )
+    errors = {}
+    if happened_on > today():
+        errors["happened_on"] = _("A note is written about something that has happened.")
+    elif happened_on < enrolment.referred_on:
+        errors["happened_on"] = _("The date cannot be before the referral (%(date)s).") % {
+            "date": enrolment.referred_on.isoformat()
+        }
+    if not (text or "").strip():
+        errors["text"] = _("Write the note.")
+    if errors:
+        raise ValidationError(errors)
+    note.full_clean(exclude=["enrolment", "author", "author_organisation"])
+    note.save()
+    log_action(
+        by=by,
+        action="create",
+        obj=note,
+        project=enrolment.project,
+        fields=["happened_on", "kind", "text", "visibility"],
+        reason=f"enrolment {enrolment.pk}",
+    )
+    return note
+
+
+@transaction.atomic
+def record_follow_up(
+    *,
+    follow_up: FollowUp,
+    by,
+    reached: bool,
+    status: str = "",
+    income_source: str = "",
+    source: str = "",
+    recorded_on: dt.date | None = None,
+) -> FollowUp:
+    """Record a follow-up: reached (with the status and the source of the information) or
+    not reached — a non-response, which is not the same as the status "unknown". Allowed from
+    FOLLOW_UP_EARLY_DAYS before it is due, never in the future, only after the exit, and once:
+    a second recording (a double submission) raises ValidationError and changes nothing. When
+    every follow-up of the enrolment is recorded, the enrolment becomes "followed up"."""
+    follow_up = (
+        FollowUp.objects.select_for_update().select_related("enrolment").get(pk=follow_up.pk)
+    )
+    enrolment = follow_up.enrolment
+    recorded_on = recorded_on or today()
+    if follow_up.recorded_on is not None:
+        raise ValidationError(
+            {
+                "recorded_on": _("This follow-up was already recorded on %(date)s.")
+                % {"date": follow_up.recorded_on.isoformat()}
+            },
+        )
+    if enrolment.status not in (Status.EXITED, Status.FOLLOWED_UP) or not enrolment.exited_on:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: _("A follow-up is recorded only after the participant has exited.")},
+        )
+    errors = {}
+    earliest = follow_up.due_on - dt.timedelta(days=FOLLOW_UP_EARLY_DAYS)
+    if recorded_on > today():
+        errors["recorded_on"] = _("The date cannot be in the future.")
+    elif recorded_on < earliest:
+        errors["recorded_on"] = _(
+            "This follow-up is due on %(due)s and can be recorded from %(earliest)s."
+        ) % {"due": follow_up.due_on.isoformat(), "earliest": earliest.isoformat()}
+    elif recorded_on < enrolment.exited_on:
+        errors["recorded_on"] = _("The date cannot be before the exit.")
+    if reached:
+        if not status:
+            errors["status"] = _("Choose the participant's status.")
+        if not source:
+            errors["source"] = _("Say where the information comes from.")
+    if errors:
+        raise ValidationError(errors)
+    follow_up.reached = reached
+    # A non-response records no situation: status "unknown" is for a participant reached
+    # who could not say, so the two stay distinct in every report.
+    follow_up.status = status if reached else ""
+    follow_up.income_source = income_source if reached else ""
+    follow_up.source = source if reached else ""
+    follow_up.recorded_on = recorded_on
+    follow_up.recorded_by = by if getattr(by, "is_authenticated", False) else None
+    follow_up.full_clean(exclude=["enrolment", "recorded_by"])
+    fields = ["reached", "status", "income_source", "source", "recorded_on"]
+    follow_up.save(update_fields=[*fields, "recorded_by"])
+    log_action(
+        by=by,
+        action="change",
+        obj=follow_up,
+        project=enrolment.project,
+        fields=fields,
+        reason=f"enrolment {enrolment.pk}",
+    )
+    all_recorded = not enrolment.follow_ups.filter(recorded_on__isnull=True).exists()
+    if all_recorded and enrolment.status == Status.EXITED:
+        change_status(enrolment=enrolment, new_status=Status.FOLLOWED_UP, by=by, on=recorded_on)
+    return follow_up
+
+
+@transaction.atomic
+def record_status_change(*, enrolment: Enrolment, new_status: str, by, on: dt.date) -> Enrolment:
+    """A status change a user records by hand (start, pause, resume, decline, withdraw).
+    Exiting has its own form and service (exit_enrolment: it needs the exit's facts) and
+    "followed up" follows from recording the follow-ups, so both are refused here with a
+    message saying where to go. The date may not be in the future nor before the enrolment's
+    last recorded change; the lifecycle itself is checked by change_status."""
+    current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if new_status == Status.EXITED and current.status in EXITABLE_STATUSES:
+        raise ValidationError(
+            {"status": _("Record an exit with the exit form: it asks for the exit's facts.")}
+        )
+    if new_status == Status.FOLLOWED_UP and current.status == Status.EXITED:
+        raise ValidationError(
+            {
+                "status": _(
+                    "An enrolment becomes “followed up” when all its follow-ups are recorded."
+                )
+            }
+        )
+    if on > today():
+        raise ValidationError({"on": _("The date cannot be in the future.")})
+    # Not before the referral, the start (once started) or the last recorded change.
+    earliest = current.referred_on
+    if current.started_on and current.status != Status.REFERRED:
+        earliest = max(earliest, current.started_on)
+    last_change = (
+        current.status_changes.order_by("-changed_on").values_list("changed_on", flat=True).first()
+    )
+    if last_change:
+        earliest = max(earliest, last_change)
+    if on < earliest:
+        raise ValidationError(
+            {
+                "on": _(
+                    "The date cannot be before %(date)s (the referral, the start or the "
+                    "last change of this enrolment)."
+                )
+                % {"date": earliest.isoformat()}
+            }
+        )
+    return change_status(enrolment=current, new_status=new_status, by=by, on=on)

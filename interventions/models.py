@@ -1,5 +1,6 @@
 """The intervention catalogue and participation with hours."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -127,3 +128,110 @@ class Participation(models.Model):
     def clean(self):
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("The end cannot be before the start.")})
+
+
+class AttendanceSession(models.Model):
+    """One group session of an intervention, recorded in one form for everyone placed in it.
+
+    One session per intervention and day (a double submission of the same form is refused);
+    each participant's hours in it are an AttendanceRecord pointing here.
+    """
+
+    intervention = models.ForeignKey(
+        Intervention,
+        verbose_name=_("intervention"),
+        on_delete=models.PROTECT,
+        related_name="sessions",
+    )
+    held_on = models.DateField(_("session date"))
+    length_hours = models.DecimalField(_("session length (hours)"), max_digits=3, decimal_places=1)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["intervention", "-held_on"]
+        verbose_name = _("group session")
+        verbose_name_plural = _("group sessions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intervention", "held_on"], name="attendance_session_one_per_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(length_hours__gt=0) & Q(length_hours__lte=24),
+                name="attendance_session_length_within_a_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.intervention} {self.held_on:%Y-%m-%d}"
+
+
+class AttendanceRecord(models.Model):
+    """Hours one participant attended on one day: a row of a group session, or a single
+    recording on the attendance page (then `session` is empty; at most one a day).
+
+    How Participation.attended_hours is kept: it is a running total. Every recording — group
+    session or single — creates one AttendanceRecord and adds its hours to attended_hours in the
+    same transaction (interventions/services.py is the only writer). So attended_hours equals the
+    sum of the participation's records plus any opening balance that was carried over without
+    records (the demo data set and imports set attended_hours directly). A "did not attend" row
+    of a group session is kept as a record of 0 hours, so absence is traceable too.
+    """
+
+    participation = models.ForeignKey(
+        Participation,
+        verbose_name=_("participation"),
+        on_delete=models.CASCADE,
+        related_name="attendance_records",
+    )
+    session = models.ForeignKey(
+        AttendanceSession,
+        verbose_name=_("group session"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="records",
+    )
+    held_on = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["participation", "held_on", "id"]
+        verbose_name = _("attendance record")
+        verbose_name_plural = _("attendance records")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gte=0), name="attendance_record_hours_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "participation"],
+                condition=Q(session__isnull=False),
+                name="attendance_record_one_per_session_and_participation",
+            ),
+            # A single recording is one per participant and day, so a form submitted twice
+            # does not count the hours twice.
+            models.UniqueConstraint(
+                fields=["participation", "held_on"],
+                condition=Q(session__isnull=True),
+                name="attendance_record_one_single_recording_a_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participation} {self.held_on:%Y-%m-%d} {self.hours}"

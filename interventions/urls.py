@@ -1,6 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "interventions"
-urlpatterns = []
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("new/", views.intervention_new, name="intervention_new"),
+    path("<int:intervention_id>/edit/", views.intervention_edit, name="intervention_edit"),
+    path("<int:intervention_id>/", views.attendance, name="attendance"),
+    path("<int:intervention_id>/session/", views.group_session, name="group_session"),
+    path("place/<int:enrolment_id>/", views.place, name="place"),
+    path(
+        "participations/<int:participation_id>/hours/",
+        views.record_hours,
+        name="record_hours",
+    ),
+]

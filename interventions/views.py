@@ -1,1 +1,350 @@
-"""Views of the interventions app."""
+"""Views of the interventions app: the catalogue, placement and the provider's attendance.
+
+A provider sees only the interventions their organisation runs (another provider's
+intervention is a 404, its existence not revealed) and, of the participants, only the
+attendance fields. Participants are reached only through enrolments/access.py.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from core.audit import log_action
+from core.decorators import project_view
+from core.models import Role
+from enrolments.access import get_visible_enrolment, visible_enrolments
+
+from . import services
+from .forms import (
+    GroupSessionForm,
+    InterventionForm,
+    PlacementForm,
+    RecordHoursForm,
+    shown_row_ids,
+)
+from .models import Intervention, Participation
+
+PAGE_SIZE = 50
+
+
+def _interventions(request):
+    """The project's interventions this membership works with: a provider only their own."""
+    interventions = Intervention.objects.filter(project=request.project)
+    if request.membership.role == Role.PROVIDER:
+        interventions = interventions.filter(provider_id=request.membership.organisation_id)
+    return interventions
+
+
+def _with_places_taken(interventions):
+    return interventions.annotate(
+        places_taken=Count(
+            "participations",
+            filter=Q(participations__completion=Participation.Completion.ONGOING),
+        )
+    )
+
+
+def _participations(request):
+    """Participations the membership may record hours for: in its interventions, and of
+    enrolments the one visibility queryset lets it see."""
+    return (
+        Participation.objects.filter(
+            intervention__in=_interventions(request),
+            enrolment__in=visible_enrolments(request),
+        )
+        .select_related("enrolment__participant", "intervention")
+        .order_by("enrolment__participant__family_name", "enrolment__participant__given_name", "pk")
+    )
+
+
+def _attendance_intervention(request, intervention_id):
+    return get_object_or_404(
+        _with_places_taken(_interventions(request)).select_related(
+            "category", "provider", "project"
+        ),
+        pk=intervention_id,
+    )
+
+
+def _log_list_read(request, intervention, reason):
+    log_action(
+        by=request.user, action="view", obj=intervention, project=request.project, reason=reason
+    )
+
+
+def _shows_participant_links(request) -> bool:
+    return request.membership.role != Role.PROVIDER
+
+
+# --- The catalogue ---------------------------------------------------------------------------
+
+
+@project_view("interventions.view")
+def catalogue(request):
+    interventions = (
+        _with_places_taken(_interventions(request))
+        .select_related("category", "provider")
+        .order_by("name")
+    )
+    page = Paginator(interventions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "interventions/catalogue.html",
+        {
+            "project": request.project,
+            "page": page,
+            "is_provider": request.membership.role == Role.PROVIDER,
+            "can_change": request.membership.has_capability("interventions.change"),
+            "can_record": request.membership.has_capability("attendance.change"),
+        },
+    )
+
+
+def _intervention_form_page(request, form, intervention=None):
+    return render(
+        request,
+        "interventions/intervention_form.html",
+        {"project": request.project, "form": form, "intervention": intervention},
+    )
+
+
+@project_view("interventions.change")
+def intervention_new(request):
+    form = InterventionForm(
+        request.POST if request.method == "POST" else None, project=request.project
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            intervention = services.create_intervention(
+                by=request.user, project=request.project, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The intervention %(name)s is saved.") % {"name": intervention.name}
+            )
+            return redirect("interventions:catalogue", project_id=request.project.pk)
+    return _intervention_form_page(request, form)
+
+
+@project_view("interventions.change")
+def intervention_edit(request, intervention_id):
+    intervention = get_object_or_404(
+        Intervention.objects.filter(project=request.project), pk=intervention_id
+    )
+    form = InterventionForm(
+        request.POST if request.method == "POST" else None,
+        project=request.project,
+        initial=InterventionForm.initial_from(intervention),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_intervention(
+                by=request.user, intervention=intervention, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The intervention %(name)s is saved.") % {"name": intervention.name}
+            )
+            return redirect("interventions:catalogue", project_id=request.project.pk)
+    return _intervention_form_page(request, form, intervention)
+
+
+# --- Placement -------------------------------------------------------------------------------
+
+
+def _after_placement_url(request, enrolment) -> str:
+    try:
+        return reverse(
+            "enrolments:participant",
+            kwargs={"project_id": request.project.pk, "enrolment_id": enrolment.pk},
+        )
+    except NoReverseMatch:
+        return reverse("interventions:catalogue", kwargs={"project_id": request.project.pk})
+
+
+@project_view("enrolments.change")
+def place(request, enrolment_id):
+    enrolment = get_visible_enrolment(request, enrolment_id)
+    form = PlacementForm(
+        request.POST if request.method == "POST" else None,
+        project=request.project,
+        initial={"started_on": enrolment.started_on, "planned_hours": 0},
+    )
+    placeable = enrolment.status in services.PLACEABLE_STATUSES
+    if request.method == "POST" and form.is_valid():
+        try:
+            participation = services.place_participant(
+                by=request.user, enrolment=enrolment, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is placed in %(intervention)s.")
+                % {"name": enrolment.participant, "intervention": participation.intervention},
+            )
+            return redirect(_after_placement_url(request, enrolment))
+    return render(
+        request,
+        "interventions/place.html",
+        {
+            "project": request.project,
+            "enrolment": enrolment,
+            "participant": enrolment.participant,
+            "form": form,
+            "placeable": placeable,
+        },
+    )
+
+
+# --- Attendance ------------------------------------------------------------------------------
+
+
+@project_view("attendance.change")
+def attendance(request, intervention_id):
+    """The participants placed in one intervention with the attendance fields only, each row
+    with an inline form to record hours or completion."""
+    intervention = _attendance_intervention(request, intervention_id)
+    participations = _participations(request).filter(intervention=intervention)
+    page = Paginator(participations, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(p, RecordHoursForm(participation=p)) for p in page]
+    sessions = intervention.sessions.annotate(
+        attending=Count("records", filter=Q(records__hours__gt=0)),
+        total_hours=Sum("records__hours"),
+    ).order_by("-held_on")[:10]
+    _log_list_read(request, intervention, "attendance list")
+    return render(
+        request,
+        "interventions/attendance.html",
+        {
+            "project": request.project,
+            "intervention": intervention,
+            "page": page,
+            "rows": rows,
+            "sessions": sessions,
+            "participant_links": _shows_participant_links(request),
+        },
+    )
+
+
+def _status_after_recording(participation) -> str:
+    return _("Saved for %(name)s: %(hours)s hours attended in all, %(completion)s.") % {
+        "name": participation.enrolment.participant,
+        "hours": services.format_hours(participation.attended_hours),
+        "completion": participation.get_completion_display().lower(),
+    }
+
+
+@project_view("attendance.change")
+def record_hours(request, participation_id):
+    """Record one participant's hours or completion. htmx gets the updated row (and the status
+    line); without JavaScript a normal POST redirects back to the attendance page."""
+    participation = get_object_or_404(_participations(request), pk=participation_id)
+    intervention = participation.intervention
+    attendance_url = reverse(
+        "interventions:attendance",
+        kwargs={"project_id": request.project.pk, "intervention_id": intervention.pk},
+    )
+    status = ""
+    if request.method == "POST":
+        form = RecordHoursForm(request.POST, participation=participation)
+        if form.is_valid():
+            try:
+                participation = services.record_hours(
+                    by=request.user, participation=participation, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                status = _status_after_recording(participation)
+                if not request.htmx:
+                    messages.success(request, status)
+                    return redirect(attendance_url)
+                form = RecordHoursForm(participation=participation)
+        if form.errors:
+            status = _("Not saved for %(name)s: see the errors in the row.") % {
+                "name": participation.enrolment.participant
+            }
+        if request.htmx:
+            return render(
+                request,
+                "interventions/_record_hours_response.html",
+                {
+                    "project": request.project,
+                    "participation": participation,
+                    "form": form,
+                    "status": status,
+                    "open": True,
+                    "participant_links": _shows_participant_links(request),
+                },
+            )
+    else:
+        form = RecordHoursForm(participation=participation)
+        _log_list_read(request, intervention, "attendance form")
+    return render(
+        request,
+        "interventions/record_hours.html",
+        {
+            "project": request.project,
+            "intervention": intervention,
+            "participation": participation,
+            "form": form,
+            "attendance_url": attendance_url,
+        },
+    )
+
+
+@project_view("attendance.change")
+def group_session(request, intervention_id):
+    """One form for a whole session: every ongoing participant in one transaction."""
+    intervention = _attendance_intervention(request, intervention_id)
+    participations = _participations(request).filter(
+        intervention=intervention, completion=Participation.Completion.ONGOING
+    )
+    if request.method == "POST":
+        shown = shown_row_ids(request.POST)
+        if shown:
+            participations = participations.filter(pk__in=shown)
+        form = GroupSessionForm(request.POST, participations=participations)
+        if form.is_valid():
+            try:
+                session = services.record_group_session(
+                    by=request.user,
+                    intervention=intervention,
+                    held_on=form.cleaned_data["held_on"],
+                    length_hours=form.cleaned_data["length_hours"],
+                    rows=form.resolved_rows(),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("The session on %(date)s is recorded for %(count)s participants.")
+                    % {
+                        "date": session.held_on.strftime("%Y-%m-%d"),
+                        "count": len(form.participations),
+                    },
+                )
+                return redirect(
+                    "interventions:attendance",
+                    project_id=request.project.pk,
+                    intervention_id=intervention.pk,
+                )
+    else:
+        form = GroupSessionForm(participations=participations)
+        _log_list_read(request, intervention, "group session form")
+    return render(
+        request,
+        "interventions/group_session.html",
+        {"project": request.project, "intervention": intervention, "form": form},
+    )

@@ -1,6 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "participants"
-urlpatterns = []
+urlpatterns = [
+    path("", views.intake, name="intake"),
+    path("register/", views.register, name="register"),
+    path("register/anonymous/", views.register_anonymous, name="register_anonymous"),
+    path("enrol/<int:participant_id>/", views.enrol_existing, name="enrol_existing"),
+    path(
+        "consents/<int:consent_id>/withdraw/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
+]

@@ -2,5 +2,11 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _swedish_by_default(settings):
+def _test_settings(settings):
     settings.LANGUAGE_CODE = "sv"
+    # Hashing passwords properly is slow by design; tests only need it to work.
+    # (PBKDF2 stays accepted for hashes made before this fixture ran, e.g. module-scoped data.)
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]

@@ -1,0 +1,147 @@
+"""The participant page's timeline and the same person's enrolments in other projects."""
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from core.audit import log_action
+from core.clock import today
+from core.models import Membership
+from interventions.models import Participation
+from participants.models import Consent
+from plans.models import ActionPlan, Assessment
+
+from .models import ContactNote, Enrolment, FollowUp, Status, StatusChange
+
+
+def _visible_notes(request, enrolment):
+    """Notes the member may read: project-team notes (the consent check already let the
+    member see the enrolment) and own-organisation notes of the member's organisation."""
+    return enrolment.notes.filter(
+        Q(visibility=ContactNote.Visibility.PROJECT)
+        | Q(
+            visibility=ContactNote.Visibility.ORGANISATION,
+            author_organisation_id=request.membership.organisation_id,
+        )
+    ).select_related("author", "author_organisation")
+
+
+# Within a day, later steps of the lifecycle come first in a newest-first timeline.
+_RANK = {
+    "referral": 0,
+    "start": 1,
+    "status": 2,
+    "assessment": 3,
+    "plan": 4,
+    "participation": 5,
+    "note": 6,
+    "exit": 7,
+    "follow_up": 8,
+}
+
+
+def build_timeline(request, enrolment) -> list[dict]:
+    """Everything in the enrolment, newest first, in a fixed number of queries whatever the
+    number of rows. Referral, start and exit come from the enrolment's own fields (so they
+    show even where no StatusChange row was written); the other status changes from
+    StatusChange."""
+    events = [{"kind": "referral", "date": enrolment.referred_on, "obj": enrolment, "pk": 0}]
+    if enrolment.started_on:
+        events.append({"kind": "start", "date": enrolment.started_on, "obj": enrolment, "pk": 0})
+    if enrolment.exited_on:
+        events.append({"kind": "exit", "date": enrolment.exited_on, "obj": enrolment, "pk": 0})
+    shown_elsewhere = Q(to_status=Status.EXITED) | Q(
+        to_status__in=[Status.REFERRED, Status.ACTIVE], from_status__in=["", Status.REFERRED]
+    )
+    for change in (
+        StatusChange.objects.filter(enrolment=enrolment)
+        .exclude(shown_elsewhere)
+        .select_related("changed_by")
+    ):
+        events.append({"kind": "status", "date": change.changed_on, "obj": change, "pk": change.pk})
+    for assessment in Assessment.objects.filter(enrolment=enrolment).annotate(
+        item_count=Count("items")
+    ):
+        events.append(
+            {
+                "kind": "assessment",
+                "date": assessment.assessed_on,
+                "obj": assessment,
+                "pk": assessment.pk,
+            }
+        )
+    for plan in ActionPlan.objects.filter(enrolment=enrolment).annotate(step_count=Count("steps")):
+        events.append(
+            {
+                "kind": "plan",
+                "date": timezone.localdate(plan.created_at),
+                "obj": plan,
+                "pk": plan.pk,
+            }
+        )
+    for participation in Participation.objects.filter(enrolment=enrolment).select_related(
+        "intervention", "intervention__category"
+    ):
+        events.append(
+            {
+                "kind": "participation",
+                "date": participation.started_on,
+                "obj": participation,
+                "pk": participation.pk,
+            }
+        )
+    for note in _visible_notes(request, enrolment):
+        events.append({"kind": "note", "date": note.happened_on, "obj": note, "pk": note.pk})
+    current = today()
+    for follow_up in FollowUp.objects.filter(enrolment=enrolment):
+        events.append(
+            {
+                "kind": "follow_up",
+                "date": follow_up.recorded_on or follow_up.due_on,
+                "obj": follow_up,
+                "pk": follow_up.pk,
+                "overdue": follow_up.recorded_on is None and follow_up.due_on < current,
+            }
+        )
+    events.sort(key=lambda e: (e["date"], _RANK[e["kind"]], e["pk"]), reverse=True)
+    return events
+
+
+def other_enrolments(request, enrolment):
+    """The same person's enrolments in other projects. Shown only where an active consent in
+    that project covers the member's organisation; the rest are only counted ("also
+    registered in another project"). This deliberately looks outside the project: it is the
+    recognition across projects the intake promises, and it shows nothing consent does not
+    allow."""
+    participant = enrolment.participant
+    if participant.is_anonymous:
+        return [], 0
+    covering = Consent.objects.filter(
+        participant_id=OuterRef("participant_id"),
+        project_id=OuterRef("project_id"),
+        withdrawn_on__isnull=True,
+        organisations=request.membership.organisation_id,
+    )
+    others = list(
+        Enrolment.objects.filter(participant_id=participant.pk)
+        .exclude(project_id=request.project.pk)
+        .select_related("project")
+        .annotate(covered=Exists(covering))
+        .order_by("-referred_on", "-pk")
+    )
+    covered = [e for e in others if e.covered]
+    if covered:
+        member_of = set(
+            Membership.objects.filter(
+                user=request.user, project_id__in=[e.project_id for e in covered]
+            ).values_list("project_id", flat=True)
+        )
+        for other in covered:
+            other.member = other.project_id in member_of
+            log_action(
+                by=request.user,
+                action="view",
+                obj=other,
+                project=other.project,
+                reason=f"seen from project {request.project.pk}",
+            )
+    return covered, len(others) - len(covered)

@@ -1,0 +1,493 @@
+"""Intake: registering people, recording and withdrawing consent, creating enrolments.
+
+Every function here is one transaction with audit entries that name objects by type and id and
+changed fields by name — never a name, a number or any other value. Bad input raises
+ValidationError with a dict naming the field, in the user's language; nothing is half-saved.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from core.audit import log_action
+from core.clock import today
+from core.models import Membership, Organisation, Role
+from enrolments.models import OPEN_STATUSES, Enrolment, Status, StatusChange
+
+from . import identity
+from .models import Consent, Participant
+
+# The person fields a registration may set; everything else is derived or kept by the system.
+IDENTIFIED_PERSON_FIELDS = (
+    "given_name",
+    "family_name",
+    "gender",
+    "region_of_birth",
+    "arrival_year",
+    "education_level",
+    "interpreter_language",
+    "disability",
+)
+ANONYMOUS_PERSON_FIELDS = (
+    "gender",
+    "birth_year",
+    "region_of_birth",
+    "arrival_year",
+    "education_level",
+    "protected_identity",
+)
+ENROLMENT_FIELDS = (
+    "referred_on",
+    "referred_by",
+    "started_on",
+    "labour_market_status",
+    "months_without_work",
+    "income_source",
+    "swedish_level",
+    "area",
+    "case_worker",
+)
+CASE_WORKER_ROLES = (Role.CASE_WORKER, Role.MANAGER)
+MAX_MONTHS_WITHOUT_WORK = 600
+
+
+class AlreadyRegistered(Exception):
+    """The identity number belongs to a person already registered: enrol them instead."""
+
+    def __init__(self, participant: Participant):
+        super().__init__("already registered")
+        self.participant = participant
+
+
+def project_organisations(project):
+    """The organisations of a project: the owner, partners and co-financiers, and the
+    organisations of its members. A consent may cover these."""
+    return (
+        Organisation.objects.filter(
+            Q(pk=project.owner_id)
+            | Q(projectpartner__project=project)
+            | Q(membership__project=project)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def project_case_workers(project):
+    """The users who may be responsible case worker: case workers and managers of the project."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(memberships__project=project, memberships__role__in=CASE_WORKER_ROLES)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def find_by_identity_number(value) -> Participant | None:
+    """The person with this number, or None. Exact match on the keyed hash."""
+    if isinstance(value, identity.IdentityNumber):
+        value = value.digits
+    return Participant.objects.with_identity_number(value).first()
+
+
+# --- validation shared by the services -------------------------------------------------------
+
+
+def _validate_consent(*, project, membership, consent_data) -> list:
+    errors: dict[str, list] = {}
+    organisations = list(consent_data.get("organisations") or [])
+    purposes = list(consent_data.get("purposes") or [])
+    given_on = consent_data.get("given_on")
+    allowed = set(project_organisations(project).values_list("pk", flat=True))
+    org_ids = {getattr(o, "pk", o) for o in organisations}
+    if not org_ids:
+        errors.setdefault("organisations", []).append(
+            _("Choose the organisations the consent covers.")
+        )
+    elif org_ids - allowed:
+        errors.setdefault("organisations", []).append(
+            _("A consent can only cover organisations that take part in this project.")
+        )
+    elif (
+        membership is not None
+        and membership.role != Role.MANAGER
+        and membership.organisation_id not in org_ids
+    ):
+        errors.setdefault("organisations", []).append(
+            _(
+                "The consent does not cover your own organisation, %(organisation)s: you would "
+                "not be able to see the person after registering them. Tick your organisation, "
+                "or let a colleague from a covered organisation register them."
+            )
+            % {"organisation": membership.organisation}
+        )
+    unknown = set(purposes) - set(Consent.Purpose.values)
+    if unknown:
+        errors.setdefault("purposes", []).append(
+            _("Unknown purpose: %s") % ", ".join(sorted(unknown))
+        )
+    if Consent.Purpose.REGISTRATION not in purposes:
+        errors.setdefault("purposes", []).append(
+            _(
+                "Registration in the project is required: without it, register the person "
+                "anonymously."
+            )
+        )
+    if not given_on:
+        errors.setdefault("given_on", []).append(_("This field is required."))
+    elif given_on > today():
+        errors.setdefault("given_on", []).append(_("The consent cannot be given in the future."))
+    if errors:
+        raise ValidationError(errors)
+    return sorted({getattr(o, "pk", o) for o in organisations})
+
+
+def _validate_enrolment(*, project, enrolment_data) -> None:
+    errors: dict[str, list] = {}
+    referred_on = enrolment_data.get("referred_on")
+    started_on = enrolment_data.get("started_on")
+    now = today()
+    if not referred_on:
+        errors["referred_on"] = [_("This field is required.")]
+    elif referred_on > now:
+        errors["referred_on"] = [_("The referral date cannot be in the future.")]
+    if started_on:
+        if started_on > now:
+            errors["started_on"] = [
+                _("The start cannot be in the future: leave it empty until the person starts.")
+            ]
+        elif referred_on and started_on < referred_on:
+            errors["started_on"] = [_("The start cannot be before the referral.")]
+    months = enrolment_data.get("months_without_work")
+    if months is not None and (
+        not isinstance(months, int) or months < 0 or months > MAX_MONTHS_WITHOUT_WORK
+    ):
+        errors["months_without_work"] = [
+            _("Months without work is a whole number from 0 to %(max)s.")
+            % {"max": MAX_MONTHS_WITHOUT_WORK}
+        ]
+    groups = list(enrolment_data.get("target_groups") or [])
+    group_ids = {getattr(g, "pk", g) for g in groups}
+    if group_ids and project.target_groups.filter(pk__in=group_ids).count() != len(group_ids):
+        errors["target_groups"] = [_("Choose target groups of this project.")]
+    area = enrolment_data.get("area")
+    if area is not None and not project.areas.filter(pk=getattr(area, "pk", area)).exists():
+        errors["area"] = [_("Choose an area of this project.")]
+    case_worker = enrolment_data.get("case_worker")
+    if case_worker is None:
+        errors["case_worker"] = [_("This field is required.")]
+    elif not Membership.objects.filter(
+        project=project, user_id=getattr(case_worker, "pk", case_worker), role__in=CASE_WORKER_ROLES
+    ).exists():
+        errors["case_worker"] = [
+            _("The responsible case worker must be a case worker or manager in this project.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _open_enrolment_error():
+    return ValidationError(
+        _(
+            "This person already has an open enrolment in this project. Open their page "
+            "instead; a new enrolment can be made once the current one has ended."
+        ),
+        code="open_enrolment",
+    )
+
+
+def _person_errors(participant: Participant, *, exclude=()) -> None:
+    try:
+        participant.full_clean(exclude=["household", "created_by", *exclude])
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from error
+
+
+# --- services --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_enrolment(*, project, participant: Participant, by, enrolment_data) -> Enrolment:
+    """Enrol a participant: referral, start and baseline, target groups, responsible case worker.
+
+    With a start date the enrolment is active, otherwise referred; a StatusChange from "" to
+    that status is written on the start (or referral) date. Refused, with nothing saved, when
+    the person already has an open enrolment in the project. Reused by the importer.
+    """
+    _validate_enrolment(project=project, enrolment_data=enrolment_data)
+    if Enrolment.objects.filter(
+        participant=participant, project=project, status__in=OPEN_STATUSES
+    ).exists():
+        raise _open_enrolment_error()
+    values = {name: enrolment_data.get(name) for name in ENROLMENT_FIELDS}
+    for name in ("labour_market_status", "income_source", "swedish_level"):
+        values[name] = values[name] or ""
+    started_on: dt.date | None = values["started_on"]
+    status = Status.ACTIVE if started_on else Status.REFERRED
+    enrolment = Enrolment(participant=participant, project=project, status=status, **values)
+    enrolment.full_clean(exclude=["participant", "project"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            enrolment.save()
+    except IntegrityError:
+        if Enrolment.objects.filter(
+            participant=participant, project=project, status__in=OPEN_STATUSES
+        ).exists():
+            raise _open_enrolment_error() from None
+        raise
+    groups = list(enrolment_data.get("target_groups") or [])
+    if groups:
+        enrolment.target_groups.set(groups)
+    StatusChange.objects.create(
+        enrolment=enrolment,
+        from_status="",
+        to_status=status,
+        changed_on=started_on or values["referred_on"],
+        changed_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    fields = [name for name in ENROLMENT_FIELDS if values.get(name) not in (None, "")]
+    if groups:
+        fields.append("target_groups")
+    log_action(by=by, action="create", obj=enrolment, project=project, fields=[*fields, "status"])
+    return enrolment
+
+
+@transaction.atomic
+def record_consent(*, project, participant: Participant, by, membership, consent_data) -> Consent:
+    """Record a participant's consent in a project: organisations covered, purposes, date."""
+    org_ids = _validate_consent(project=project, membership=membership, consent_data=consent_data)
+    consent = Consent.objects.create(
+        participant=participant,
+        project=project,
+        purposes=sorted(set(consent_data.get("purposes") or [])),
+        given_on=consent_data["given_on"],
+        given_by=consent_data.get("given_by") or "participant",
+        recorded_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    consent.organisations.set(org_ids)
+    log_action(
+        by=by,
+        action="create",
+        obj=consent,
+        project=project,
+        fields=["organisations", "purposes", "given_on", "given_by"],
+    )
+    return consent
+
+
+@transaction.atomic
+def register_participant(
+    *,
+    project,
+    by,
+    membership,
+    person_data,
+    identity_number,
+    consent_data,
+    enrolment_data,
+) -> Enrolment:
+    """Register an identified person with their consent and enrol them, in one transaction.
+
+    A number already registered raises AlreadyRegistered (the keyed hash makes the person
+    unique across projects): no second person is created. Returns the new enrolment.
+    """
+    if isinstance(identity_number, identity.IdentityNumber):
+        identity_number = identity_number.digits
+    try:
+        number = identity.parse_identity_number(identity_number)
+    except ValidationError as error:
+        raise ValidationError({"identity_number": error.messages}) from error
+    existing = find_by_identity_number(number)
+    if existing is not None:
+        raise AlreadyRegistered(existing)
+    if person_data.get("protected_identity"):
+        raise ValidationError(
+            {
+                "protected_identity": _(
+                    "A person with protected identity is registered anonymously, without name "
+                    "or number."
+                )
+            }
+        )
+    person = {name: person_data.get(name) for name in IDENTIFIED_PERSON_FIELDS}
+    for name in ("given_name", "family_name", "interpreter_language"):
+        person[name] = (person[name] or "").strip()
+    for name in ("region_of_birth", "education_level"):
+        person[name] = person[name] or "unknown"
+    participant = Participant(**person, created_by=_user(by))
+    participant.set_identity_number(number.digits)
+    errors = {}
+    for name in ("given_name", "family_name"):
+        if not person[name]:
+            errors[name] = [_("This field is required.")]
+    if person["arrival_year"] and person["arrival_year"] > today().year:
+        errors["arrival_year"] = [_("The year of arrival cannot be in the future.")]
+    try:
+        # The hash's uniqueness is left to the database (see AlreadyRegistered below).
+        _person_errors(participant, exclude=["identity_hash", "identity_encrypted"])
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    # Validate the other parts before anything is written, so every error shows at once.
+    for check in (
+        lambda: _validate_consent(
+            project=project, membership=membership, consent_data=consent_data
+        ),
+        lambda: _validate_enrolment(project=project, enrolment_data=enrolment_data),
+    ):
+        try:
+            check()
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            participant.save()
+    except IntegrityError:
+        existing = find_by_identity_number(number)
+        if existing is not None:  # the same form submitted twice at once
+            raise AlreadyRegistered(existing) from None
+        raise
+    log_action(
+        by=by,
+        action="create",
+        obj=participant,
+        project=project,
+        fields=[
+            *(name for name in IDENTIFIED_PERSON_FIELDS if person[name] not in (None, "")),
+            "identity_number",
+            "birth_year",
+        ],
+    )
+    record_consent(
+        project=project,
+        participant=participant,
+        by=by,
+        membership=membership,
+        consent_data=consent_data,
+    )
+    return create_enrolment(
+        project=project, participant=participant, by=by, enrolment_data=enrolment_data
+    )
+
+
+@transaction.atomic
+def register_anonymous(*, project, by, membership=None, person_data, enrolment_data) -> Enrolment:
+    """Register an anonymous participant — statistical fields only, no name, number or
+    consent — and enrol them. Returns the new enrolment."""
+    person = {name: person_data.get(name) for name in ANONYMOUS_PERSON_FIELDS}
+    person["protected_identity"] = bool(person["protected_identity"])
+    for name in ("region_of_birth", "education_level"):
+        person[name] = person[name] or "unknown"
+    participant = Participant(is_anonymous=True, created_by=_user(by), **person)
+    errors = {}
+    birth_year = person["birth_year"]
+    if birth_year is None:
+        errors["birth_year"] = [_("This field is required.")]
+    elif not 1900 <= birth_year <= today().year:
+        errors["birth_year"] = [
+            _("Write the birth year with four digits, between 1900 and this year.")
+        ]
+    if person["arrival_year"] and person["arrival_year"] > today().year:
+        errors["arrival_year"] = [_("The year of arrival cannot be in the future.")]
+    if not errors:
+        try:
+            _person_errors(participant)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    try:
+        _validate_enrolment(project=project, enrolment_data=enrolment_data)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    participant.save()
+    log_action(
+        by=by,
+        action="create",
+        obj=participant,
+        project=project,
+        fields=[name for name in ANONYMOUS_PERSON_FIELDS if person[name] not in (None, "")]
+        + ["is_anonymous"],
+    )
+    return create_enrolment(
+        project=project, participant=participant, by=by, enrolment_data=enrolment_data
+    )
+
+
+@transaction.atomic
+def enrol_existing(
+    *, project, by, membership, participant: Participant, consent_data, enrolment_data
+) -> Enrolment:
+    """Enrol a person already registered (found by their number) in this project, with a
+    consent for this project. Refused when they have an open enrolment here; nothing saved."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if Enrolment.objects.filter(
+        participant=participant, project=project, status__in=OPEN_STATUSES
+    ).exists():
+        raise _open_enrolment_error()
+    errors = {}
+    if not participant.is_anonymous:
+        try:
+            _validate_consent(project=project, membership=membership, consent_data=consent_data)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    try:
+        _validate_enrolment(project=project, enrolment_data=enrolment_data)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    if not participant.is_anonymous:
+        record_consent(
+            project=project,
+            participant=participant,
+            by=by,
+            membership=membership,
+            consent_data=consent_data,
+        )
+    return create_enrolment(
+        project=project, participant=participant, by=by, enrolment_data=enrolment_data
+    )
+
+
+@transaction.atomic
+def withdraw_consent(*, consent: Consent, by, on: dt.date | None = None) -> Consent:
+    """Record that a consent is withdrawn. Sharing stops at once: the visibility rule only
+    counts consents that are not withdrawn."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_on is not None:
+        raise ValidationError(
+            {
+                "withdrawn_on": _("This consent was already withdrawn on %(date)s.")
+                % {"date": consent.withdrawn_on.isoformat()}
+            }
+        )
+    on = on or today()
+    if on < consent.given_on:
+        raise ValidationError(
+            {"withdrawn_on": _("A consent cannot be withdrawn before it was given.")}
+        )
+    if on > today():
+        raise ValidationError({"withdrawn_on": _("The withdrawal cannot be in the future.")})
+    consent.withdrawn_on = on
+    consent.withdrawal_recorded_by = _user(by)
+    consent.save(update_fields=["withdrawn_on", "withdrawal_recorded_by"])
+    log_action(
+        by=by,
+        action="change",
+        obj=consent,
+        project=consent.project,
+        fields=["withdrawn_on", "withdrawal_recorded_by"],
+    )
+    return consent
+
+
+def _user(by):
+    return by if getattr(by, "is_authenticated", False) else None
