@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO_DB ?= sqlite:///$(CURDIR)/demo.sqlite3
+# The demo's clock: a Monday when the area programme runs and the ESF projects are finished.
+DEMO_TODAY ?= 2015-06-22
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: help setup demo test lint browser messages screenshots clean
@@ -26,8 +28,8 @@ demo: setup
 	@rm -f demo.sqlite3
 	DEBUG=1 DATABASE_URL=$(DEMO_DB) $(PY) manage.py migrate --verbosity 0
 	DEBUG=1 DATABASE_URL=$(DEMO_DB) $(PY) manage.py load_demo
-	@echo "Serving the demo on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
-	DEBUG=1 DEMO_MODE=1 DATABASE_URL=$(DEMO_DB) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving the demo on http://127.0.0.1:$(PORT) (Ctrl-C stops it); its today is $(DEMO_TODAY)"
+	DEBUG=1 DEMO_MODE=1 FOLJSAM_TODAY=$(DEMO_TODAY) DATABASE_URL=$(DEMO_DB) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Debian's Chromium drives the browser tests; installed when missing and we may (root + apt).
 browser:
@@ -55,8 +57,10 @@ messages: setup
 	  --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
+# The guide's screenshots (docs/screenshots/) come from the case-work journeys in the browser.
 screenshots: setup browser
-	DEBUG=1 SCREENSHOTS=1 $(PY) -m pytest tests/browser -q
+	rm -f docs/screenshots/journey-*.png
+	DEBUG=1 SCREENSHOTS=1 $(PY) -m pytest tests/browser/test_case_work_journeys.py -k identified -q
 
 clean:
 	rm -rf $(VENV) demo.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -11,7 +11,9 @@ from .models import Membership
 
 def project_view(capability: str):
     """Wrap a view taking `project_id`. A project the user has no membership in is a 404 (its
-    existence is not revealed); a membership without the capability is a 403. The view gets
+    existence is not revealed); a membership without the capability is a 403 — except on a
+    page about one person (its URL names an `enrolment_id`), where it is a 404 too: someone who
+    may not see participants learns nothing about whether that person exists. The view gets
     `request.membership` and `request.project`."""
 
     def decorator(view):
@@ -26,6 +28,8 @@ def project_view(capability: str):
             if membership is None:
                 raise Http404
             if not membership.has_capability(capability):
+                if "enrolment_id" in kwargs:
+                    raise Http404
                 raise PermissionDenied
             request.membership = membership
             request.project = membership.project

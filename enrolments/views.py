@@ -216,6 +216,10 @@ def _participant_context(request, enrolment, **extra):
             else ""
         ),
         "identity_number": None,
+        "consents": enrolment.participant.consents.filter(project=request.project)
+        .select_related("recorded_by")
+        .prefetch_related("organisations"),
+        "can_change_participants": request.membership.has_capability("participants.change"),
     }
     context.update(extra)
     return context

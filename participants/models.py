@@ -273,6 +273,10 @@ class Consent(models.Model):
     def is_active(self) -> bool:
         return self.withdrawn_on is None
 
+    @property
+    def purpose_labels(self) -> list[str]:
+        return [str(self.Purpose(p).label) for p in self.purposes if p in self.Purpose.values]
+
     def clean(self):
         unknown = set(self.purposes or []) - set(self.Purpose.values)
         if unknown:

@@ -10,3 +10,12 @@ def _test_settings(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+@pytest.fixture
+def english():
+    """Messages in English for the test's duration (services speak the active language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -850,7 +850,7 @@ def test_enrol_existing_refuses_a_second_open_enrolment(client, world):
     assert counts() == before
 
 
-def test_enrol_existing_service_refuses_an_open_enrolment_and_saves_nothing(world):
+def test_enrol_existing_service_refuses_an_open_enrolment_and_saves_nothing(world, english):
     person = ParticipantFactory(identity=NUMBER)
     EnrolmentFactory(participant=person, project=world.project)
     before = counts()
@@ -868,7 +868,7 @@ def test_enrol_existing_service_refuses_an_open_enrolment_and_saves_nothing(worl
     assert counts() == before
 
 
-def test_create_enrolment_turns_the_database_constraint_into_a_message(world, monkeypatch):
+def test_create_enrolment_turns_the_database_constraint_into_a_message(world, monkeypatch, english):
     """Two requests passing the open-enrolment check at once: the conditional unique constraint
     stops the second, and the service says why instead of failing with a 500."""
     person = ParticipantFactory(identity=NUMBER)
