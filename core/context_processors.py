@@ -2,4 +2,4 @@ from django.conf import settings
 
 
 def site(request):
-    return {"DEMO_MODE": settings.DEMO_MODE}
+    return {"DEMO_MODE": settings.DEMO_MODE, "FIXED_TODAY": settings.FOLJSAM_TODAY}

@@ -141,3 +141,9 @@ def test_logging_in_on_the_english_page_continues_in_english_and_remembers_it(cl
     assert response["Location"] == "/en/projects/"
     user.refresh_from_db()
     assert user.language == "en"
+
+
+def test_demo_banner_shows_the_demo_clock(client, member, settings):
+    settings.DEMO_MODE = True
+    settings.FOLJSAM_TODAY = "2015-06-22"
+    assert "2015-06-22" in client.get(reverse("core:project_list")).content.decode()
