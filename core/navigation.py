@@ -10,6 +10,7 @@ PROJECT_MENU = [
     ("participants:intake", _("Register a participant"), "participants.change"),
     ("enrolments:follow_up_worklist", _("Follow-ups"), "enrolments.view"),
     ("interventions:catalogue", _("Interventions"), "interventions.view"),
+    ("goals:dashboard", _("Goals"), "goals.view"),
 ]
 
 

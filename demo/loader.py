@@ -10,6 +10,7 @@ from goals.models import ReferenceProgramme
 from participants.models import Consent, Household, Participant
 
 from . import cohorts, households, prestudy_data
+from . import goals as demo_goals
 from .seeds import World, create_areas, create_organisations, create_projects
 from .staff import USERS, create_reference_programmes, create_users
 from .synthetic import Synthetic
@@ -63,6 +64,7 @@ def load_demo(rng: random.Random) -> dict[str, int]:
     counts["anonymous participants"] = sum(p.is_anonymous for p in syn.participants)
     for key, label in SHORT_TITLES.items():
         counts[f"enrolments: {label}"] = sum(1 for c in syn.cases if c.project_key == key)
+    counts["goals"] = demo_goals.create_goals(world)
     return counts
 
 

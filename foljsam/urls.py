@@ -7,6 +7,7 @@ project_patterns = [
     path("", include("enrolments.urls")),
     path("", include("plans.urls")),
     path("interventions/", include("interventions.urls")),
+    path("goals/", include("goals.urls")),
 ]
 
 urlpatterns = i18n_patterns(

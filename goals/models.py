@@ -1,7 +1,11 @@
-"""Reference values of regular programmes, for relative goals. Goal definitions come later."""
+"""Goal definitions (versioned, computed by goals.engine) and the reference values of regular
+programmes for relative goals."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,3 +61,95 @@ class ReferenceValue(models.Model):
 
     def __str__(self):
         return f"{self.programme} {self.year}"
+
+
+def template_choices():
+    """The goal templates (goals/templates.py), read when choices are needed so adding a
+    template needs no migration."""
+    from .templates import template_choices as choices
+
+    return choices()
+
+
+class Goal(models.Model):
+    """A measurable promise of a project. What it measures lives in its versions: every change
+    is a new GoalVersion, and the highest version is the current definition."""
+
+    project = models.ForeignKey(
+        "core.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="goals"
+    )
+    key = models.SlugField(_("key"), max_length=80)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["project", "order", "id"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "key"], name="goal_key_unique_in_project")
+        ]
+
+    def __str__(self):
+        current = self.current_version
+        return current.display_title if current else self.key
+
+    @property
+    def current_version(self):
+        return self.versions.order_by("-version").first()
+
+
+class GoalVersion(models.Model):
+    """One definition of a goal: a template and its parameters. Never changed once saved."""
+
+    goal = models.ForeignKey(
+        Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="versions"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=250)
+    title_en = models.CharField(_("title in English"), max_length=250, blank=True)
+    template = models.CharField(_("template"), max_length=60, choices=template_choices)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["goal", "-version"]
+        verbose_name = _("goal version")
+        verbose_name_plural = _("goal versions")
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "version"], name="goal_version_unique"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="goal_version_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} (v{self.version})"
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language."""
+        language = get_language() or "sv"
+        return self.title_en if language.startswith("en") and self.title_en else self.title
+
+    def clean(self):
+        from .templates import validate_parameters
+
+        project = self.goal.project if self.goal_id else None
+        try:
+            self.parameters = validate_parameters(self.template, self.parameters, project)
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    "parameters": [
+                        f"{name}: {message}"
+                        for name, messages in error.message_dict.items()
+                        for message in messages
+                    ]
+                }
+            ) from error

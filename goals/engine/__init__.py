@@ -1,0 +1,103 @@
+"""The goal engine: every current goal of a project computed from the data, never typed in.
+
+How a goal is computed
+----------------------
+A goal (goals.models.Goal) is defined by its highest GoalVersion: a template code and
+parameters, validated by goals/templates.py. The template names a measure in
+goals/engine/measures.py, which
+
+1. builds the **population** as one queryset — enrolments that started, exited or completed,
+   optionally of a target group, an area or a period; households of the project; or the
+   project's pre-study registers — and, for follow-up goals, only those whose follow-up on the
+   day is due (exit + day ≤ today);
+2. counts in the database, in one aggregate query, the population (denominator), those meeting
+   the numerator's condition (exit status, follow-up status at day N, a survey answer, taking
+   part in an intervention category, a household's self-sufficiency) and those **missing** the
+   data (follow-up not recorded or not reached, survey not answered) — missing members stay in
+   the denominator, and `value_answered` gives the share among those with the data;
+3. repeats the same counts grouped by each **breakdown** dimension (gender, age band at start,
+   region of birth, target group, area; households by area), one query per dimension, so the
+   number of queries per goal is fixed whatever the number of participants;
+4. turns the counts into Cells: a share with its 95 % Wilson interval (goals/stats.py) or a count,
+   and a **status** — met when the whole interval satisfies the comparator (≥ target, ≤ target,
+   within a range, ≥ reference + Δ), not met when none of it does, uncertain when the interval
+   straddles the target; an empty population is "no_data" with value None;
+5. for "≥ reference + Δ" goals, the reference is the participant-weighted average of the
+   project's ReferenceValue rows, per year of exit (`periods`) and for the project's period.
+
+With `suppress_below` (aggregate-only roles) every cell about fewer people is hidden, and when
+that leaves exactly one hidden cell in a dimension the next smallest is hidden too, so no cell
+can be recovered by subtracting the others from the total.
+"""
+
+from django.core.exceptions import ValidationError
+
+from goals.models import Goal, GoalVersion
+
+from .. import templates
+from .population import Context
+from .results import Cell, GoalResult, apply_suppression
+
+__all__ = ["Cell", "GoalResult", "evaluate_goal", "evaluate_project", "current_versions"]
+
+
+def current_versions(project) -> list[GoalVersion]:
+    """The current definition of every goal of the project, in the goals' order (two queries,
+    however many goals and versions)."""
+    goals = list(Goal.objects.filter(project=project).order_by("order", "id"))
+    latest: dict[int, GoalVersion] = {}
+    for version in GoalVersion.objects.filter(goal__project=project).order_by("goal", "version"):
+        latest[version.goal_id] = version
+    result = []
+    for goal in goals:
+        version = latest.get(goal.pk)
+        if version is not None:
+            version.goal = goal
+            result.append(version)
+    return result
+
+
+def evaluate_goal(version: GoalVersion, *, context=None, suppress_below: int | None = None):
+    """Compute one goal version. The parameters are validated again (with defaults filled in),
+    so a stored definition that can no longer be computed raises ValidationError."""
+    ctx = context or Context(version.goal.project)
+    template = templates.TEMPLATES[version.template]
+    params = templates.validate_parameters(version.template, version.parameters, ctx.project)
+    result = template.compute(ctx, version, params)
+    if suppress_below:
+        apply_suppression(result, suppress_below, people=template.subject != "project")
+    return result
+
+
+def evaluate_project(project, *, suppress_below: int | None = None) -> list[GoalResult]:
+    """One GoalResult per current goal of the project, ordered by Goal.order. A stored
+    definition that can no longer be computed (say, the project dropped its day-180 follow-up)
+    gives a "no_data" result with the reason in `error` instead of breaking the dashboard."""
+    ctx = Context(project)
+    results = []
+    for version in current_versions(project):
+        try:
+            results.append(evaluate_goal(version, context=ctx, suppress_below=suppress_below))
+        except ValidationError as error:
+            results.append(_not_computable(version, error))
+    return results
+
+
+def _not_computable(version: GoalVersion, error: ValidationError) -> GoalResult:
+    template = templates.TEMPLATES.get(version.template)
+    reasons = "; ".join(
+        f"{name}: {message}"
+        for name, messages in error.message_dict.items()
+        for message in messages
+    )
+    return GoalResult(
+        None, None, None, None, None, "no_data", None,
+        key=version.goal.key,
+        goal=version.display_title,
+        template=version.template,
+        kind=template.kind if template else "share",
+        comparator=version.parameters.get("comparator", "gte"),
+        target=version.parameters.get("target"),
+        target_high=version.parameters.get("target_high"),
+        error=reasons,
+    )  # fmt: skip

@@ -1,0 +1,369 @@
+"""The computation of each goal template (goals/templates.py names these functions).
+
+Every measure takes the evaluation context, the goal version and its validated parameters, and
+returns a GoalResult. Shares count, over the population, the numerator's condition and the
+members without the data ("missing"); the value is over everyone, `value_answered` over those
+with the data.
+"""
+
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
+from django.db.models.functions import ExtractYear
+
+from enrolments.models import Enrolment, OutcomeStatus, Status
+from interventions.models import Participation
+from participants.models import Household, Participant
+from prestudy.models import ProposedActivity, Risk, Stakeholder, SwotItem, TargetGroupMapping
+
+from .. import templates
+from . import population as pop
+from .results import Cell, GoalResult, count_cell, share_cell
+
+ALL = None  # a measure counting every member of the population
+
+
+def _result(version, params, cell: Cell, *, kind, target, target_high=None, **extra):
+    template = templates.TEMPLATES[version.template]
+    return GoalResult(
+        **cell.__dict__,
+        key=version.goal.key,
+        goal=version.display_title,
+        template=template.code,
+        kind=kind,
+        comparator=params.get("comparator", template.comparators[0]),
+        target=target,
+        target_high=target_high,
+        **extra,
+    )
+
+
+def _share_goal(ctx, version, params, qs, numerator: Q, missing: Q, *, within: Q | None = None):
+    """A share over an enrolment population: totals and every breakdown."""
+
+    def _and(condition):
+        return condition if within is None else within & condition
+
+    measures = {"n": within, "num": _and(numerator), "missing": _and(missing)}
+    comparator, target, high = params["comparator"], params["target"], params.get("target_high")
+    totals = pop.counts(qs, measures)
+    cell = share_cell(totals["num"], totals["n"], totals["missing"], comparator, target, high)
+    answered = totals["n"] - totals["missing"]
+    breakdown = {
+        dimension: {
+            group: share_cell(row["num"], row["n"], row["missing"], comparator, target, high)
+            for group, row in groups.items()
+        }
+        for dimension, groups in pop.enrolment_breakdown(ctx, qs, measures).items()
+    }
+    return _result(
+        version,
+        params,
+        cell,
+        kind="share",
+        target=target,
+        target_high=high,
+        value_answered=(totals["num"] / answered) if answered else None,
+        denominator_answered=answered,
+        breakdown=breakdown,
+    )
+
+
+def _others(statuses) -> list[str]:
+    return [s for s in OutcomeStatus.values if s not in statuses]
+
+
+def _follow_up_join(qs, day: int):
+    return qs.annotate(fu=FilteredRelation("follow_ups", condition=Q(follow_ups__day=day)))
+
+
+FOLLOW_UP_MISSING = Q(fu__reached__isnull=True) | Q(fu__reached=False)
+
+
+def exit_or_survey_share(ctx, version, params):
+    """Share of the population in one of `statuses` at exit, or answering `question` at
+    `occasion` with `min_answer` or more. Missing: neither in those statuses nor answering."""
+    qs = pop.enrolments(ctx, params).annotate(
+        sa=FilteredRelation(
+            "survey_answers",
+            condition=Q(
+                survey_answers__occasion=params["occasion"],
+                survey_answers__question=params["question"],
+            ),
+        )
+    )
+    numerator = Q(exit_status__in=params["statuses"]) | Q(sa__value__gte=params["min_answer"])
+    missing = Q(sa__value__isnull=True) & Q(exit_status__in=[*_others(params["statuses"]), ""])
+    return _share_goal(ctx, version, params, qs, numerator, missing)
+
+
+def survey_share(ctx, version, params):
+    """Share of the population whose answer to `question` at `occasion` lies within
+    [min_answer, max_answer]. Missing: no answer."""
+    qs = pop.enrolments(ctx, params).annotate(
+        sa=FilteredRelation(
+            "survey_answers",
+            condition=Q(
+                survey_answers__occasion=params["occasion"],
+                survey_answers__question=params["question"],
+            ),
+        )
+    )
+    numerator = Q(sa__value__gte=params["min_answer"], sa__value__lte=params["max_answer"])
+    return _share_goal(ctx, version, params, qs, numerator, Q(sa__value__isnull=True))
+
+
+def follow_up_share(ctx, version, params):
+    """Share of the population, follow-up on `day` due, reached with one of `statuses`.
+    Missing: follow-up not recorded or participant not reached."""
+    day = params["day"]
+    qs = _follow_up_join(pop.enrolments(ctx, params, follow_up_day=day), day)
+    numerator = Q(fu__reached=True, fu__status__in=params["statuses"])
+    return _share_goal(ctx, version, params, qs, numerator, FOLLOW_UP_MISSING)
+
+
+def follow_up_share_among_not_in_work(ctx, version, params):
+    """Among the population (follow-up on `day` due) not known to be in one of
+    `excluded_statuses` (work) then, the share reached with one of `statuses` (studies, another
+    programme). Missing: follow-up not recorded or not reached — they may or may not be in work,
+    so they stay in the denominator and `value_answered` leaves them out."""
+    day = params["day"]
+    qs = _follow_up_join(pop.enrolments(ctx, params, follow_up_day=day), day)
+    within = FOLLOW_UP_MISSING | Q(
+        fu__reached=True, fu__status__in=_others(params["excluded_statuses"])
+    )
+    numerator = Q(fu__reached=True, fu__status__in=params["statuses"])
+    return _share_goal(ctx, version, params, qs, numerator, FOLLOW_UP_MISSING, within=within)
+
+
+def gender_split(ctx, version, params):
+    """Share of the population of `gender` (women, by default). Gender is always recorded
+    ("another gender / unknown" is a value), so nothing is missing."""
+    qs = pop.enrolments(ctx, params)
+    numerator = Q(participant__gender=params["gender"])
+    return _share_goal(ctx, version, params, qs, numerator, Q(pk__isnull=True))
+
+
+def _reference(ctx, years: list[int] | None):
+    """Participant-weighted average share in work at day 90 of the project's reference
+    programmes, as 0..1, per year and for the given years together (None when no rows)."""
+    from goals.models import ReferenceValue
+
+    rows = list(
+        ReferenceValue.objects.filter(programme__projects=ctx.project)
+        .distinct()
+        .values_list("year", "participants", "share_in_work_90_days")
+    )
+    per_year: dict[int, list] = {}
+    for year, participants, share in rows:
+        per_year.setdefault(year, []).append((participants, float(share)))
+
+    def weighted(items):
+        total = sum(p for p, _ in items)
+        return sum(p * s for p, s in items) / total / 100 if total else None
+
+    by_year = {year: weighted(items) for year, items in per_year.items()}
+    chosen = [item for year, items in per_year.items() if year in years for item in items]
+    overall = weighted(chosen or [item for items in per_year.values() for item in items])
+    return by_year, overall
+
+
+def follow_up_share_vs_reference(ctx, version, params):
+    """Share in work on `day` after exit (follow-up due), compared per year of exit and for the
+    whole period with the participant-weighted reference average + `delta_pp` points."""
+    day = params["day"]
+    qs = _follow_up_join(pop.enrolments(ctx, params, follow_up_day=day), day)
+    numerator = Q(fu__reached=True, fu__status__in=params["statuses"])
+    delta = params["delta_pp"] / 100
+    project_years = list(range(ctx.project.starts_on.year, ctx.project.ends_on.year + 1))
+    by_year, overall = _reference(ctx, project_years)
+    target = None if overall is None else min(1.0, overall + delta)
+    params = {**params, "comparator": "ref_plus", "target": target}
+    result = _share_goal(ctx, version, params, qs, numerator, FOLLOW_UP_MISSING)
+
+    measures = {"n": ALL, "num": numerator, "missing": FOLLOW_UP_MISSING}
+    rows = pop.grouped_counts(qs, measures, ExtractYear("exited_on"), none_label="unknown")
+    periods = {}
+    for year in sorted(rows, key=str):
+        row = rows[year]
+        reference = by_year.get(int(year)) if str(year).isdigit() else None
+        year_target = None if reference is None else min(1.0, reference + delta)
+        periods[str(year)] = share_cell(
+            row["num"], row["n"], row["missing"], "ref_plus", year_target
+        )
+    periods["all"] = Cell(**{k: getattr(result, k) for k in Cell.__dataclass_fields__})
+    result.periods = periods
+    return result
+
+
+def participation_count(ctx, version, params):
+    """Number of people in the population (optionally narrowed by labour-market status or
+    income source at start, or age at start below `age_below`) who took part in at least one
+    intervention of `categories`. The denominator is the narrowed population."""
+    qs = pop.enrolments(ctx, params)
+    if params["labour_market_statuses"]:
+        qs = qs.filter(labour_market_status__in=params["labour_market_statuses"])
+    if params["income_sources"]:
+        qs = qs.filter(income_source__in=params["income_sources"])
+    if params.get("age_below"):
+        qs = qs.annotate(_age_filter=pop.age_at_start()).filter(_age_filter__lt=params["age_below"])
+    took_part = Exists(
+        Participation.objects.filter(
+            enrolment_id=OuterRef("pk"), intervention__category__code__in=params["categories"]
+        )
+    )
+    measures = {"n": ALL, "num": Q(took_part)}
+    comparator, target, high = params["comparator"], params["target"], params.get("target_high")
+    totals = pop.counts(qs, measures)
+    cell = count_cell(totals["num"], totals["n"], comparator, target, high)
+    breakdown = {
+        # no target per group: the cells carry the count with the status "no_data"
+        dimension: {
+            group: count_cell(row["num"], row["n"], comparator, None)
+            for group, row in groups.items()
+        }
+        for dimension, groups in pop.enrolment_breakdown(ctx, qs, measures).items()
+    }
+    return _result(
+        version, params, cell, kind="count", target=target, target_high=high, breakdown=breakdown
+    )
+
+
+def household_share(ctx, version, params):
+    """Share of the project's households (on long-term social assistance at first contact, by
+    default) that became self-sufficient: every adult member (Participant with the household)
+    has an enrolment in the project that exited with an income source other than social
+    assistance or none. Missing: households without any registered member."""
+    qs = Household.objects.filter(project=ctx.project)
+    if params["long_term_social_assistance_only"]:
+        qs = qs.filter(long_term_social_assistance=True)
+    if params.get("area"):
+        qs = qs.filter(area__name=params["area"])
+    self_sufficient_exit = Enrolment.objects.filter(
+        participant_id=OuterRef("pk"),
+        project=ctx.project,
+        status__in=[Status.EXITED, Status.FOLLOWED_UP],
+    ).exclude(exit_income_source__in=[*templates.NOT_SELF_SUFFICIENT_INCOME, ""])
+    members = Participant.objects.filter(household_id=OuterRef("pk"))
+    not_yet = members.exclude(Exists(self_sufficient_exit))
+    numerator = Q(Exists(members)) & ~Q(Exists(not_yet))
+    missing = ~Q(Exists(members))
+    measures = {"n": ALL, "num": numerator, "missing": missing}
+    comparator, target, high = params["comparator"], params["target"], params.get("target_high")
+    totals = pop.counts(qs, measures)
+    cell = share_cell(totals["num"], totals["n"], totals["missing"], comparator, target, high)
+    found = pop.grouped_counts(qs, measures, F("area__name"), none_label=pop.NO_AREA)
+    groups = {name: {"n": 0, "num": 0, "missing": 0} for name in ctx.area_names}
+    groups.update(found)
+    answered = totals["n"] - totals["missing"]
+    return _result(
+        version,
+        params,
+        cell,
+        kind="share",
+        target=target,
+        target_high=high,
+        value_answered=(totals["num"] / answered) if answered else None,
+        denominator_answered=answered,
+        breakdown={
+            "area": {
+                group: share_cell(row["num"], row["n"], row["missing"], comparator, target, high)
+                for group, row in groups.items()
+            }
+        },
+    )
+
+
+def stakeholder_count(ctx, version, params):
+    """Number of stakeholders in the pre-study register that took part in at least one
+    workshop or focus group (or all registered, with only_with_workshop false), per kind."""
+    qs = Stakeholder.objects.filter(project=ctx.project)
+    through = Stakeholder.workshops.through
+    took_part = Q(Exists(through.objects.filter(stakeholder_id=OuterRef("pk"))))
+    measures = {"n": ALL, "num": took_part if params["only_with_workshop"] else ALL}
+    comparator, target, high = params["comparator"], params["target"], params.get("target_high")
+    totals = pop.counts(qs, measures)
+    cell = count_cell(totals["num"], totals["n"], comparator, target, high)
+    found = pop.grouped_counts(qs, measures, F("kind"), none_label="")
+    breakdown = {
+        "kind": {
+            # no target per kind: the cells carry the count with the status "no_data"
+            kind: count_cell(row["num"], row["n"], comparator, None)
+            for kind, row in sorted(found.items())
+        }
+    }
+    return _result(
+        version, params, cell, kind="count", target=target, target_high=high, breakdown=breakdown
+    )
+
+
+def activity_count(ctx, version, params):
+    """Number of activities the pre-study proposed in `categories` (all when empty), per
+    category; the denominator is every proposed activity of the project."""
+    qs = ProposedActivity.objects.filter(project=ctx.project)
+    chosen = Q(category__code__in=params["categories"]) if params["categories"] else ALL
+    measures = {"n": ALL, "num": chosen}
+    comparator, target, high = params["comparator"], params["target"], params.get("target_high")
+    totals = pop.counts(qs, measures)
+    cell = count_cell(totals["num"], totals["n"], comparator, target, high)
+    found = pop.grouped_counts(qs, measures, F("category__code"), none_label="")
+    groups = {code: {"n": 0, "num": 0} for code in params["categories"]}
+    groups.update(found)
+    # Per category: at least one activity proposed in it (out of all the project's proposals).
+    breakdown = {
+        "category": {
+            code: count_cell(row["num"], totals["n"], "gte", 1)
+            for code, row in groups.items()
+            if not params["categories"] or code in params["categories"]
+        }
+    }
+    return _result(
+        version, params, cell, kind="count", target=target, target_high=high, breakdown=breakdown
+    )
+
+
+def prestudy_checklist(ctx, version, params):
+    """Items of the pre-study done, in one query: target groups mapped, risk analysis, gender
+    SWOT with all four quadrants, every partner confirmed (and at least one partner)."""
+    from core.models import Project, ProjectPartner
+
+    project = OuterRef("pk")
+    checks = {
+        "target_groups_mapped": Exists(TargetGroupMapping.objects.filter(project=project)),
+        "risk_analysis": Exists(Risk.objects.filter(project=project)),
+        "partners_any": Exists(ProjectPartner.objects.filter(project=project)),
+        "partners_unconfirmed": Exists(
+            ProjectPartner.objects.filter(project=project, confirmed_on__isnull=True)
+        ),
+        **{
+            f"swot_{quadrant}": Exists(SwotItem.objects.filter(project=project, quadrant=quadrant))
+            for quadrant in SwotItem.Quadrant.values
+        },
+    }
+    row = Project.objects.filter(pk=ctx.project.pk).values(**checks).get()
+    done = {
+        "target_groups_mapped": row["target_groups_mapped"],
+        "risk_analysis": row["risk_analysis"],
+        "gender_swot": all(row[f"swot_{q}"] for q in SwotItem.Quadrant.values),
+        "partners_confirmed": row["partners_any"] and not row["partners_unconfirmed"],
+    }
+    items = params["items"]
+    count = sum(1 for item in items if done[item])
+    cell = count_cell(count, len(items), "gte", len(items))
+    breakdown = {"item": {item: count_cell(int(bool(done[item])), 1, "gte", 1) for item in items}}
+    return _result(
+        version, params, cell, kind="checklist", target=float(len(items)), breakdown=breakdown
+    )
+
+
+__all__ = [
+    "activity_count",
+    "exit_or_survey_share",
+    "follow_up_share",
+    "follow_up_share_among_not_in_work",
+    "follow_up_share_vs_reference",
+    "gender_split",
+    "household_share",
+    "participation_count",
+    "prestudy_checklist",
+    "stakeholder_count",
+    "survey_share",
+]

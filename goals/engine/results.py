@@ -1,0 +1,191 @@
+"""What the engine returns: a Cell per figure, a GoalResult per goal; status rules and the
+suppression of small cells."""
+
+from dataclasses import dataclass, field, fields
+
+from goals.stats import wilson_interval
+
+MET, NOT_MET, UNCERTAIN, NO_DATA = "met", "not_met", "uncertain", "no_data"
+CELL_KEYS = (
+    "numerator",
+    "denominator",
+    "value",
+    "ci_low",
+    "ci_high",
+    "status",
+    "missing",
+    "suppressed",
+)
+
+
+@dataclass
+class Cell:
+    numerator: int | None
+    denominator: int | None
+    value: float | None  # share 0..1 for shares; the count for counts; None = no data
+    ci_low: float | None  # Wilson 95 % for shares, None for counts
+    ci_high: float | None
+    status: str  # "met" | "not_met" | "uncertain" | "no_data"
+    missing: int | None  # members of the population without the data
+    suppressed: bool = False
+
+    def to_dict(self) -> dict:
+        return {key: getattr(self, key) for key in CELL_KEYS}
+
+    def hide(self) -> None:
+        """Suppress: keep no figure that could identify the few people in the cell."""
+        self.numerator = self.denominator = self.value = None
+        self.ci_low = self.ci_high = self.missing = None
+        self.status = NO_DATA
+        self.suppressed = True
+
+
+@dataclass(kw_only=True)
+class GoalResult(Cell):
+    key: str
+    goal: str
+    template: str
+    kind: str  # "share" | "count" | "checklist"
+    comparator: str  # "gte" | "lte" | "range" | "ref_plus"
+    target: float | None
+    target_high: float | None = None
+    value_answered: float | None = None
+    denominator_answered: int | None = None
+    breakdown: dict[str, dict[str, Cell]] = field(default_factory=dict)
+    periods: dict[str, Cell] | None = None
+    error: str | None = None  # why a stored definition could not be computed (then no_data)
+
+    def to_dict(self) -> dict:
+        data = {
+            "goal": str(self.goal),
+            "key": self.key,
+            "template": self.template,
+            "kind": self.kind,
+            **super().to_dict(),
+            "target": self.target,
+            "target_high": self.target_high,
+            "comparator": self.comparator,
+            "value_answered": self.value_answered,
+            "denominator_answered": self.denominator_answered,
+            "breakdown": {
+                dimension: {group: cell.to_dict() for group, cell in groups.items()}
+                for dimension, groups in self.breakdown.items()
+            },
+            "periods": (
+                None
+                if self.periods is None
+                else {period: cell.to_dict() for period, cell in self.periods.items()}
+            ),
+            "error": self.error,
+        }
+        return data
+
+
+def status_for(
+    value: float | None,
+    low: float | None,
+    high: float | None,
+    comparator: str,
+    target: float | None,
+    target_high: float | None = None,
+) -> str:
+    """Met when the whole interval satisfies the comparison, not met when none of it does,
+    otherwise uncertain. Counts pass low = high = value (no interval)."""
+    if value is None or target is None:
+        return NO_DATA
+    if low is None or high is None:
+        low = high = value
+    if comparator in ("gte", "ref_plus"):
+        if low >= target:
+            return MET
+        return NOT_MET if high < target else UNCERTAIN
+    if comparator == "lte":
+        if high <= target:
+            return MET
+        return NOT_MET if low > target else UNCERTAIN
+    if comparator == "range":
+        if target_high is None:
+            return NO_DATA
+        if low >= target and high <= target_high:
+            return MET
+        if high < target or low > target_high:
+            return NOT_MET
+        return UNCERTAIN
+    raise ValueError(f"unknown comparator {comparator}")
+
+
+def share_cell(
+    numerator: int,
+    denominator: int,
+    missing: int | None,
+    comparator: str,
+    target: float | None,
+    target_high: float | None = None,
+) -> Cell:
+    if not denominator:
+        return Cell(0, 0, None, None, None, NO_DATA, missing or 0)
+    value = numerator / denominator
+    low, high = wilson_interval(numerator, denominator)
+    status = status_for(value, low, high, comparator, target, target_high)
+    return Cell(numerator, denominator, value, low, high, status, missing)
+
+
+def count_cell(
+    count: int,
+    population: int,
+    comparator: str,
+    target: float | None,
+    target_high: float | None = None,
+    missing: int | None = None,
+) -> Cell:
+    if not population:
+        return Cell(0, 0, None, None, None, NO_DATA, missing)
+    status = status_for(count, None, None, comparator, target, target_high)
+    return Cell(count, population, float(count), None, None, status, missing)
+
+
+def _small(cell: Cell, threshold: int, kind: str) -> bool:
+    if cell.suppressed:
+        return True
+    small = cell.denominator is not None and 0 < cell.denominator < threshold
+    if kind == "count" and cell.numerator is not None:
+        small = small or 0 < cell.numerator < threshold
+    return small
+
+
+def _suppress_group(cells: dict[str, Cell], threshold: int, kind: str) -> None:
+    """Hide every small cell; when exactly one is hidden, hide the next smallest too, so it
+    cannot be worked out by subtracting the others from the total."""
+    hidden = [name for name, cell in cells.items() if _small(cell, threshold, kind)]
+    for name in hidden:
+        cells[name].hide()
+    if len(hidden) == 1:
+        shown = [
+            (cell.denominator, name)
+            for name, cell in cells.items()
+            if not cell.suppressed and cell.denominator
+        ]
+        if shown:
+            cells[min(shown)[1]].hide()
+
+
+def apply_suppression(result: GoalResult, threshold: int, *, people: bool) -> None:
+    """Suppress cells about fewer than `threshold` people (aggregate-only roles)."""
+    if not people or threshold is None or threshold <= 1:
+        return
+    for cells in result.breakdown.values():
+        _suppress_group(cells, threshold, result.kind)
+    if result.periods:
+        years = {name: cell for name, cell in result.periods.items() if name != "all"}
+        _suppress_group(years, threshold, result.kind)
+        if "all" in result.periods and _small(result.periods["all"], threshold, result.kind):
+            result.periods["all"].hide()
+    # The top level only by its denominator: a small count of a large population is shown.
+    if _small(result, threshold, "share"):
+        Cell.hide(result)
+        result.value_answered = None
+        result.denominator_answered = None
+
+
+def cell_field_names() -> list[str]:
+    return [f.name for f in fields(Cell)]

@@ -1,0 +1,117 @@
+"""The goals dashboard in the browser: a manager and a steering-group member open it from the
+project menu in Swedish and English, open a goal's breakdown, and axe checks the page (with the
+breakdown open). The steering group sees small groups hidden."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from core.models import Role
+from enrolments.models import FollowUp, OutcomeStatus, Status
+from goals import services as goal_services
+from participants.models import Gender
+from tests.factories import (
+    AnonymousParticipantFactory,
+    EnrolmentFactory,
+    InterventionFactory,
+    MembershipFactory,
+    ParticipationFactory,
+    ProjectFactory,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def world(settings):
+    settings.FOLJSAM_TODAY = "2010-01-01"
+    settings.SUPPRESSION_THRESHOLD = 5
+    project = ProjectFactory(title="Framtid i Fokus")
+    manager = MembershipFactory(project=project, role=Role.MANAGER, user__username="manager")
+    MembershipFactory(project=project, role=Role.STEERING, user__username="steering")
+    internship = InterventionFactory(project=project, name="Praktik")
+    genders = [Gender.WOMAN] * 7 + [Gender.MAN] * 6 + [Gender.OTHER] * 2
+    for i, gender in enumerate(genders):
+        exited = i % 2 == 0
+        enrolment = EnrolmentFactory(
+            project=project,
+            participant=AnonymousParticipantFactory(gender=gender, birth_year=1970 + i),
+            status=Status.EXITED if exited else Status.ACTIVE,
+            exited_on=dt.date(2009, 8, 1) if exited else None,
+            exit_reason="completed" if exited else "",
+            exit_status=OutcomeStatus.EMPLOYED_FULL_TIME if exited else "",
+        )
+        if exited:
+            FollowUp.objects.create(enrolment=enrolment, day=90, due_on=dt.date(2009, 10, 30))
+        ParticipationFactory(
+            intervention=internship, enrolment=enrolment, attended_hours=Decimal("12.5")
+        )
+    goal_services.create_goal(
+        project=project,
+        key="gender-split",
+        title="Könsfördelning minst 40/60",
+        title_en="Gender split at least 40/60",
+        template="gender_split",
+        parameters={},
+        by=manager.user,
+    )
+    goal_services.create_goal(
+        project=project,
+        key="work-at-90",
+        title="Minst 45 % i arbete efter 90 dagar",
+        title_en="At least 45 % in work after 90 days",
+        template="follow_up_share",
+        parameters={"target": 0.45},
+        by=manager.user,
+    )
+    return project
+
+
+def open_dashboard(page, project, menu_name):
+    page.get_by_role("link", name=project.title).click()
+    page.get_by_role("navigation", name=re.compile("Projektmeny|Project menu")).get_by_role(
+        "link", name=menu_name
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+@pytest.mark.parametrize(("prefix", "menu"), [("", re.compile("Mål|Goals")), ("/en", "Goals")])
+def test_manager_opens_dashboard_and_a_breakdown(page, login, axe, world, prefix, menu):
+    project = world
+    login("manager", prefix=prefix)
+    open_dashboard(page, project, menu)
+    lang = "en" if prefix else "sv"
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    row = page.locator("#goal-gender-split")
+    expect(row).to_contain_text("Gender split at least 40/60" if prefix else "Könsfördelning")
+    expect(row).to_contain_text("7 / 15")
+    expect(row).to_contain_text("46.7 %" if prefix else "46,7 %")
+    expect(page.locator("svg[role=img]")).to_have_count(3)
+    axe(page, f"goals-dashboard-manager-{lang}")
+
+    details = page.locator("#breakdown-gender-split")
+    details.locator("summary").click()
+    expect(details).to_have_attribute("open", "")
+    women = details.get_by_role("row", name=re.compile("^(Women|Kvinnor)"))
+    expect(women.first).to_contain_text("7 / 7")
+    axe(page, f"goals-breakdown-manager-{lang}")
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_steering_sees_small_groups_hidden(page, login, axe, world, prefix):
+    project = world
+    login("steering", prefix=prefix)
+    open_dashboard(page, project, re.compile("Mål|Goals"))
+    details = page.locator("#breakdown-gender-split")
+    details.locator("summary").press("Enter")  # by keyboard
+    expect(details).to_have_attribute("open", "")
+    hidden = details.locator("tr.suppressed")
+    expect(hidden.first).to_be_visible()
+    expect(hidden.first).to_contain_text(re.compile("fewer than 5|färre än 5"))
+    expect(
+        page.get_by_role("link", name=re.compile("uppföljning|follow-up worklist"))
+    ).to_have_count(0)
+    axe(page, f"goals-dashboard-steering-{'en' if prefix else 'sv'}")

@@ -1,0 +1,183 @@
+"""A stand-in for goals.engine in the dashboard and command tests: results shaped as the
+contract's Cell and GoalResult, and a fixture helper that makes evaluate_project return them
+(recording the suppress_below it was called with)."""
+
+import sys
+import types
+from dataclasses import dataclass, field
+
+CELL_KEYS = (
+    "numerator",
+    "denominator",
+    "value",
+    "ci_low",
+    "ci_high",
+    "status",
+    "missing",
+    "suppressed",
+)
+
+
+@dataclass
+class FakeCell:
+    numerator: int | None
+    denominator: int | None
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    status: str
+    missing: int | None
+    suppressed: bool = False
+
+    def to_dict(self):
+        return {key: getattr(self, key) for key in CELL_KEYS}
+
+
+@dataclass(kw_only=True)
+class FakeGoalResult(FakeCell):
+    key: str
+    goal: str
+    template: str
+    kind: str
+    comparator: str
+    target: float | None
+    target_high: float | None = None
+    value_answered: float | None = None
+    denominator_answered: int | None = None
+    breakdown: dict = field(default_factory=dict)
+    periods: dict | None = None
+
+    def to_dict(self):
+        return {
+            "goal": self.goal,
+            "key": self.key,
+            "template": self.template,
+            "kind": self.kind,
+            **super().to_dict(),
+            "target": self.target,
+            "target_high": self.target_high,
+            "comparator": self.comparator,
+            "value_answered": self.value_answered,
+            "denominator_answered": self.denominator_answered,
+            "breakdown": {
+                dim: {group: cell.to_dict() for group, cell in groups.items()}
+                for dim, groups in self.breakdown.items()
+            },
+            "periods": None
+            if self.periods is None
+            else {k: c.to_dict() for k, c in self.periods.items()},
+        }
+
+
+def cell(numerator, denominator, *, status="uncertain", missing=0, threshold=None):
+    """A share cell; hidden (numbers None) when 0 < denominator < threshold."""
+    if threshold and denominator and denominator < threshold:
+        return FakeCell(None, None, None, None, None, "no_data", None, suppressed=True)
+    value = numerator / denominator if denominator else None
+    low = None if value is None else max(0.0, value - 0.1)
+    high = None if value is None else min(1.0, value + 0.1)
+    return FakeCell(
+        numerator, denominator, value, low, high, status if denominator else "no_data", missing
+    )
+
+
+def job_goal(threshold=None):
+    """A share goal: 29 of 50, 12 not followed up; three people of another gender."""
+    return FakeGoalResult(
+        key="fif-job-or-chances",
+        goal="Jobb eller ökade chanser",
+        template="follow_up_share",
+        kind="share",
+        comparator="gte",
+        target=0.7,
+        numerator=29,
+        denominator=50,
+        value=0.58,
+        ci_low=0.442,
+        ci_high=0.706,
+        status="uncertain",
+        missing=12,
+        value_answered=29 / 38,
+        denominator_answered=38,
+        breakdown={
+            "gender": {
+                "woman": cell(15, 25, missing=6, threshold=threshold),
+                "man": cell(12, 22, missing=5, threshold=threshold),
+                "other": cell(2, 3, missing=1, threshold=threshold),
+            },
+            "age_band": {
+                "<25": cell(10, 20, threshold=threshold),
+                "25-54": cell(19, 30, threshold=threshold),
+            },
+        },
+    )
+
+
+def stakeholder_goal():
+    return FakeGoalResult(
+        key="stakeholders",
+        goal="Minst 25 aktörer",
+        template="stakeholder_count",
+        kind="count",
+        comparator="gte",
+        target=25,
+        numerator=27,
+        denominator=None,
+        value=27,
+        ci_low=None,
+        ci_high=None,
+        status="met",
+        missing=None,
+    )
+
+
+def empty_goal():
+    return FakeGoalResult(
+        key="gender-split",
+        goal="Könsfördelning",
+        template="gender_split",
+        kind="share",
+        comparator="range",
+        target=0.4,
+        target_high=0.6,
+        numerator=0,
+        denominator=0,
+        value=None,
+        ci_low=None,
+        ci_high=None,
+        status="no_data",
+        missing=0,
+    )
+
+
+def install_fake_engine(monkeypatch, make_results):
+    """Make goals.engine.evaluate_project call make_results(project, suppress_below) and
+    record its calls. Works whether or not the real engine module exists yet."""
+    calls = []
+
+    def evaluate_project(project, *, suppress_below=None):
+        calls.append({"project": project, "suppress_below": suppress_below})
+        return make_results(project, suppress_below)
+
+    import goals
+
+    try:
+        from goals import engine
+    except ImportError:
+        engine = None
+    if engine is None or not hasattr(engine, "evaluate_project"):
+        fake = types.ModuleType("goals.engine")
+        fake.evaluate_project = evaluate_project
+        monkeypatch.setitem(sys.modules, "goals.engine", fake)
+        monkeypatch.setattr(goals, "engine", fake, raising=False)
+    else:
+        monkeypatch.setattr(engine, "evaluate_project", evaluate_project)
+    return calls
+
+
+def real_engine_available() -> bool:
+    try:
+        from goals import engine
+    except ImportError:
+        return False
+    return hasattr(engine, "evaluate_project")
