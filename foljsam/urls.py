@@ -8,6 +8,9 @@ project_patterns = [
     path("", include("plans.urls")),
     path("interventions/", include("interventions.urls")),
     path("goals/", include("goals.urls")),
+    path("goals/definitions/", include("goals.urls_editor")),
+    path("goals/compare/", include("goals.urls_comparison")),
+    path("goals/snapshots/", include("goals.urls_snapshots")),
 ]
 
 urlpatterns = i18n_patterns(

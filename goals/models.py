@@ -153,3 +153,96 @@ class GoalVersion(models.Model):
                     ]
                 }
             ) from error
+
+
+class GoalSnapshotQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("A locked goal snapshot is never changed.")
+
+    def delete(self):
+        raise PermissionError("A locked goal snapshot is never deleted.")
+
+
+class GoalSnapshot(models.Model):
+    """A period's goal results as reported to the funder, locked: the figures computed as of
+    the end of the period (goals/snapshots.py) and the goal definitions they were computed
+    with, so they stay reproducible after later corrections of the data or the definitions.
+    Never changed or deleted once saved."""
+
+    project = models.ForeignKey(
+        "core.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="goal_snapshots",
+    )
+    label = models.CharField(_("label"), max_length=120)
+    period_start = models.DateField(_("start of period"))
+    period_end = models.DateField(_("end of period"))
+    locked_at = models.DateTimeField(_("locked"), auto_now_add=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("locked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # [GoalResult.to_dict() of every goal], computed as of period_end.
+    results = models.JSONField(_("results"), default=list, blank=True)
+    # [{key, version, title, title_en, template, parameters, applied_parameters, scope}]
+    definitions = models.JSONField(_("definitions"), default=list, blank=True)
+
+    objects = GoalSnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "-period_end", "-id"]
+        verbose_name = _("goal snapshot")
+        verbose_name_plural = _("goal snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "label"], name="goal_snapshot_label_unique_in_project"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="goal_snapshot_period_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("A locked goal snapshot is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("A locked goal snapshot is never deleted.")
+
+    def clean(self):
+        errors = {}
+        if not (self.label or "").strip():
+            errors["label"] = _("Give the snapshot a label.")
+        start, end = self.period_start, self.period_end
+        if start and end and end < start:
+            errors["period_end"] = _("The period cannot end before it starts.")
+        project = self.project if self.project_id else None
+        if project is not None:
+            if start and not project.starts_on <= start <= project.ends_on:
+                errors["period_start"] = _(
+                    "The period must lie within the project's period (%(start)s – %(end)s)."
+                ) % {"start": project.starts_on, "end": project.ends_on}
+            if end and not project.starts_on <= end <= project.ends_on:
+                errors["period_end"] = _(
+                    "The period must lie within the project's period (%(start)s – %(end)s)."
+                ) % {"start": project.starts_on, "end": project.ends_on}
+            label = (self.label or "").strip()
+            if (
+                label
+                and GoalSnapshot.objects.filter(project=project, label=label)
+                .exclude(pk=self.pk)
+                .exists()
+            ):
+                errors["label"] = _("The project already has a snapshot with this label.")
+        if errors:
+            raise ValidationError(errors)

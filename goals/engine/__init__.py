@@ -38,7 +38,14 @@ from .. import templates
 from .population import Context
 from .results import Cell, GoalResult, apply_suppression
 
-__all__ = ["Cell", "GoalResult", "evaluate_goal", "evaluate_project", "current_versions"]
+__all__ = [
+    "Cell",
+    "GoalResult",
+    "current_versions",
+    "evaluate_goal",
+    "evaluate_project",
+    "not_computable",
+]
 
 
 def current_versions(project) -> list[GoalVersion]:
@@ -79,11 +86,11 @@ def evaluate_project(project, *, suppress_below: int | None = None) -> list[Goal
         try:
             results.append(evaluate_goal(version, context=ctx, suppress_below=suppress_below))
         except ValidationError as error:
-            results.append(_not_computable(version, error))
+            results.append(not_computable(version, error))
     return results
 
 
-def _not_computable(version: GoalVersion, error: ValidationError) -> GoalResult:
+def not_computable(version: GoalVersion, error: ValidationError) -> GoalResult:
     template = templates.TEMPLATES.get(version.template)
     reasons = "; ".join(
         f"{name}: {message}"

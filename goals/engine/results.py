@@ -153,7 +153,7 @@ def _small(cell: Cell, threshold: int, kind: str) -> bool:
     return small
 
 
-def _suppress_group(cells: dict[str, Cell], threshold: int, kind: str) -> None:
+def suppress_group(cells: dict[str, Cell], threshold: int, kind: str) -> None:
     """Hide every small cell; when exactly one is hidden, hide the next smallest too, so it
     cannot be worked out by subtracting the others from the total."""
     hidden = [name for name, cell in cells.items() if _small(cell, threshold, kind)]
@@ -174,10 +174,10 @@ def apply_suppression(result: GoalResult, threshold: int, *, people: bool) -> No
     if not people or threshold is None or threshold <= 1:
         return
     for cells in result.breakdown.values():
-        _suppress_group(cells, threshold, result.kind)
+        suppress_group(cells, threshold, result.kind)
     if result.periods:
         years = {name: cell for name, cell in result.periods.items() if name != "all"}
-        _suppress_group(years, threshold, result.kind)
+        suppress_group(years, threshold, result.kind)
         if "all" in result.periods and _small(result.periods["all"], threshold, result.kind):
             result.periods["all"].hide()
     # The top level only by its denominator: a small count of a large population is shown.
