@@ -1,72 +1,11 @@
-"""A stand-in for goals.engine in the dashboard and command tests: results shaped as the
-contract's Cell and GoalResult, and a fixture helper that makes evaluate_project return them
+"""A stand-in for goals.engine in the dashboard and command tests: hand-made results (the
+engine's own Cell and GoalResult), and a fixture helper that makes evaluate_project return them
 (recording the suppress_below it was called with)."""
 
-import sys
-import types
-from dataclasses import dataclass, field
+from goals.engine import Cell as FakeCell
+from goals.engine import GoalResult as FakeGoalResult
 
-CELL_KEYS = (
-    "numerator",
-    "denominator",
-    "value",
-    "ci_low",
-    "ci_high",
-    "status",
-    "missing",
-    "suppressed",
-)
-
-
-@dataclass
-class FakeCell:
-    numerator: int | None
-    denominator: int | None
-    value: float | None
-    ci_low: float | None
-    ci_high: float | None
-    status: str
-    missing: int | None
-    suppressed: bool = False
-
-    def to_dict(self):
-        return {key: getattr(self, key) for key in CELL_KEYS}
-
-
-@dataclass(kw_only=True)
-class FakeGoalResult(FakeCell):
-    key: str
-    goal: str
-    template: str
-    kind: str
-    comparator: str
-    target: float | None
-    target_high: float | None = None
-    value_answered: float | None = None
-    denominator_answered: int | None = None
-    breakdown: dict = field(default_factory=dict)
-    periods: dict | None = None
-
-    def to_dict(self):
-        return {
-            "goal": self.goal,
-            "key": self.key,
-            "template": self.template,
-            "kind": self.kind,
-            **super().to_dict(),
-            "target": self.target,
-            "target_high": self.target_high,
-            "comparator": self.comparator,
-            "value_answered": self.value_answered,
-            "denominator_answered": self.denominator_answered,
-            "breakdown": {
-                dim: {group: cell.to_dict() for group, cell in groups.items()}
-                for dim, groups in self.breakdown.items()
-            },
-            "periods": None
-            if self.periods is None
-            else {k: c.to_dict() for k, c in self.periods.items()},
-        }
+__all__ = ["FakeCell", "FakeGoalResult", "cell", "install_fake_engine", "job_goal"]
 
 
 def cell(numerator, denominator, *, status="uncertain", missing=0, threshold=None):
@@ -152,32 +91,14 @@ def empty_goal():
 
 def install_fake_engine(monkeypatch, make_results):
     """Make goals.engine.evaluate_project call make_results(project, suppress_below) and
-    record its calls. Works whether or not the real engine module exists yet."""
+    record its calls."""
+    from goals import engine
+
     calls = []
 
     def evaluate_project(project, *, suppress_below=None):
         calls.append({"project": project, "suppress_below": suppress_below})
         return make_results(project, suppress_below)
 
-    import goals
-
-    try:
-        from goals import engine
-    except ImportError:
-        engine = None
-    if engine is None or not hasattr(engine, "evaluate_project"):
-        fake = types.ModuleType("goals.engine")
-        fake.evaluate_project = evaluate_project
-        monkeypatch.setitem(sys.modules, "goals.engine", fake)
-        monkeypatch.setattr(goals, "engine", fake, raising=False)
-    else:
-        monkeypatch.setattr(engine, "evaluate_project", evaluate_project)
+    monkeypatch.setattr(engine, "evaluate_project", evaluate_project)
     return calls
-
-
-def real_engine_available() -> bool:
-    try:
-        from goals import engine
-    except ImportError:
-        return False
-    return hasattr(engine, "evaluate_project")

@@ -35,7 +35,6 @@ from .goal_fakes import (
     empty_goal,
     install_fake_engine,
     job_goal,
-    real_engine_available,
     stakeholder_goal,
 )
 
@@ -437,8 +436,6 @@ def test_dashboard_queries_do_not_grow_with_enrolments(client, fake_engine):
 
 
 def real_goals(project, by):
-    if not real_engine_available():
-        pytest.skip("goals.engine is not there yet")
     from goals import services as goal_services
 
     goal_services.create_goal(

@@ -171,10 +171,6 @@ def test_help_says_it_is_unsuppressed():
 
 
 def test_real_engine_json_and_csv():
-    from .goal_fakes import real_engine_available
-
-    if not real_engine_available():
-        pytest.skip("goals.engine is not there yet")
     from core.models import Role
     from goals import services as goal_services
     from participants.models import Gender
