@@ -34,6 +34,7 @@ from core.decorators import project_view
 from core.models import Membership
 
 from . import templates as goal_templates
+from .engine.population import Context
 from .models import GoalVersion, ReferenceValue
 from .views import (
     GENDERS,
@@ -544,10 +545,13 @@ def quarter_comparison(project, membership) -> dict:
         version.parameters = params
         template = goal_templates.TEMPLATES[version.template]
         cells = {}
+        totals_only = Context(project, breakdowns=False)  # the page shows no breakdowns
         for label, first, last in periods:
             copy = in_quarter(version, first, last)
             cells[label] = (
-                None if copy is None else engine.evaluate_goal(copy, suppress_below=threshold)
+                None
+                if copy is None
+                else engine.evaluate_goal(copy, context=totals_only, suppress_below=threshold)
             )
         _hide_small_quarters(cells, threshold, template.kind)
         rows = []

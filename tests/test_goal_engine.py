@@ -810,3 +810,19 @@ def test_a_stored_definition_that_no_longer_computes_gives_no_data_with_the_reas
     assert broken.error.startswith("day:")
     assert broken.to_dict()["error"] == broken.error
     assert fine.error is None and fine.template == "gender_split"
+
+
+def test_totals_only_context_gives_the_same_figures_without_breakdown_queries(follow_up_cohort):
+    from goals.engine import current_versions, evaluate_goal
+    from goals.engine.population import Context
+
+    p = follow_up_cohort
+    goal(p, "follow_up_share", day=90, target=0.45)
+    (version,) = current_versions(p)
+    with CaptureQueriesContext(connection) as full_queries:
+        full = evaluate_goal(version, context=Context(p))
+    with CaptureQueriesContext(connection) as totals_queries:
+        totals = evaluate_goal(version, context=Context(p, breakdowns=False))
+    assert figures(totals) == figures(full) == (2, 7, 3)
+    assert totals.breakdown == {} and full.breakdown
+    assert len(totals_queries) < len(full_queries)

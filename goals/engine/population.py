@@ -40,6 +40,9 @@ class Context:
 
     project: object
     today: dt.date = field(default_factory=clock.today)
+    # False skips the per-dimension breakdown queries (when only the totals are shown, e.g. one
+    # evaluation per quarter).
+    breakdowns: bool = True
 
     @cached_property
     def target_group_codes(self) -> list[str]:
@@ -160,6 +163,8 @@ def grouped_counts(qs, measures: dict[str, Q | None], expression, *, none_label:
 def enrolment_breakdown(ctx: Context, qs, measures: dict[str, Q | None], dimensions=None):
     """{dimension: {group: {measure: n}}} for every enrolment dimension, one query each; groups
     without anyone get zeros."""
+    if not ctx.breakdowns:
+        return {}
     dimensions = dimensions or ENROLMENT_DIMENSIONS
     qs = qs.annotate(_age=age_at_start())
     zero = dict.fromkeys(measures, 0)
