@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
@@ -117,10 +117,11 @@ def participant_flow(project) -> dict[str, dict[str, int]]:
 
 def flow_stage_labels() -> dict[str, str]:
     return {
-        "referred": _("Referred"),
-        "started": _("Started"),
-        "exited": _("Exited"),
-        "followed_up": _("Followed up"),
+        # The stages name groups of people (Swedish plural), not one enrolment's status.
+        "referred": pgettext("participant flow", "Referred"),
+        "started": pgettext("participant flow", "Started"),
+        "exited": pgettext("participant flow", "Exited"),
+        "followed_up": pgettext("participant flow", "Followed up"),
     }
 
 

@@ -610,3 +610,10 @@ def test_the_page_lists_consents_with_a_withdraw_link_for_case_workers(client, w
     )
     consent = world.enrolment.participant.consents.get(project=world.project)
     assert f"/participants/consents/{consent.pk}/withdraw/" in content
+
+
+def test_an_active_consent_reads_aktivt_in_swedish(client, world):
+    content = page_text(
+        login(client, world.case_worker).get(url("participant", world, world.enrolment.pk))
+    )
+    assert "Aktivt" in content

@@ -34,11 +34,10 @@ def parse_po(path: Path) -> dict:
                 fields[current] = _unquote(rest)
         if "msgid" not in fields or fields["msgid"] == "":
             continue
-        key = (
-            (fields["msgid"], fields["msgid_plural"])
-            if "msgid_plural" in fields
-            else fields["msgid"]
-        )
+        msgid = fields["msgid"]
+        if "msgctxt" in fields:  # as GNU gettext stores it: context, EOT, message
+            msgid = f"{fields['msgctxt']}\x04{msgid}"
+        key = (msgid, fields["msgid_plural"]) if "msgid_plural" in fields else msgid
         forms = [v for k, v in sorted(fields.items()) if k.startswith("msgstr")]
         entries[key] = (forms, fuzzy)
     return entries
@@ -83,6 +82,9 @@ def test_compiled_swedish_catalogue_matches_the_message_file():
         if isinstance(key, tuple):
             assert catalogue.ngettext(key[0], key[1], 1) == forms[0], key
             assert catalogue.ngettext(key[0], key[1], 2) == forms[1], key
+        elif "\x04" in key:
+            context, message = key.split("\x04")
+            assert catalogue.pgettext(context, message) == forms[0], key
         else:
             assert catalogue.gettext(key) == forms[0], f"Run `make messages`: {key!r} is stale"
 
