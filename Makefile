@@ -29,7 +29,11 @@ demo: setup
 	DEBUG=1 DATABASE_URL=$(DEMO_DB) $(PY) manage.py migrate --verbosity 0
 	DEBUG=1 DATABASE_URL=$(DEMO_DB) $(PY) manage.py load_demo
 	@echo "Serving the demo on http://127.0.0.1:$(PORT) (Ctrl-C stops it); its today is $(DEMO_TODAY)"
-	DEBUG=1 DEMO_MODE=1 FOLJSAM_TODAY=$(DEMO_TODAY) DATABASE_URL=$(DEMO_DB) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "A task worker runs beside the server for background work (imports, reminders); e-mails print here."
+	@export DEBUG=1 DEMO_MODE=1 FOLJSAM_TODAY=$(DEMO_TODAY) DATABASE_URL=$(DEMO_DB) SITE_URL=http://127.0.0.1:$(PORT); \
+	  $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Debian's Chromium drives the browser tests; installed when missing and we may (root + apt).
 browser:

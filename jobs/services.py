@@ -1,0 +1,79 @@
+"""Starting and retrying jobs. The work itself runs in a task (jobs/tasks.py), in the worker."""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from core.audit import log_action
+
+from .models import Job
+from .registry import get_handler
+
+logger = logging.getLogger(__name__)
+
+
+def _enqueue(job_id: int) -> None:
+    from .tasks import run_job
+
+    try:
+        run_job.enqueue(job_id)
+    except Exception:
+        # A queue that cannot take the task must not leave the job waiting forever.
+        logger.exception("Could not enqueue job %s", job_id)
+        Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+            status=Job.Status.FAILED,
+            message=gettext("The work could not be started; try again or contact support."),
+            finished_at=timezone.now(),
+        )
+
+
+def _enqueue_on_commit(job_id: int) -> None:
+    """The task may only see the job once it is committed. Tests set JOBS_ENQUEUE_ON_COMMIT
+    off: their transaction never commits, and the immediate backend runs the job at once."""
+    if getattr(settings, "JOBS_ENQUEUE_ON_COMMIT", True):
+        transaction.on_commit(lambda: _enqueue(job_id))
+    else:
+        _enqueue(job_id)
+
+
+def start_job(*, kind: str, title: str, by, project=None, payload: dict | None = None) -> Job:
+    """Create a job (status queued) and enqueue the task that runs its handler when the
+    current transaction commits. `payload` is JSON the handler reads as `job.payload`; it is
+    never logged. Returns the job: send the user to reverse("jobs:detail", job_id=job.pk)."""
+    if get_handler(kind) is None:
+        raise ValueError(f"No job handler is registered for the kind {kind!r}.")
+    with transaction.atomic():
+        job = Job.objects.create(
+            kind=kind,
+            title=str(title)[:250],
+            project=project,
+            created_by=by,
+            payload=payload or {},
+        )
+        log_action(by=by, action="create", obj=job, project=project, reason=kind)
+        _enqueue_on_commit(job.pk)
+    return job
+
+
+def retry_job(*, job: Job, by) -> bool:
+    """Run a failed job again (its attempt count goes up when it starts). Returns False and
+    changes nothing when the job is not failed (a double click, or someone retried already)."""
+    with transaction.atomic():
+        updated = Job.objects.filter(pk=job.pk, status=Job.Status.FAILED).update(
+            status=Job.Status.QUEUED,
+            done=0,
+            total=None,
+            message="",
+            result=None,
+            started_at=None,
+            finished_at=None,
+        )
+        if not updated:
+            return False
+        log_action(by=by, action="change", obj=job, project=job.project, reason="retry")
+        _enqueue_on_commit(job.pk)
+    job.refresh_from_db()
+    return True
