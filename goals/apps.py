@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class GoalsConfig(AppConfig):
     name = "goals"
     verbose_name = _("Goals and reference values")
+
+    def ready(self):
+        from .summaries import connect_signals
+
+        connect_signals()

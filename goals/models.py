@@ -246,3 +246,76 @@ class GoalSnapshot(models.Model):
                 errors["label"] = _("The project already has a snapshot with this label.")
         if errors:
             raise ValidationError(errors)
+
+
+class ProjectSummary(models.Model):
+    """The project's dashboard computed from the raw rows and kept, so that a dashboard of
+    100,000 enrolments reads a few hundred stored figures instead of counting every row again.
+
+    Every write that changes data a goal counts raises `data_version` in its own transaction
+    (goals.summaries.mark_stale); the figures are in step with the data when `computed_version`
+    equals it, they were computed for today's date and by the current engine. The time they
+    are valid for (`computed_at`) is shown on the dashboard."""
+
+    project = models.OneToOneField(
+        "core.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="goal_summary",
+    )
+    data_version = models.PositiveBigIntegerField(_("data version"), default=0)
+    computed_version = models.PositiveBigIntegerField(_("computed at data version"), null=True)
+    computed_at = models.DateTimeField(_("computed"), null=True)
+    computed_for = models.DateField(_("computed for the date"), null=True)
+    engine = models.PositiveSmallIntegerField(_("engine version"), default=0)
+    goal_versions = models.JSONField(_("goal versions"), default=list)
+    refresh_queued = models.BooleanField(_("refresh queued"), default=False)
+    enrolments = models.PositiveIntegerField(_("enrolments"), default=0)
+    seconds = models.FloatField(_("seconds to compute"), default=0)
+    dashboard = models.JSONField(_("dashboard figures"), default=dict)
+
+    class Meta:
+        verbose_name = _("project summary")
+        verbose_name_plural = _("project summaries")
+
+    def __str__(self):
+        return f"{self.project_id} @ {self.computed_at}"
+
+
+class GoalSummary(models.Model):
+    """One goal's stored result (unsuppressed; suppression is applied when it is shown). The
+    top-level figures are columns, so a portfolio of thousands of goals reads no JSON."""
+
+    project = models.ForeignKey(
+        "core.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="goal_summaries",
+    )
+    order = models.PositiveIntegerField(_("order"))
+    goal_version = models.PositiveBigIntegerField(_("goal version"), null=True)
+    key = models.CharField(_("key"), max_length=80)
+    title = models.CharField(_("title"), max_length=250)
+    title_en = models.CharField(_("title in English"), max_length=250, blank=True)
+    kind = models.CharField(_("kind"), max_length=20)
+    status = models.CharField(_("status"), max_length=20)
+    numerator = models.IntegerField(_("numerator"), null=True)
+    denominator = models.IntegerField(_("denominator"), null=True)
+    value = models.FloatField(_("value"), null=True)
+    ci_low = models.FloatField(_("lower limit"), null=True)
+    ci_high = models.FloatField(_("upper limit"), null=True)
+    missing = models.IntegerField(_("missing"), null=True)
+    target = models.FloatField(_("target"), null=True)
+    has_error = models.BooleanField(_("not computable"), default=False)
+    result = models.JSONField(_("result"), default=dict)
+
+    class Meta:
+        ordering = ["project", "order"]
+        verbose_name = _("goal summary")
+        verbose_name_plural = _("goal summaries")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "order"], name="goal_summary_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.project_id}: {self.key}"

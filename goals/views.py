@@ -30,6 +30,8 @@ from enrolments.models import Enrolment, FollowUp, Status
 from interventions.models import Participation
 from participants.models import Gender, RegionOfBirth
 
+from . import summaries
+
 DUE_SOON_DAYS = 14
 GENDERS = [Gender.WOMAN, Gender.MAN, Gender.OTHER]
 FLOW_STAGES = ["referred", "started", "exited", "followed_up"]
@@ -40,7 +42,7 @@ FOLLOW_UP_TEMPLATES = {
     "follow_up_share_vs_reference",
     "follow_up_share_among_not_in_work",
 }
-SURVEY_TEMPLATES = {"survey_share"}
+SURVEY_TEMPLATES = {"survey_share", "survey_change"}
 
 # Chart geometry, in SVG user units (the SVG scales to the width of the page).
 CHART_WIDTH = 640
@@ -56,14 +58,6 @@ def suppress_below_for(membership) -> int | None:
     if membership.role in AGGREGATE_ONLY_ROLES:
         return settings.SUPPRESSION_THRESHOLD
     return None
-
-
-def evaluate(project, *, suppress_below: int | None):
-    """The project's goals, from the engine (imported here so that tests can replace
-    goals.engine.evaluate_project)."""
-    from goals import engine
-
-    return engine.evaluate_project(project, suppress_below=suppress_below)
 
 
 def suppressed_counts(counts: dict, threshold: int | None) -> dict:
@@ -160,10 +154,9 @@ def flow_rows(flow, threshold):
 # --- hours by intervention category ---------------------------------------------------------
 
 
-def hours_by_category(project, threshold):
-    """Attended hours and the number of participants per intervention category, one query.
-    For aggregate-only roles a category with fewer participants than the threshold shows
-    neither figure."""
+def hours_rows(project) -> list[dict]:
+    """Attended hours and the number of participants per intervention category, one query,
+    unsuppressed and in both languages (stored in the project's summary)."""
     rows = (
         Participation.objects.filter(intervention__project=project)
         .order_by()
@@ -176,18 +169,30 @@ def hours_by_category(project, threshold):
         .annotate(hours=Sum("attended_hours"), people=Count("enrolment", distinct=True))
         .order_by("intervention__category__order", "intervention__category__code")
     )
+    return [
+        {
+            "code": row["intervention__category__code"],
+            "name": row["intervention__category__name"],
+            "name_en": row["intervention__category__name_en"],
+            "hours": row["hours"] or 0,
+            "people": row["people"],
+        }
+        for row in rows
+    ]
+
+
+def hours_by_category(rows, threshold):
+    """The hours rows for the reader: a category with fewer participants than the threshold
+    shows neither figure to aggregate-only roles."""
     english = (get_language() or "").startswith("en")
     result = []
     for row in rows:
         hidden = bool(threshold) and 0 < row["people"] < threshold
-        name = row["intervention__category__name"]
-        if english and row["intervention__category__name_en"]:
-            name = row["intervention__category__name_en"]
         result.append(
             {
-                "code": row["intervention__category__code"],
-                "label": name,
-                "hours": None if hidden else (row["hours"] or 0),
+                "code": row["code"],
+                "label": row["name_en"] if english and row["name_en"] else row["name"],
+                "hours": None if hidden else row["hours"],
                 "people": None if hidden else row["people"],
             }
         )
@@ -197,24 +202,28 @@ def hours_by_category(project, threshold):
 # --- follow-ups due -------------------------------------------------------------------------
 
 
-def follow_ups_due(project, threshold):
+def follow_up_counts(project) -> dict:
     """Follow-ups not yet recorded: overdue and due within DUE_SOON_DAYS, one query."""
     current = today()
-    counts = FollowUp.objects.filter(
-        enrolment__project=project, recorded_on__isnull=True
-    ).aggregate(
+    return FollowUp.objects.filter(enrolment__project=project, recorded_on__isnull=True).aggregate(
         overdue=Count("pk", filter=Q(due_on__lt=current)),
         due_soon=Count(
             "pk",
             filter=Q(due_on__gte=current, due_on__lte=current + dt.timedelta(days=DUE_SOON_DAYS)),
         ),
     )
-    for key, n in counts.items():
-        if threshold and 0 < n < threshold:
-            counts[key] = None
-    counts["until"] = current + dt.timedelta(days=DUE_SOON_DAYS)
-    counts["today"] = current
-    return counts
+
+
+def follow_ups_due(counts, threshold):
+    """The follow-up counts for the reader, small counts hidden from aggregate-only roles."""
+    current = today()
+    shown = {}
+    for key in ("overdue", "due_soon"):
+        n = counts[key]
+        shown[key] = None if threshold and 0 < n < threshold else n
+    shown["until"] = current + dt.timedelta(days=DUE_SOON_DAYS)
+    shown["today"] = current
+    return shown
 
 
 # --- charts ---------------------------------------------------------------------------------
@@ -508,9 +517,8 @@ def dashboard(request):
     """The project dashboard: flow, goals, gender split, hours, follow-ups due."""
     project = request.project
     threshold = suppress_below_for(request.membership)
-    results = evaluate(project, suppress_below=threshold)
-    flow = participant_flow(project)
-    rows = flow_rows(flow, threshold)
+    data = summaries.read(project, suppress_below=threshold)
+    rows = flow_rows(data.figures["flow"], threshold)
     genders = gender_labels()
     hidden_text = _("fewer than %(n)s") % {"n": threshold} if threshold else ""
     flow_chart = bar_chart(
@@ -531,7 +539,7 @@ def dashboard(request):
             {"label": genders[Gender.OTHER], "css": "seg-other"},
         ],
     )
-    hours = hours_by_category(project, threshold)
+    hours = hours_by_category(data.figures["hours"], threshold)
     hours_chart = bar_chart(
         [{"label": h["label"], "value": h["hours"], "hidden_text": hidden_text} for h in hours]
     )
@@ -541,14 +549,15 @@ def dashboard(request):
         {
             "project": project,
             "threshold": threshold,
-            "goals": goal_rows(results, project),
+            "goals": goal_rows(data.results, project),
+            "summary": data,
             "flow_rows": rows,
             "gender_names": [genders[g] for g in GENDERS],
             "flow_chart": flow_chart,
             "gender_chart": gender_chart,
             "hours": hours,
             "hours_chart": hours_chart,
-            "due": follow_ups_due(project, threshold),
+            "due": follow_ups_due(data.figures["due"], threshold),
             "can_see_worklist": request.membership.has_capability("enrolments.view"),
         },
     )
@@ -559,7 +568,7 @@ def goals_json(request):
     """The goals as JSON, the same list as `manage.py goals --format json`, with small cells
     suppressed for aggregate-only roles. Logged as an export (no personal data in it)."""
     project = request.project
-    results = evaluate(project, suppress_below=suppress_below_for(request.membership))
+    results = summaries.goal_results(project, suppress_below=suppress_below_for(request.membership))
     log_action(by=request.user, action="export", obj=project, project=project, reason="goals.json")
     return JsonResponse(
         [result.to_dict() for result in results],

@@ -11,12 +11,13 @@ from decimal import Decimal
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core import clock
 from core.audit import log_action
 from enrolments.models import Status
+from goals.summaries import mark_stale_for_enrolments
 
 from .models import AttendanceRecord, AttendanceSession, Intervention, Participation
 
@@ -236,8 +237,9 @@ def place_participant(
 
 def _add_hours(participation: Participation, hours: Decimal) -> None:
     Participation.objects.filter(pk=participation.pk).update(
-        attended_hours=F("attended_hours") + hours
+        attended_hours=F("attended_hours") + hours, updated_at=timezone.now()
     )
+    mark_stale_for_enrolments([participation.enrolment_id])  # an update sends no signal
 
 
 @transaction.atomic
@@ -327,8 +329,9 @@ def record_hours(
         changed.append("attended_hours")
     if {"completion", "ended_on"} & set(changed):
         Participation.objects.filter(pk=participation.pk).update(
-            completion=completion, ended_on=ended_on
+            completion=completion, ended_on=ended_on, updated_at=timezone.now()
         )
+        mark_stale_for_enrolments([participation.enrolment_id])
     participation.refresh_from_db()
     log_action(
         by=by,

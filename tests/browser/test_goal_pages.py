@@ -115,3 +115,20 @@ def test_steering_sees_small_groups_hidden(page, login, axe, world, prefix):
         page.get_by_role("link", name=re.compile("uppföljning|follow-up worklist"))
     ).to_have_count(0)
     axe(page, f"goals-dashboard-steering-{'en' if prefix else 'sv'}")
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_steering_opens_the_portfolio_from_the_main_menu(page, login, axe, world, prefix):
+    project = world
+    login("steering", prefix=prefix)
+    page.get_by_role("navigation", name=re.compile("Huvudmeny|Main menu")).get_by_role(
+        "link", name=re.compile("Portfölj|Portfolio")
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Portfölj|Portfolio"))
+    table = page.locator("table.portfolio-table")
+    expect(table).to_contain_text(project.title)
+    expect(table).to_contain_text("Gender split at least 40/60" if prefix else "Könsfördelning")
+    axe(page, f"portfolio-steering-{'en' if prefix else 'sv'}")
+    # From the portfolio to the project's dashboard.
+    table.get_by_role("link", name=project.title).click()
+    expect(page.locator("#goal-gender-split")).to_be_visible()

@@ -1,0 +1,124 @@
+"""The portfolio: every goal of every project the user follows, in one table.
+
+For a steering group or a funder: which promises are met, not met or not yet certain, across
+all their projects. Figures come from the projects' stored summaries (goals.summaries), so a
+portfolio of thousands of projects is two queries; a project whose summary is not current shows
+its last figures with the time they are valid for, and a refresh is queued.
+"""
+
+import csv
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+
+from core.audit import log_action
+from core.models import Membership, Role
+from core.permissions import AGGREGATE_ONLY_ROLES, capabilities_of
+
+from . import summaries
+from .models import ProjectSummary
+from .views import status_labels
+
+PER_PAGE = 50
+STATUSES = ["met", "not_met", "uncertain", "no_data"]
+
+
+def _memberships(user):
+    """The user's memberships in projects whose goals their role may see."""
+    roles = [role for role in Role.values if "goals.view" in capabilities_of(role)]
+    return Membership.objects.filter(user=user, role__in=roles)
+
+
+def _rows(memberships):
+    """The portfolio rows, small figures hidden per the user's role in each project."""
+    mine = list(memberships.values_list("project_id", "role", "project__title"))
+    thresholds = {
+        pk: settings.SUPPRESSION_THRESHOLD if role in AGGREGATE_ONLY_ROLES else None
+        for pk, role, _title in mine
+    }
+    titles = {pk: title for pk, _role, title in mine}
+    english = (get_language() or "").startswith("en")
+    rows = summaries.portfolio(memberships.values("project_id"))
+    for row in rows:
+        threshold = thresholds[row["project_id"]]
+        row["project"] = titles[row["project_id"]]
+        row["goal"] = row["title_en"] if english and row["title_en"] else row["title"]
+        hidden = bool(threshold) and 0 < (row["denominator"] or 0) < threshold
+        row["suppressed"] = hidden
+        if hidden:
+            for key in ("numerator", "denominator", "value", "ci_low", "ci_high", "missing"):
+                row[key] = None
+            row["status"] = "no_data"
+    return rows
+
+
+def _missing_summaries(memberships) -> int:
+    """Projects never computed get a summary row and a queued refresh; returns how many."""
+    missing = list(
+        memberships.exclude(project__goal_summary__isnull=False).values_list(
+            "project_id", flat=True
+        )
+    )
+    if missing:
+        ProjectSummary.objects.bulk_create(
+            [ProjectSummary(project_id=pk) for pk in missing], ignore_conflicts=True
+        )
+        summaries.queue_refresh(missing)
+    return len(missing)
+
+
+@login_required
+def portfolio(request):
+    memberships = _memberships(request.user)
+    pending = _missing_summaries(memberships)
+    rows = _rows(memberships)
+    status = request.GET.get("status", "")
+    if status in STATUSES:
+        rows = [row for row in rows if row["status"] == status]
+    if request.GET.get("format") == "csv":
+        log_action(by=request.user, action="export", reason="portfolio.csv")
+        return _csv(rows)
+    projects: dict[int, list] = {}
+    for row in rows:
+        projects.setdefault(row["project_id"], []).append(row)
+    page = Paginator(list(projects.items()), PER_PAGE).get_page(request.GET.get("page"))
+    counts = dict.fromkeys(STATUSES, 0)
+    for row in rows:
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    labels = status_labels()
+    for _pk, goals in page.object_list:
+        for row in goals:
+            row["label"] = labels["suppressed" if row["suppressed"] else row["status"]]
+    return render(
+        request,
+        "goals/portfolio.html",
+        {
+            "page": page,
+            "groups": [
+                {"project_id": pk, "title": goals[0]["project"], "goals": goals}
+                for pk, goals in page.object_list
+            ],
+            "status": status,
+            "statuses": [(key, labels[key]["text"], counts.get(key, 0)) for key in STATUSES],
+            "pending": pending,
+            "n_projects": memberships.count(),
+        },
+    )
+
+
+def _csv(rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="portfolio.csv"'
+    response.write("\ufeff")  # so that Excel reads UTF-8
+    writer = csv.writer(response, delimiter=";")
+    columns = ["project_id", "project", "key", "goal", "kind", "numerator", "denominator",
+               "value", "ci_low", "ci_high", "missing", "target", "status",
+               "computed_at"]  # fmt: skip
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+    return response

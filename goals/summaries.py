@@ -1,0 +1,472 @@
+"""Per-project summaries: the dashboard's figures computed from the raw rows and kept in step
+with the data.
+
+Counting every row again for every dashboard view does not scale: a project of 100,000
+enrolments takes seconds over raw rows. So the figures of a project's dashboard — every goal
+with its breakdowns, the participant flow, the hours by category and the follow-ups due — are
+computed by the same engine from the raw rows and stored (ProjectSummary, GoalSummary), and a
+dashboard reads the stored figures.
+
+How they stay in step
+---------------------
+- Every write that changes data a goal counts raises the project's `data_version` **in the same
+  transaction** (`mark_stale`): model saves and deletes through the signal receivers below, and
+  the few bulk writes (attendance, follow-up plans, imports) by calling `mark_stale` themselves.
+- After the commit, a refresh of the project is queued as a task (one per project until it has
+  run); the task reads `data_version` *before* it counts, so a write that lands while it counts
+  leaves the summary stale, never wrongly fresh.
+- A summary is **fresh** when it was computed at the current `data_version`, for today's date
+  (follow-ups fall due with the calendar), by the current engine and for the project's current
+  goal versions. A dashboard shows fresh figures as they are. A stale summary of a project with
+  at most LIVE_LIMIT enrolments is recomputed on the spot; a larger project shows its last
+  figures with the time they are valid for, while the queued refresh runs.
+- `manage.py refresh_goal_summaries` recomputes every stale summary (run it nightly, so the
+  first dashboard of the day is already fresh).
+
+tests/test_goal_summaries.py proves that a fresh summary always equals a computation from the
+raw rows, and that every kind of write makes the summary stale.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from core.clock import today
+
+from .models import GoalSummary, ProjectSummary
+
+logger = logging.getLogger(__name__)
+
+# Raise when the engine's results change meaning, so stored summaries are recomputed.
+ENGINE_VERSION = 1
+# Projects up to this many enrolments are recomputed while the user waits (well under a second).
+LIVE_LIMIT = getattr(settings, "GOAL_SUMMARY_LIVE_LIMIT", 5000)
+
+
+# --- marking stale ----------------------------------------------------------------------------
+
+
+def _ids(project_ids) -> list[int]:
+    if isinstance(project_ids, int):
+        return [project_ids]
+    return sorted({int(pk) for pk in project_ids if pk is not None})
+
+
+def mark_stale(project_ids) -> None:
+    """Call inside the transaction of every write that changes data a goal counts (participants,
+    enrolments, participations, follow-ups, survey answers, households, goal definitions,
+    reference values). Takes a project id or an iterable of them. One UPDATE; projects without
+    a stored summary cost nothing (they are computed when first shown)."""
+    ids = _ids(project_ids)
+    if not ids:
+        return
+    changed = ProjectSummary.objects.filter(project_id__in=ids).update(
+        data_version=F("data_version") + 1
+    )
+    if changed:
+        _queue_after_commit(ids)
+
+
+def mark_stale_for_enrolments(enrolment_ids) -> None:
+    from enrolments.models import Enrolment
+
+    ids = [pk for pk in enrolment_ids if pk is not None]
+    if ids:
+        mark_stale(Enrolment.objects.filter(pk__in=ids).values_list("project_id", flat=True))
+
+
+def _queue_after_commit(ids: list[int]) -> None:
+    pending = getattr(connection, "_foljsam_summaries_pending", None)
+    if pending is None:
+        pending = connection._foljsam_summaries_pending = set()
+    pending.update(ids)
+    transaction.on_commit(_flush_queue)
+
+
+def _flush_queue() -> None:
+    pending = getattr(connection, "_foljsam_summaries_pending", None)
+    if not pending:
+        return
+    ids = sorted(pending)
+    pending.clear()
+    queue_refresh(ids)
+
+
+def queue_refresh(project_ids) -> None:
+    """Queue a refresh task for each project that has none queued yet. A queue that cannot be
+    reached never breaks the write that asked: the summary stays stale and is recomputed on
+    the next view or by the nightly command."""
+    ids = _ids(project_ids)
+    to_queue = list(
+        ProjectSummary.objects.filter(project_id__in=ids, refresh_queued=False).values_list(
+            "project_id", flat=True
+        )
+    )
+    if not to_queue:
+        return
+    ProjectSummary.objects.filter(project_id__in=to_queue).update(refresh_queued=True)
+    from .tasks import refresh_summary
+
+    for project_id in to_queue:
+        try:
+            refresh_summary.enqueue(project_id)
+        except Exception:
+            logger.exception("Could not queue the goal summary refresh of project %s", project_id)
+            ProjectSummary.objects.filter(project_id=project_id).update(refresh_queued=False)
+
+
+# --- computing --------------------------------------------------------------------------------
+
+
+def dashboard_figures(project) -> dict:
+    """The dashboard's figures other than the goals, unsuppressed and in no language: the flow
+    by gender, hours and people per intervention category, follow-ups overdue and due soon."""
+    from .views import follow_up_counts, hours_rows, participant_flow
+
+    return {
+        "flow": participant_flow(project),
+        "hours": hours_rows(project),
+        "due": follow_up_counts(project),
+    }
+
+
+def refresh(project) -> ProjectSummary:
+    """Compute the project's summary from the raw rows and store it (one transaction)."""
+    from enrolments.models import Enrolment
+
+    from . import engine
+
+    summary, _ = ProjectSummary.objects.get_or_create(project=project)
+    # The version is read before anything is counted: a write that commits while we count
+    # raises data_version past it and the summary stays stale.
+    version = ProjectSummary.objects.filter(pk=summary.pk).values_list("data_version", flat=True)
+    version = version[0]
+    started = time.perf_counter()
+    versions = engine.current_versions(project)
+    results = engine.evaluate_project(project)
+    figures = dashboard_figures(project)
+    size = Enrolment.objects.filter(project=project).count()
+    seconds = time.perf_counter() - started
+    titles = {v.goal.key: (v.title, v.title_en, v.pk) for v in versions}
+    rows = []
+    for order, result in enumerate(results):
+        title, title_en, version_id = titles.get(result.key, (str(result.goal), "", None))
+        rows.append(
+            GoalSummary(
+                project=project,
+                order=order,
+                goal_version=version_id,
+                key=result.key,
+                title=title,
+                title_en=title_en,
+                kind=result.kind,
+                status=result.status,
+                numerator=result.numerator,
+                denominator=result.denominator,
+                value=result.value,
+                ci_low=result.ci_low,
+                ci_high=result.ci_high,
+                missing=result.missing,
+                target=result.target,
+                has_error=bool(result.error),
+                result=result.to_dict(),
+            )
+        )
+    with transaction.atomic():
+        locked = ProjectSummary.objects.select_for_update().get(pk=summary.pk)
+        GoalSummary.objects.filter(project=project).delete()
+        GoalSummary.objects.bulk_create(rows)
+        locked.computed_version = version
+        locked.computed_at = timezone.now()
+        locked.computed_for = today()
+        locked.engine = ENGINE_VERSION
+        locked.goal_versions = [v.pk for v in versions]
+        locked.refresh_queued = False
+        locked.enrolments = size
+        locked.seconds = round(seconds, 3)
+        locked.dashboard = _jsonable(figures)
+        locked.save()
+    return locked
+
+
+def _jsonable(value):
+    import datetime as dt
+    from decimal import Decimal
+
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def is_fresh(summary: ProjectSummary | None, version_ids: list[int]) -> bool:
+    return (
+        summary is not None
+        and summary.computed_version is not None
+        and summary.computed_version == summary.data_version
+        and summary.computed_for == today()
+        and summary.engine == ENGINE_VERSION
+        and list(summary.goal_versions) == list(version_ids)
+    )
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    """What a dashboard shows: the goal results (suppressed for the role), the other figures
+    (unsuppressed; the view suppresses them), and how current they are."""
+
+    results: list
+    figures: dict
+    computed_at: object
+    fresh: bool
+    enrolments: int
+
+
+def read(project, *, suppress_below: int | None = None) -> Dashboard:
+    """The project's dashboard from its summary: as stored when fresh; recomputed now when stale
+    and the project is small (or has no summary yet); otherwise the last figures, marked as not
+    fresh, with a refresh queued."""
+    from . import engine
+
+    versions = engine.current_versions(project)
+    version_ids = [v.pk for v in versions]
+    summary = ProjectSummary.objects.filter(project=project).first()
+    fresh = is_fresh(summary, version_ids)
+    if not fresh and (summary is None or summary.enrolments <= LIVE_LIMIT):
+        summary = refresh(project)
+        fresh = True
+    elif not fresh:
+        queue_refresh([project.pk])
+    stored = list(GoalSummary.objects.filter(project=project).order_by("order"))
+    by_key = {v.goal.key: v for v in versions}
+    results = [_result(row, by_key.get(row.key), suppress_below) for row in stored]
+    return Dashboard(
+        results=results,
+        figures=summary.dashboard,
+        computed_at=summary.computed_at,
+        fresh=fresh,
+        enrolments=summary.enrolments,
+    )
+
+
+def goal_results(project, *, suppress_below: int | None = None) -> list:
+    return read(project, suppress_below=suppress_below).results
+
+
+def _result(row: GoalSummary, version, suppress_below):
+    from . import engine, templates
+    from .engine.results import Cell, GoalResult, apply_suppression
+
+    if row.has_error and version is not None:
+        # Why a definition cannot be computed is said in the reader's language.
+        try:
+            templates.validate_parameters(
+                version.template, version.parameters, version.goal.project
+            )
+        except ValidationError as error:
+            return engine.not_computable(version, error)
+    data = dict(row.result)
+    english = (get_language() or "").startswith("en")
+    data["goal"] = row.title_en if english and row.title_en else row.title
+    breakdown = {
+        dimension: {group: _cell(Cell, cell) for group, cell in groups.items()}
+        for dimension, groups in (data.pop("breakdown") or {}).items()
+    }
+    periods = data.pop("periods")
+    result = GoalResult(
+        **{k: v for k, v in data.items() if k in _RESULT_FIELDS},
+        breakdown=breakdown,
+        periods=None
+        if periods is None
+        else {period: _cell(Cell, cell) for period, cell in periods.items()},
+    )
+    if suppress_below:
+        template = templates.TEMPLATES.get(result.template)
+        apply_suppression(
+            result,
+            suppress_below,
+            people=template is None or template.subject != "project",
+        )
+    return result
+
+
+def _cell(cls, data: dict):
+    return cls(**{k: v for k, v in data.items() if k in _CELL_FIELDS})
+
+
+def _field_names(cls) -> set[str]:
+    from dataclasses import fields
+
+    return {f.name for f in fields(cls)}
+
+
+def _init():
+    from .engine.results import Cell, GoalResult
+
+    return _field_names(Cell), _field_names(GoalResult) - {"breakdown", "periods"}
+
+
+_CELL_FIELDS, _RESULT_FIELDS = _init()
+
+
+# --- the portfolio ----------------------------------------------------------------------------
+
+
+PORTFOLIO_COLUMNS = ["project_id", "key", "title", "title_en", "kind", "status", "numerator",
+                     "denominator", "value", "ci_low", "ci_high", "missing", "target"]  # fmt: skip
+
+
+def portfolio(projects) -> list[dict]:
+    """Every goal of the given projects (ids, or a queryset of ids used as a subquery) from
+    their summaries, top-level figures only, in two queries that build no model objects; each
+    row says when its figures were computed and whether they are current. Small cells are for
+    the caller to suppress."""
+    current = today()
+    state = {
+        pk: (computed_at, version == data_version and computed_for == current)
+        for pk, computed_at, version, data_version, computed_for in ProjectSummary.objects.filter(
+            project_id__in=projects
+        ).values_list(
+            "project_id", "computed_at", "computed_version", "data_version", "computed_for"
+        )
+    }
+    rows = (
+        GoalSummary.objects.filter(project_id__in=projects)
+        .order_by("project_id", "order")
+        .values_list(*PORTFOLIO_COLUMNS)
+    )
+    out = []
+    for values in rows:
+        row = dict(zip(PORTFOLIO_COLUMNS, values, strict=True))
+        row["computed_at"], row["fresh"] = state.get(values[0], (None, False))
+        out.append(row)
+    return out
+
+
+# --- keeping in step: signal receivers --------------------------------------------------------
+
+
+def _project_of(instance) -> list[int] | models.QuerySet | None:
+    """The project ids a saved or deleted row belongs to, without a query when the row knows."""
+    from enrolments.models import Enrolment
+
+    project_id = getattr(instance, "project_id", None)
+    if project_id is not None:
+        return [project_id]
+    enrolment_id = getattr(instance, "enrolment_id", None)
+    if enrolment_id is not None:
+        return Enrolment.objects.filter(pk=enrolment_id).values_list("project_id", flat=True)
+    return None
+
+
+def _on_change(sender, instance, **kwargs):
+    if kwargs.get("raw"):  # loaddata
+        return
+    label = sender._meta.label
+    if label == "core.Project":
+        mark_stale([instance.pk])
+    elif label == "participants.Participant":
+        from enrolments.models import Enrolment
+
+        mark_stale(
+            Enrolment.objects.filter(participant_id=instance.pk).values_list(
+                "project_id", flat=True
+            )
+        )
+    elif label == "goals.GoalVersion":
+        from .models import Goal
+
+        mark_stale(Goal.objects.filter(pk=instance.goal_id).values_list("project_id", flat=True))
+    elif label == "goals.ReferenceValue":
+        from core.models import Project
+
+        mark_stale(
+            Project.objects.filter(reference_programmes=instance.programme_id).values_list(
+                "pk", flat=True
+            )
+        )
+    else:
+        ids = _project_of(instance)
+        if ids is not None:
+            mark_stale(ids)
+
+
+def _on_m2m(sender, instance, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        _on_change(type(instance), instance)
+
+
+# The models whose rows a goal or the dashboard counts.
+WATCHED = [
+    "core.Project",
+    "core.TargetGroup",
+    "participants.Participant",
+    "participants.Household",
+    "enrolments.Enrolment",
+    "enrolments.StatusChange",
+    "enrolments.FollowUp",
+    "interventions.Intervention",
+    "interventions.Participation",
+    "surveys.SurveyAnswer",
+    "goals.Goal",
+    "goals.GoalVersion",
+    "goals.ReferenceValue",
+    "prestudy.Stakeholder",
+    "prestudy.Workshop",
+    "prestudy.ProposedActivity",
+    "prestudy.Risk",
+    "prestudy.SwotItem",
+    "prestudy.TargetGroupMapping",
+]
+
+
+def connect_signals() -> None:
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for label in WATCHED:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"summaries-save-{label}")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"summaries-delete-{label}")
+    enrolment = apps.get_model("enrolments.Enrolment")
+    m2m_changed.connect(
+        _on_m2m, sender=enrolment.target_groups.through, dispatch_uid="summaries-target-groups"
+    )
+    programme = apps.get_model("goals.ReferenceProgramme")
+    m2m_changed.connect(
+        _on_reference_programmes,
+        sender=programme.projects.through,
+        dispatch_uid="summaries-reference-programmes",
+    )
+
+
+def _on_reference_programmes(sender, instance, action, pk_set=None, reverse=False, **kwargs):
+    """A programme added to or removed from projects: those projects' reference goals change."""
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    from core.models import Project
+
+    if isinstance(instance, Project):
+        mark_stale([instance.pk])
+    elif action == "pre_clear":
+        mark_stale(instance.projects.values_list("pk", flat=True))
+    else:
+        mark_stale(pk_set or [])

@@ -1,0 +1,444 @@
+"""Per-project summaries (goals.summaries): the stored dashboard figures always equal a
+computation from the raw rows, and every kind of write makes them stale."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from core.models import Role, TargetGroup
+from enrolments import services as enrolment_services
+from enrolments.models import FollowUp, OutcomeStatus, Status
+from goals import summaries
+from goals.engine import evaluate_project
+from goals.models import GoalSummary, ProjectSummary, ReferenceProgramme, ReferenceValue
+from goals.services import save_goal_version
+from interventions import services as intervention_services
+from surveys.models import SurveyAnswer
+
+from .factories import (
+    InterventionFactory,
+    MembershipFactory,
+    ParticipationFactory,
+    ProjectFactory,
+)
+from .test_goal_engine import answer, follow_up, goal, person
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+OS = OutcomeStatus
+
+
+@pytest.fixture(autouse=True)
+def _today(settings):
+    settings.FOLJSAM_TODAY = "2010-06-01"
+
+
+def raw(project):
+    """Everything a dashboard shows, computed now from the raw rows."""
+    return (
+        [r.to_dict() for r in evaluate_project(project)],
+        summaries._jsonable(summaries.dashboard_figures(project)),
+    )
+
+
+def stored(project, **kwargs):
+    data = summaries.read(project, **kwargs)
+    return [r.to_dict() for r in data.results], data.figures
+
+
+def fresh(project) -> bool:
+    from goals.engine import current_versions
+
+    summary = ProjectSummary.objects.filter(project=project).first()
+    return summaries.is_fresh(summary, [v.pk for v in current_versions(project)])
+
+
+def employed(n):
+    """n completers in work at day 90 who answered 4 on the network question."""
+    row = {"gender": "woman", "born": 1975, "exit": "completed",
+           "follow_up": OS.EMPLOYED_FULL_TIME, "network": 4, "hours": 5}  # fmt: skip
+    return [row] * n
+
+
+def with_goals(project):
+    goal(project, "follow_up_share", target=0.45)
+    goal(project, "survey_share", question="network", target=0.9)
+    goal(project, "follow_up_share", key="all-exited", population="exited", target=0.45)
+    goal(project, "gender_split", target=0.4, target_high=0.6)
+    goal(project, "participation_count", target=3)
+
+
+# --- equality with the raw rows ---------------------------------------------------------------
+
+PEOPLE = st.lists(
+    st.fixed_dictionaries(
+        {
+            "gender": st.sampled_from(["woman", "man", "other"]),
+            "born": st.sampled_from([1950, 1975, 1990]),
+            "exit": st.sampled_from([None, "completed", "dropped_out"]),
+            "follow_up": st.sampled_from([None, "unrecorded", "unreached", OS.EMPLOYED_FULL_TIME]),
+            "network": st.one_of(st.none(), st.integers(1, 5)),
+            "hours": st.one_of(st.none(), st.integers(0, 40)),
+        }
+    ),
+    max_size=25,
+)
+# Writes made after the summary was stored, each through the service a user's action calls.
+CHANGES = st.lists(
+    st.sampled_from(["exit", "follow_up", "answer", "hours", "new_person", "goal"]), max_size=3
+)
+
+
+def build(project, people):
+    intervention = InterventionFactory(project=project)
+    enrolments = []
+    for row in people:
+        e = person(project, gender=row["gender"], born=row["born"], exit=row["exit"])
+        enrolments.append(e)
+        if row["exit"] and row["follow_up"]:
+            if row["follow_up"] == "unrecorded":
+                follow_up(e, 90, reached=None)
+            elif row["follow_up"] == "unreached":
+                follow_up(e, 90, reached=False)
+            else:
+                follow_up(e, 90, row["follow_up"])
+        if row["exit"] and row["network"]:
+            answer(e, "network", row["network"])
+        if row["hours"] is not None:
+            ParticipationFactory(
+                intervention=intervention,
+                enrolment=e,
+                attended_hours=Decimal(row["hours"]),
+                started_on=D(2009, 3, 1),
+            )
+    return intervention, enrolments
+
+
+def change(kind, project, intervention, manager):
+    """One write through a service, as a user's action would make it."""
+    active = project.enrolments.filter(status=Status.ACTIVE).first()
+    if kind == "new_person" or active is None:
+        person(project, gender="man", born=1990)
+    elif kind == "exit":
+        enrolment_services.exit_enrolment(
+            enrolment=active,
+            by=manager.user,
+            exited_on=D(2010, 1, 15),
+            exit_reason="completed",
+            exit_status=OS.JOB_SEEKING,
+            exit_income_source="none",
+        )
+    elif kind == "follow_up":
+        due = FollowUp.objects.filter(enrolment__project=project, recorded_on__isnull=True).first()
+        if due is None:
+            person(project, gender="woman", born=1975)
+        else:
+            enrolment_services.record_follow_up(
+                follow_up=due,
+                by=manager.user,
+                reached=True,
+                status=OS.EMPLOYED_FULL_TIME,
+                source="participant",
+                recorded_on=min(D(2010, 6, 1), due.due_on),
+            )
+    elif kind == "answer":
+        SurveyAnswer.objects.filter(enrolment=active, question="network").delete()
+        answer(active, "network", 5)
+    elif kind == "hours":
+        participation = ParticipationFactory(
+            intervention=intervention, enrolment=active, started_on=D(2009, 3, 1)
+        )
+        intervention_services.record_hours(
+            by=manager.user, participation=participation, held_on=D(2010, 5, 3), hours=Decimal(3)
+        )
+    elif kind == "goal":
+        g = project.goals.first()
+        version = g.versions.order_by("-version").first()
+        parameters = dict(version.parameters)
+        parameters["target"] = 0.5 if parameters.get("target") != 0.5 else 0.6
+        save_goal_version(
+            goal=g,
+            title=version.title,
+            template=version.template,
+            parameters=parameters,
+            by=manager.user,
+        )
+
+
+@hsettings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(people=PEOPLE, changes=CHANGES)
+def test_a_summary_always_equals_the_computation_from_the_raw_rows(people, changes):
+    project = ProjectFactory(follow_up_days=[90])
+    manager = MembershipFactory(project=project, role=Role.MANAGER)
+    with_goals(project)
+    intervention, _ = build(project, people)
+
+    summaries.refresh(project)
+    assert fresh(project)
+    assert stored(project) == raw(project)
+    for kind in changes:
+        change(kind, project, intervention, manager)
+        # Every write made the summary stale, so it is never shown as if it were current …
+        assert not fresh(project), kind
+        # … and the next dashboard recomputes it: equal to the raw rows again.
+        assert stored(project) == raw(project)
+        assert fresh(project)
+
+
+def test_the_goal_rows_store_the_top_level_figures_as_columns():
+    project = ProjectFactory(follow_up_days=[90])
+    with_goals(project)
+    build(project, employed(6))
+    summaries.refresh(project)
+    results = evaluate_project(project)
+    rows = list(GoalSummary.objects.filter(project=project).order_by("order"))
+    assert [(r.key, r.numerator, r.denominator, r.status) for r in rows] == [
+        (r.key, r.numerator, r.denominator, r.status) for r in results
+    ]
+    portfolio = summaries.portfolio([project])
+    assert [(row["key"], row["value"]) for row in portfolio] == [(r.key, r.value) for r in results]
+    assert all(row["fresh"] for row in portfolio)
+
+
+# --- every kind of write makes the summary stale ----------------------------------------------
+
+
+@pytest.fixture
+def stored_project():
+    project = ProjectFactory(follow_up_days=[90])
+    manager = MembershipFactory(project=project, role=Role.MANAGER)
+    with_goals(project)
+    intervention, enrolments = build(
+        project,
+        [
+            {"gender": "woman", "born": 1975, "exit": None, "follow_up": None, "network": None,
+             "hours": 2},
+            {"gender": "man", "born": 1990, "exit": "completed", "follow_up": "unrecorded",
+             "network": 3, "hours": None},
+        ],
+    )  # fmt: skip
+    summaries.refresh(project)
+    assert fresh(project)
+    return project, manager, intervention, enrolments
+
+
+def test_a_group_session_makes_the_summary_stale(stored_project):
+    project, manager, intervention, enrolments = stored_project
+    participation = intervention.participations.get()
+    intervention_services.record_group_session(
+        by=manager.user,
+        intervention=intervention,
+        held_on=D(2010, 5, 4),
+        length_hours=Decimal(3),
+        rows=[(participation, Decimal(3))],
+    )
+    assert not fresh(project)
+
+
+def test_a_target_group_given_to_an_enrolment_makes_the_summary_stale(stored_project):
+    project, _manager, _intervention, enrolments = stored_project
+    group = TargetGroup.objects.create(project=project, code="youth", name="Unga")
+    summaries.refresh(project)
+    enrolments[0].target_groups.add(group)
+    assert not fresh(project)
+
+
+def test_a_changed_reference_value_makes_the_projects_comparing_with_it_stale(stored_project):
+    project, *_ = stored_project
+    programme = ReferenceProgramme.objects.create(name="Särskilt anställningsstöd")
+    programme.projects.add(project)
+    assert not fresh(project)
+    summaries.refresh(project)
+    ReferenceValue.objects.create(
+        programme=programme, year=2009, participants=100, share_in_work_90_days=Decimal("30")
+    )
+    assert not fresh(project)
+
+
+def test_a_participant_whose_gender_is_corrected_makes_the_summary_stale(stored_project):
+    project, _manager, _intervention, enrolments = stored_project
+    participant = enrolments[0].participant
+    participant.gender = "other"
+    participant.save()
+    assert not fresh(project)
+
+
+def test_a_new_day_makes_the_summary_stale(stored_project, settings):
+    project, *_ = stored_project
+    settings.FOLJSAM_TODAY = "2010-06-02"  # follow-ups fall due with the calendar
+    assert not fresh(project)
+
+
+def test_other_projects_stay_fresh(stored_project):
+    project, manager, intervention, enrolments = stored_project
+    other = ProjectFactory(follow_up_days=[90])
+    with_goals(other)
+    summaries.refresh(other)
+    enrolment_services.exit_enrolment(
+        enrolment=enrolments[0],
+        by=manager.user,
+        exited_on=D(2010, 1, 15),
+        exit_reason="completed",
+        exit_status=OS.JOB_SEEKING,
+        exit_income_source="none",
+    )
+    assert not fresh(project)
+    assert fresh(other)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def test_a_write_while_the_summary_is_counted_leaves_it_stale(stored_project, monkeypatch):
+    """The data version is read before counting: a write that commits meanwhile is not lost."""
+    project, _manager, _intervention, _enrolments = stored_project
+    from goals import engine
+
+    real = engine.evaluate_project
+
+    def counting_while_someone_writes(p, **kwargs):
+        results = real(p, **kwargs)
+        person(project, gender="woman", born=1990)  # lands after the counts were taken
+        return results
+
+    monkeypatch.setattr(engine, "evaluate_project", counting_while_someone_writes)
+    summaries.refresh(project)
+    assert not fresh(project)
+
+
+def test_a_large_stale_project_shows_its_last_figures_and_queues_a_refresh(
+    stored_project, monkeypatch
+):
+    project, *_ = stored_project
+    before = stored(project)
+    monkeypatch.setattr(summaries, "LIVE_LIMIT", 1)
+    queued = []
+    monkeypatch.setattr(summaries, "queue_refresh", lambda ids: queued.append(list(ids)))
+    person(project, gender="woman", born=1990)
+    data = summaries.read(project)
+    assert not data.fresh
+    assert [r.to_dict() for r in data.results] == before[0]
+    assert queued == [[project.pk]]
+
+
+def test_the_refresh_task_brings_the_summary_in_step(stored_project):
+    project, *_ = stored_project
+    person(project, gender="woman", born=1990)
+    assert not fresh(project)
+    from goals.tasks import refresh_summary
+
+    refresh_summary.call(project.pk)
+    assert fresh(project)
+    assert stored(project) == raw(project)
+
+
+def test_small_cells_are_suppressed_when_read_for_an_aggregate_only_role(stored_project):
+    project, *_ = stored_project
+    data = summaries.read(project, suppress_below=5)
+    for result in data.results:
+        for groups in result.breakdown.values():
+            for cell in groups.values():
+                assert cell.suppressed or not (0 < (cell.denominator or 0) < 5)
+    # The stored figures themselves are complete; suppression is applied per reader.
+    assert stored(project) == raw(project)
+
+
+def test_the_dashboard_says_how_current_its_figures_are(client, stored_project, monkeypatch):
+    from django.urls import reverse
+
+    project, manager, *_ = stored_project
+    client.force_login(manager.user)
+    url = reverse("goals:dashboard", kwargs={"project_id": project.pk})
+    html = client.get(url).content.decode()
+    assert "summary-time" in html and "Nyare registreringar" not in html
+    monkeypatch.setattr(summaries, "LIVE_LIMIT", 1)
+    monkeypatch.setattr(summaries, "queue_refresh", lambda ids: None)
+    person(project, gender="woman", born=1990)
+    html = client.get(url).content.decode()
+    assert 'class="notice summary-time" role="status"' in html
+
+
+def test_refresh_command_recomputes_stale_summaries(stored_project):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    project, *_ = stored_project
+    person(project, gender="woman", born=1990)
+    out = StringIO()
+    call_command("refresh_goal_summaries", stdout=out)
+    assert fresh(project)
+    assert "recomputed" in out.getvalue()
+
+
+# --- the portfolio ----------------------------------------------------------------------------
+
+
+def test_the_portfolio_lists_every_goal_of_the_users_projects_from_their_summaries(client):
+    from django.urls import reverse
+
+    mine, theirs = ProjectFactory(follow_up_days=[90]), ProjectFactory(follow_up_days=[90])
+    member = MembershipFactory(project=mine, role=Role.STEERING)
+    for project in (mine, theirs):
+        with_goals(project)
+        unreached = {"gender": "man", "born": 1990, "exit": "completed",
+                     "follow_up": "unreached", "network": 2, "hours": 5}  # fmt: skip
+        build(project, employed(3) + [unreached] * 9)
+    client.force_login(member.user)
+    html = client.get(reverse("portfolio:portfolio")).content.decode()
+    results = evaluate_project(mine)
+    assert mine.title in html and theirs.title not in html
+    for result in results:
+        assert str(result.goal) in html
+    # The project's figures were computed for the page (the immediate task backend in tests).
+    assert fresh(mine)
+    # Filtering by status keeps only those goals.
+    not_met = [r for r in results if r.status == "not_met"]
+    html = client.get(reverse("portfolio:portfolio") + "?status=not_met").content.decode()
+    for result in results:
+        assert (str(result.goal) in html) == (result in not_met)
+    # The CSV has every goal, one row each.
+    csv = client.get(reverse("portfolio:portfolio") + "?format=csv").content.decode("utf-8-sig")
+    assert len(csv.strip().splitlines()) == 1 + len(results)
+
+
+def test_the_portfolio_hides_small_figures_from_a_steering_group(client):
+    from django.urls import reverse
+
+    project = ProjectFactory(follow_up_days=[90])
+    member = MembershipFactory(project=project, role=Role.STEERING)
+    goal(project, "follow_up_share", target=0.45)
+    build(project, employed(3))
+    summaries.refresh(project)
+    client.force_login(member.user)
+    html = client.get(reverse("portfolio:portfolio")).content.decode()
+    assert "(3/3)" not in html
+    assert "för få personer" in html
+
+
+def test_a_goal_that_can_no_longer_be_computed_says_why_in_the_readers_language():
+    from django.utils import translation
+
+    project = ProjectFactory(follow_up_days=[90, 180])
+    goal(project, "follow_up_share", day=180, target=0.45)
+    project.follow_up_days = [90]
+    project.save()
+    with translation.override("sv"):
+        (result,) = summaries.read(project).results
+        swedish = result.error
+    with translation.override("en"):
+        (result,) = summaries.read(project).results
+        english = result.error
+    assert result.status == "no_data" and swedish and english
+    assert fresh(project)
+    assert swedish != english
+    with translation.override("en"):
+        assert english == evaluate_project(project)[0].error
