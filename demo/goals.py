@@ -1,6 +1,7 @@
 """The seed goals of SPEC's goal table, configured for the demo projects (goals/templates.py).
 
-Seed 001 (Framtid i Fokus, and its Göteborg twin with the same goals so they can be compared),
+Seed 001 (Framtid i Fokus, and its Göteborg twin with the same goals so they can be compared;
+its self-confidence promise also as the change between the entry and exit surveys),
 seed 004 (Integration genom arbete), seed 000 (Samverkan för storstadsintegration, a pre-study:
 its participant indicators have no participants yet and no target — the page says they are
 quantified in the pre-study), seed 002 (the area programme's Segevång part counts households;
@@ -40,6 +41,23 @@ TWIN_GOALS = [
         "At least 90 % report more self-confidence after exit",
         "survey_share",
         {"population": "completers", "question": "self_confidence", "target": 0.9},
+    ),
+    # The same promise measured as a change: the self-assessment at exit against the one at
+    # entry (seed 001 asks for more self-confidence after the project; the demo's participants
+    # answer the question at both occasions, most but not all of them at entry).
+    (
+        "self-confidence-rise",
+        "Minst 90 % skattar sitt självförtroende minst ett steg högre vid avslut än vid start",
+        "At least 90 % rate their self-confidence at least one step higher at exit than at entry",
+        "survey_change",
+        {
+            "population": "completers",
+            "question": "self_confidence",
+            "from_occasion": "entry",
+            "to_occasion": "exit",
+            "min_change": 1,
+            "target": 0.9,
+        },
     ),
 ]
 

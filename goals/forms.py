@@ -88,6 +88,21 @@ PARAM_TEXT = {
         _("Answers from 1 (not at all) to 5 (very much): the lowest answer that counts."),
     ),
     "max_answer": (_("Highest answer"), _("The highest answer that counts.")),
+    "from_occasion": (
+        _("Earlier occasion"),
+        _("The answer the change is measured from, usually the one at entry."),
+    ),
+    "to_occasion": (
+        _("Later occasion"),
+        _("The answer compared with the earlier one, e.g. at exit. It must come after it."),
+    ),
+    "min_change": (
+        _("Smallest change that counts"),
+        _(
+            "How many steps higher the later answer must be on the 1–5 scale: 1 means at least "
+            "one step higher, 0 means not lower (the same or higher)."
+        ),
+    ),
     "day": (
         _("Follow-up day"),
         _("The follow-up this many days after exit; only the days this project follows up."),
@@ -163,6 +178,13 @@ ANSWERS = {
     3: "3",
     4: "4",
     5: _("5 — very much"),
+}
+CHANGES = {
+    0: _("0 — not lower than before"),
+    1: _("+1 step or more"),
+    2: _("+2 steps or more"),
+    3: _("+3 steps or more"),
+    4: _("+4 steps (from 1 to 5)"),
 }
 MULTIPLE_KINDS = {"statuses", "income_sources", "labour_market_statuses", "categories"}
 NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
@@ -276,6 +298,8 @@ def choices_for(kind: str, template: Template, project) -> list | None:
         return list(Occasion.choices)
     if kind == "answer":
         return list(ANSWERS.items())
+    if kind == "change":
+        return list(CHANGES.items())
     if kind == "gender":
         return list(Gender.choices)
     if kind == "comparator":

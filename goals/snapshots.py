@@ -18,8 +18,10 @@ The results (`GoalResult.to_dict()`) are stored with the definitions used (goal 
 number, titles, template, parameters, the parameters as applied), so they stay reproducible
 after later corrections of the data or the definitions. Snapshots are never changed or
 deleted (GoalSnapshot.save()/delete() refuse). The detail page puts them beside today's figures
-(`evaluate_project` now) with the differences; aggregate-only roles get small cells suppressed
-when the page is drawn, the stored figures are the full ones.
+(`evaluate_project` now) with the differences, and every goal's breakdowns as on the dashboard
+with today's figure and the difference per group (`breakdown_comparison`); aggregate-only roles
+get small cells suppressed when the page is drawn (the same `apply_suppression` as the
+dashboard), the stored figures are the full ones.
 """
 
 import datetime as dt
@@ -198,27 +200,125 @@ def locked_results(snapshot: GoalSnapshot, *, suppress_below: int | None) -> lis
     return results
 
 
-def _difference(locked: GoalResult | None, now: GoalResult | None) -> dict | None:
-    """Value Δ (percentage points for shares), numerator and denominator changes, status."""
-    if locked is None or now is None:
+def _cell_difference(
+    then: Cell | None, now: Cell | None, *, then_share: bool, now_share: bool
+) -> dict | None:
+    """Value Δ (percentage points when both are shares; none when one is a share and the other
+    a count), numerator and denominator changes, whether the status changed. Hidden when
+    either side is suppressed, so a hidden figure cannot be worked out from the difference."""
+    if then is None or now is None:
         return None
-    if locked.suppressed or now.suppressed:
+    if then.suppressed or now.suppressed:
         return {"hidden": True}
 
     def delta(a, b):
         return None if a is None or b is None else b - a
 
-    value = delta(locked.value, now.value)
-    if value is not None and locked.kind == "share" and now.kind == "share":
+    value = delta(then.value, now.value)
+    if value is not None and then_share and now_share:
         value = value * 100
+    elif then_share != now_share:
+        value = None
     return {
         "hidden": False,
         "value": value,
-        "is_share": locked.kind == "share" and now.kind == "share",
-        "numerator": delta(locked.numerator, now.numerator),
-        "denominator": delta(locked.denominator, now.denominator),
-        "status_changed": locked.status != now.status,
+        "is_share": then_share and now_share,
+        "numerator": delta(then.numerator, now.numerator),
+        "denominator": delta(then.denominator, now.denominator),
+        "status_changed": then.status != now.status,
     }
+
+
+def _difference(locked: GoalResult | None, now: GoalResult | None) -> dict | None:
+    """The difference of a goal's top-level figures, locked to today."""
+    if locked is None or now is None:
+        return None
+    return _cell_difference(
+        locked, now, then_share=locked.kind == "share", now_share=now.kind == "share"
+    )
+
+
+def _rows_by_key(rows: list[dict], cells: dict[str, Cell] | None) -> dict[str, dict]:
+    """Display rows (goals.views.breakdown_tables / period_rows) by their group key: each row
+    holds the result's own Cell object, which tells its key."""
+    key_of = {id(cell): key for key, cell in (cells or {}).items()}
+    return {key_of[id(row["cell"])]: row for row in rows if id(row["cell"]) in key_of}
+
+
+def _compare_groups(then_rows, then_cells, now_rows, now_cells, *, then_share, now_share):
+    """The locked rows in their order, then the groups only today has (a target group or an
+    area added since), each with today's row and the difference."""
+    then_by_key = _rows_by_key(then_rows, then_cells)
+    now_by_key = _rows_by_key(now_rows, now_cells)
+    keys = list(then_by_key) + [key for key in now_by_key if key not in then_by_key]
+    compared = []
+    for key in keys:
+        then, now = then_by_key.get(key), now_by_key.get(key)
+        shown = then or now
+        compared.append(
+            {
+                "key": key,
+                "group": shown.get("group", shown.get("period")),
+                "then": then,
+                "now": now,
+                "difference": _cell_difference(
+                    then and then["cell"],
+                    now and now["cell"],
+                    then_share=then_share,
+                    now_share=now_share,
+                ),
+            }
+        )
+    return compared
+
+
+def breakdown_comparison(then_row: dict, now_row: dict | None) -> list[dict]:
+    """The breakdown tables of a locked goal, as on the dashboard (per year of exit for goals
+    against a reference, then gender, age band, region of birth, target group, area), with
+    today's figure and the difference beside each group. `then_row`/`now_row` are dashboard
+    rows (goals.views.goal_rows) of the locked and today's results, already suppressed for
+    aggregate-only roles."""
+    then_result = then_row["result"]
+    now_result = now_row["result"] if now_row else None
+    shares = {
+        "then_share": then_row["is_share"],
+        "now_share": bool(now_row and now_row["is_share"]),
+    }
+    tables = []
+    if then_row["periods"]:
+        tables.append(
+            {
+                "dimension": "periods",
+                "label": _("Period"),
+                "periods": True,
+                "rows": _compare_groups(
+                    then_row["periods"],
+                    then_result.periods,
+                    now_row["periods"] if now_row else [],
+                    now_result.periods if now_result else None,
+                    **shares,
+                ),
+            }
+        )
+    now_tables = {t["dimension"]: t for t in (now_row["breakdown"] if now_row else [])}
+    for table in then_row["breakdown"]:
+        dimension = table["dimension"]
+        now_table = now_tables.get(dimension)
+        tables.append(
+            {
+                "dimension": dimension,
+                "label": table["label"],
+                "periods": False,
+                "rows": _compare_groups(
+                    table["rows"],
+                    then_result.breakdown.get(dimension),
+                    now_table["rows"] if now_table else [],
+                    now_result.breakdown.get(dimension) if now_result else None,
+                    **shares,
+                ),
+            }
+        )
+    return tables
 
 
 def comparison_rows(snapshot, locked: list[GoalResult], now: list[GoalResult], current) -> list:
@@ -264,6 +364,7 @@ def comparison_rows(snapshot, locked: list[GoalResult], now: list[GoalResult], c
                 "difference": _difference(
                     then_row and then_row["result"], now_row and now_row["result"]
                 ),
+                "breakdown": breakdown_comparison(then_row, now_row) if then_row else [],
             }
         )
     return rows

@@ -148,6 +148,28 @@ TEMPLATES: dict[str, Template] = {
             "survey_share",
         ),
         Template(
+            "survey_change",
+            _("Share whose survey answer rose between two occasions"),
+            _(
+                "Of the population, the share whose answer to the question at the later "
+                "occasion is at least the given number of steps higher than at the earlier one "
+                "(1 by default; 0 counts everyone who did not answer lower). Those without an "
+                "answer on both occasions are counted as missing."
+            ),
+            "share",
+            "enrolments",
+            ("gte", "lte", "range"),
+            (
+                *POPULATION_PARAMS,
+                Param("question", "question"),
+                Param("from_occasion", "occasion", "entry"),
+                Param("to_occasion", "occasion", "exit"),
+                Param("min_change", "change", 1),
+                *SHARE_COMPARISON,
+            ),
+            "survey_change",
+        ),
+        Template(
             "follow_up_share",
             _("Share with a status at a follow-up"),
             _(
@@ -376,6 +398,15 @@ def _check(param: Param, value, template: Template, project):
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
             raise ValueError(_("Enter an answer between 1 and 5."))
         return value
+    if kind == "change":
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 4:
+            raise ValueError(
+                _(
+                    "Enter a change of 0 to 4 steps: 0 counts everyone who did not answer "
+                    "lower, 1 those who answered at least one step higher."
+                )
+            )
+        return value
     if kind == "gender":
         if value not in Gender.values:
             raise ValueError(_("Unknown gender “%(value)s”.") % {"value": value})
@@ -443,6 +474,17 @@ def validate_parameters(template_code: str, parameters, project=None) -> dict:
     if cleaned.get("min_answer") is not None and cleaned.get("max_answer") is not None:
         if cleaned["min_answer"] > cleaned["max_answer"]:
             errors["min_answer"] = [_("The lowest answer cannot be above the highest.")]
+    if cleaned.get("from_occasion") and cleaned.get("to_occasion"):
+        order = list(Occasion.values)
+        earlier, later = cleaned["from_occasion"], cleaned["to_occasion"]
+        if earlier == later:
+            errors["to_occasion"] = [
+                _("Choose two different occasions: a change needs an earlier and a later answer.")
+            ]
+        elif order.index(later) < order.index(earlier):
+            errors["to_occasion"] = [
+                _("The later occasion comes before the earlier one: swap them.")
+            ]
     if cleaned.get("period_from") and cleaned.get("period_to"):
         if cleaned["period_from"] > cleaned["period_to"]:
             errors["period_from"] = [_("The period cannot end before it starts.")]

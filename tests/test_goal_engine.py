@@ -724,6 +724,10 @@ PEOPLE = st.lists(
                 ]
             ),  # fmt: skip
             "network": st.one_of(st.none(), st.integers(1, 5)),
+            # self-confidence at entry and at exit, for the goal on the change between them
+            "before": st.one_of(st.none(), st.integers(1, 5)),
+            "after": st.one_of(st.none(), st.integers(1, 5)),
+            "min_change": st.integers(0, 4),
         }
     ),
     max_size=30,
@@ -749,10 +753,16 @@ def test_engine_equals_a_plain_computation(people):
                 follow_up(e, 90, row["follow_up"])
         if row["exit"] and row["network"]:
             answer(e, "network", row["network"])
+        if row["before"]:
+            answer(e, "self_confidence", row["before"], occasion="entry")
+        if row["exit"] and row["after"]:
+            answer(e, "self_confidence", row["after"], occasion="exit")
+    step = people[0]["min_change"] if people else 1
     goal(p, "follow_up_share", target=0.45)
     goal(p, "survey_share", question="network", target=0.9)
     goal(p, "follow_up_share", key="all-exited", population="exited", target=0.45)
-    work, network, exited = evaluate_project(p)
+    goal(p, "survey_change", question="self_confidence", min_change=step, target=0.6)
+    work, network, exited, change = evaluate_project(p)
     small = evaluate_project(p, suppress_below=5)
 
     completers = [r for r in people if r["exit"] == "completed"]
@@ -769,13 +779,30 @@ def test_engine_equals_a_plain_computation(people):
     assert network.denominator == len(completers)
     assert network.numerator == sum(1 for r in completers if (r["network"] or 0) >= 4)
     assert network.missing == sum(1 for r in completers if r["network"] is None)
+
+    def rose(r):
+        return r["before"] and r["after"] and r["after"] - r["before"] >= step
+
+    def both_answers(r):
+        return bool(r["before"] and r["after"])
+
+    assert change.denominator == len(completers)
+    assert change.numerator == sum(1 for r in completers if rose(r))
+    assert change.missing == sum(1 for r in completers if not both_answers(r))
+    answered = sum(1 for r in completers if both_answers(r))
+    assert change.value_answered == (change.numerator / answered if answered else None)
+    for gender in ("woman", "man", "other"):
+        rows = [r for r in completers if r["gender"] == gender]
+        cell = change.breakdown["gender"][gender]
+        assert (cell.numerator, cell.denominator) == (sum(1 for r in rows if rose(r)), len(rows))
+        assert cell.missing == sum(1 for r in rows if not both_answers(r))
     for gender in ("woman", "man", "other"):
         rows = [r for r in completers if r["gender"] == gender]
         cell = work.breakdown["gender"][gender]
         assert cell.denominator == len(rows)
         assert cell.numerator == sum(1 for r in rows if reached(r) and r["follow_up"] in in_work)
 
-    for result in (work, network, exited):
+    for result in (work, network, exited, change):
         cells = [result, *(c for g in result.breakdown.values() for c in g.values())]
         for cell in cells:
             if cell.value is not None:

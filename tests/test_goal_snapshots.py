@@ -403,3 +403,54 @@ def test_small_cells_are_hidden_from_steering_at_display_time(client, world, set
     client.force_login(members[Role.MANAGER].user)
     section = goal_section(client.get(detail).content.decode(), "work-at-90")
     assert "3 / 6" in section
+
+
+# --- breakdowns of a locked snapshot ----------------------------------------------------------
+
+
+def breakdown_row(section, dimension, group):
+    """The cells of one group's row in a goal's breakdown table by `dimension` (English)."""
+    table = re.search(rf"— by {dimension}</caption>.*?</table>", section, re.S)
+    assert table, f"no breakdown by {dimension}"
+    row = re.search(rf'<th scope="row">{group}</th>(.*?)</tr>', table.group(0), re.S)
+    assert row, f"no row {group}"
+    return re.sub(r"\s+", " ", row.group(1))
+
+
+def test_a_manager_sees_the_locked_breakdowns_beside_today(client, world, english):
+    project, members, _outsider, _june = world
+    manager = members[Role.MANAGER].user
+    snapshot = lock(project, manager)
+    client.force_login(manager)
+    html = client.get(url("detail", project, "en", snapshot_id=snapshot.pk)).content.decode()
+    section = goal_section(html, "work-at-90")
+    assert "Breakdown: In work after 90 days" in section
+    for dimension in ("Gender", "Age band", "Region of birth", "Target group"):
+        assert f"In work after 90 days — by {dimension}</caption>" in section
+    # Locked: the four June women 3 / 4 in work; today also the December and February women.
+    women = breakdown_row(section, "Gender", "Women")
+    assert "3 / 4" in women and "75.0 %" in women
+    assert "5 / 6" in women and "83.3 %" in women
+    assert "+8.3 pp" in women and "(+2 / +2)" in women
+    men = breakdown_row(section, "Gender", "Men")
+    assert men.count("0 / 2") == 2 and "(0 / 0)" in men
+    # The pre-study checklist's items are its breakdown.
+    assert "— by item</caption>" in goal_section(html, "prestudy")
+
+
+def test_a_small_breakdown_cell_is_hidden_from_the_steering_group(client, world, english):
+    project, members, _outsider, _june = world
+    snapshot = lock(project, members[Role.MANAGER].user)
+    client.force_login(members[Role.STEERING].user)
+    html = client.get(url("detail", project, "en", snapshot_id=snapshot.pk)).content.decode()
+    section = goal_section(html, "work-at-90")
+    assert "3 / 6" in section  # six people: the whole goal is shown
+    men = breakdown_row(section, "Gender", "Men")
+    assert "fewer than 5" in men and "Not shown: too few people" in men
+    assert "0 / 2" not in section  # in no table, locked or today
+    women = breakdown_row(section, "Gender", "Women")  # 4 locked: hidden too
+    assert "3 / 4" not in women and "fewer than 5" in women
+    for dimension in ("Gender", "Age band", "Region of birth"):
+        table = re.search(rf"— by {dimension}</caption>.*?</table>", section, re.S).group(0)
+        for figures in re.findall(r"(\d+) / (\d+)", table):
+            assert int(figures[1]) == 0 or int(figures[1]) >= 5, (dimension, figures)

@@ -17,6 +17,7 @@ SPEC_ROWS = {
     "exit_or_survey_share",
     "follow_up_share_vs_reference",
     "survey_share",
+    "survey_change",  # issue 5 item 1: a survey answer's change between occasions
     "follow_up_share",
     "follow_up_share_among_not_in_work",
     "gender_split",
@@ -67,6 +68,13 @@ def refused(template, parameters, project=None) -> dict:
             "min_answer",
         ),
         ("survey_share", {"question": "network", "min_answer": 6, "target": 0.9}, "min_answer"),
+        ("survey_change", {"question": "happiness", "target": 0.6}, "question"),
+        (
+            "survey_change",
+            {"question": "network", "from_occasion": "exit", "target": 0.6},
+            "to_occasion",
+        ),
+        ("survey_change", {"question": "network", "min_change": -1, "target": 0.6}, "min_change"),
         ("follow_up_share", {"day": 30, "target": 0.45}, "day"),
         ("follow_up_share", {"statuses": ["employed", "studies"], "target": 0.45}, "statuses"),
         ("follow_up_share", {"statuses": [], "target": 0.45}, "statuses"),

@@ -111,6 +111,31 @@ def survey_share(ctx, version, params):
     return _share_goal(ctx, version, params, qs, numerator, Q(sa__value__isnull=True))
 
 
+def _survey_answer(occasion: str, question: str) -> FilteredRelation:
+    return FilteredRelation(
+        "survey_answers",
+        condition=Q(survey_answers__occasion=occasion, survey_answers__question=question),
+    )
+
+
+def survey_change(ctx, version, params):
+    """Share of the population whose answer to `question` at `to_occasion` is at least
+    `min_change` steps above their answer at `from_occasion`. Each occasion is its own join on
+    the survey answers (one answer per enrolment, occasion and question), so the change is
+    compared row by row in the same aggregate query. Missing: no answer on either occasion."""
+    question = params["question"]
+    qs = pop.enrolments(ctx, params).annotate(
+        sa_from=_survey_answer(params["from_occasion"], question),
+        sa_to=_survey_answer(params["to_occasion"], question),
+    )
+    numerator = Q(
+        sa_from__value__isnull=False,
+        sa_to__value__gte=F("sa_from__value") + params["min_change"],
+    )
+    missing = Q(sa_from__value__isnull=True) | Q(sa_to__value__isnull=True)
+    return _share_goal(ctx, version, params, qs, numerator, missing)
+
+
 def follow_up_share(ctx, version, params):
     """Share of the population, follow-up on `day` due, reached with one of `statuses`.
     Missing: follow-up not recorded or participant not reached."""
@@ -365,5 +390,6 @@ __all__ = [
     "participation_count",
     "prestudy_checklist",
     "stakeholder_count",
+    "survey_change",
     "survey_share",
 ]

@@ -1,8 +1,8 @@
 """Locked goal snapshots in the browser: a manager goes from the goals dashboard to the
 snapshots, tries to lock a period that ends before it starts (the error is named), locks it,
-and sees the locked figures beside today's; a steering-group member sees the snapshot with too
-small figures hidden. axe checks the list, the form with errors and the detail page, in Swedish
-and English."""
+and sees the locked figures and their breakdowns beside today's; a steering-group member sees
+the snapshot and its breakdowns with too small figures hidden. axe checks the list, the form
+with errors and the detail page with a breakdown open, in Swedish and English."""
 
 import datetime as dt
 import re
@@ -95,6 +95,13 @@ def test_manager_locks_a_snapshot(page, login, axe, world, prefix):
     expect(section).to_contain_text("At least 45 %" if prefix else "Minst 45 %")
     expect(section.get_by_role("row").nth(1)).to_contain_text("3 / 6")
     expect(section.get_by_role("row").nth(2)).to_contain_text("3 / 6")
+    # The locked breakdowns, opened: women 3 / 4 in work then and now, beside today's figure.
+    section.locator("details.breakdown summary").click()
+    by_gender = section.locator("details.breakdown table").nth(0)
+    expect(by_gender).to_be_visible()
+    women = by_gender.get_by_role("row", name=re.compile("Women|Kvinnor"))
+    expect(women).to_contain_text("3 / 4")
+    expect(by_gender.get_by_role("row", name=re.compile("Men|Män"))).to_contain_text("0 / 2")
     axe(page, f"snapshot-detail-{lang}")
 
     page.get_by_role("link", name=re.compile("Locked snapshots|Låsta")).first.click()
@@ -123,4 +130,7 @@ def test_steering_sees_the_snapshot_with_small_cells_hidden(
     expect(section).to_contain_text(re.compile("fewer than 10|färre än 10"))
     expect(section).not_to_contain_text("3 / 6")
     assert page.url.endswith(f"/goals/snapshots/{snapshot.pk}/")
+    section.locator("details.breakdown summary").click()
+    expect(section.locator("details.breakdown table").first).to_be_visible()
+    expect(section.locator("details.breakdown")).not_to_contain_text("/ 4")
     axe(page, f"snapshot-detail-steering-{'en' if prefix else 'sv'}")
