@@ -207,6 +207,7 @@ class Project(models.Model):
         help_text=_("Days after exit when follow-ups fall due, e.g. [90, 180]."),
     )
     source_url = models.URLField(_("project-bank page"), blank=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True, db_index=True)
 
     objects = ProjectQuerySet.as_manager()
 

@@ -216,7 +216,7 @@ class Enrolment(models.Model):
     exit_income_source = models.CharField(
         _("income source at exit"), max_length=30, choices=IncomeSource.choices, blank=True
     )
-    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True, db_index=True)
 
     objects = EnrolmentQuerySet.as_manager()
 
@@ -337,6 +337,7 @@ class FollowUp(models.Model):
         blank=True,
         related_name="+",
     )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["due_on"]

@@ -69,6 +69,7 @@ def change_status(
     enrolment.status = new_status
     enrolment.full_clean(exclude=["participant", "project", "case_worker", "referred_by", "area"])
     enrolment.save(update_fields=[*fields, "updated_at"])
+    # (The save above has marked the project's goal summary stale, follow-ups included.)
     if new_status == Status.EXITED:
         FollowUp.objects.bulk_create(
             [
@@ -246,7 +247,7 @@ def record_follow_up(
     follow_up.recorded_by = by if getattr(by, "is_authenticated", False) else None
     follow_up.full_clean(exclude=["enrolment", "recorded_by"])
     fields = ["reached", "status", "income_source", "source", "recorded_on"]
-    follow_up.save(update_fields=[*fields, "recorded_by"])
+    follow_up.save(update_fields=[*fields, "recorded_by", "updated_at"])
     log_action(
         by=by,
         action="change",

@@ -31,6 +31,7 @@ class SurveyAnswer(models.Model):
     question = models.CharField(_("question"), max_length=20, choices=Question.choices)
     value = models.PositiveSmallIntegerField(_("answer"))
     answered_on = models.DateField(_("answered on"))
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["enrolment", "occasion", "question"]
