@@ -1,0 +1,45 @@
+"""The import's background work: the check (dry run) and the write of a large file."""
+
+from django.contrib.auth import get_user_model
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from jobs.errors import JobFailed
+from jobs.registry import job_handler
+
+from . import services
+from .models import Upload
+
+
+@job_handler("imports.spreadsheet", result_template="imports/_job_result.html")
+def run_spreadsheet_import(job, progress):
+    """payload: {"upload": uuid, "action": "check" | "import", "only_valid": bool,
+    "language": "sv" | "en"}. Returns the counts, and the upload's id for the result link."""
+    payload = job.payload or {}
+    with translation.override(payload.get("language") or "sv"):
+        upload = (
+            Upload.objects.select_related("project", "created_by")
+            .filter(pk=payload.get("upload"), project_id=job.project_id)
+            .first()
+        )
+        if upload is None:
+            raise JobFailed(
+                _(
+                    "The uploaded file is no longer kept (files are kept for a day): "
+                    "upload it again."
+                )
+            )
+        if payload.get("action") == "import":
+            by = get_user_model().objects.filter(pk=job.created_by_id).first()
+            try:
+                result = services.import_upload(
+                    upload, by=by, only_valid=bool(payload.get("only_valid")), progress=progress
+                )
+            except services.ImportRefused as error:
+                Upload.objects.filter(pk=upload.pk).update(state=Upload.State.VALIDATED)
+                raise JobFailed(str(error)) from None
+            return {**result, "upload": str(upload.pk), "action": "import"}
+        report = services.validate_upload(upload, progress=progress)
+        if report.get("refused"):
+            raise JobFailed(report["refused"])
+        return {**report["counts"], "upload": str(upload.pk), "action": "check"}

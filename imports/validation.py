@@ -1,0 +1,926 @@
+"""The dry run: every row of an uploaded table checked against the project, nothing written.
+
+check() reads the file, turns each row into a RowPlan (parsed values, or the errors naming the
+row, the column and the reason) and matches the people and enrolments that already exist — in a
+few queries for the whole file, never one per row. The same plan is what services.write_rows()
+writes, so the preview and the import cannot disagree.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from core.clock import today
+from core.models import Membership
+from enrolments.models import Enrolment, FollowUp, Status
+from interventions.models import Intervention, Participation
+from participants import identity as idn
+from participants.models import Consent, Participant
+from participants.services import (
+    CASE_WORKER_ROLES,
+    MAX_MONTHS_WITHOUT_WORK,
+    project_organisations,
+)
+
+from . import columns as cols
+from .models import RowKey
+from .reader import FORMULA, FileRefused, Table, read_table
+
+CHUNK = 2000  # ids per IN (...) query
+MAX_HOURS = Decimal("99999.9")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+PERSON_FIELDS = ("gender", "region_of_birth", "arrival_year", "education_level")
+ENROLMENT_FIELDS = (
+    "referred_on",
+    "referred_by_id",
+    "case_worker_id",
+    "started_on",
+    "labour_market_status",
+    "months_without_work",
+    "income_source",
+    "swedish_level",
+    "area_id",
+    "exited_on",
+    "exit_reason",
+    "exit_status",
+    "exit_income_source",
+)
+CLOSED_FOR_IMPORT = (Status.DECLINED, Status.WITHDRAWN)
+
+
+class RowError(Exception):
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+@dataclass(slots=True)
+class RowPlan:
+    number: int
+    errors: list = field(default_factory=list)  # [(column header, message)]
+    identity: idn.IdentityNumber | None = None
+    hash: str | None = None
+    row_key: str = ""
+    person: dict = field(default_factory=dict)
+    consent_date: dt.date | None = None
+    enrolment: dict = field(default_factory=dict)  # only the cells the file fills
+    target_groups: set = field(default_factory=set)
+    follow_ups: dict = field(default_factory=dict)  # day -> dict or None (only planned)
+    participations: dict = field(default_factory=dict)  # intervention id -> hours
+    # Filled by matching:
+    participant_id: int | None = None
+    enrolment_id: int | None = None
+    needs_consent: bool = False
+    action: str = ""  # "create" | "update" | "unchanged" for the enrolment
+    merged: dict = field(default_factory=dict)  # the enrolment's values after the import
+    fu_headers: dict = field(default_factory=dict)  # follow-up day -> its date column
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Plan:
+    rows: list[RowPlan]
+    notes: list[str]
+    table: Table
+    ctx: "Context | None" = None
+    existing: dict = field(default_factory=dict)  # enrolment id -> dict of current values
+
+    @property
+    def valid(self) -> list[RowPlan]:
+        return [r for r in self.rows if r.ok]
+
+    @property
+    def rejected(self) -> list[RowPlan]:
+        return [r for r in self.rows if not r.ok]
+
+    def counts(self) -> dict:
+        valid = self.valid
+        return {
+            "rows": len(self.rows),
+            "valid_rows": len(valid),
+            "rejected_rows": len(self.rows) - len(valid),
+            "new_people": sum(1 for r in valid if r.participant_id is None),
+            "existing_people": sum(1 for r in valid if r.participant_id is not None),
+            "new_enrolments": sum(1 for r in valid if r.action == "create"),
+            "updated_enrolments": sum(1 for r in valid if r.action == "update"),
+            "unchanged_enrolments": sum(1 for r in valid if r.action == "unchanged"),
+        }
+
+    def errors(self) -> list[list]:
+        return [[r.number, column, message] for r in self.rows for column, message in r.errors]
+
+
+def _by_names(pairs) -> dict:
+    mapping = {}
+    for pk, *names in pairs:
+        for name in names:
+            if name:
+                mapping.setdefault(cols.normalise(name), pk)
+    return mapping
+
+
+class Context:
+    """The project's lookups, read once per file."""
+
+    def __init__(self, project, user):
+        self.project = project
+        self.user = user
+        self.today = today()
+        self.target_groups = _by_names(
+            project.target_groups.values_list("pk", "code", "name", "name_en")
+        )
+        self.areas = _by_names(project.areas.values_list("pk", "name"))
+        self.organisations = _by_names(project_organisations(project).values_list("pk", "name"))
+        self.case_workers = _by_names(
+            Membership.objects.filter(project=project, role__in=CASE_WORKER_ROLES).values_list(
+                "user_id", "user__username", "user__email"
+            )
+        )
+        self.default_case_worker = (
+            user.pk
+            if Membership.objects.filter(
+                project=project, user=user, role__in=CASE_WORKER_ROLES
+            ).exists()
+            else None
+        )
+        self.interventions = _by_names(
+            Intervention.objects.filter(project=project).values_list("pk", "name")
+        )
+        self.follow_up_days = list(project.follow_up_days_or_default)
+        membership = Membership.objects.filter(project=project, user=user).first()
+        self.consent_organisations = sorted(
+            {project.owner_id, *([membership.organisation_id] if membership else [])}
+        )
+
+
+# --- cell parsing -----------------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    if value is FORMULA:
+        raise RowError(
+            "",
+            _(
+                "The cell holds a formula without a calculated value: open the file "
+                "in Excel, let it calculate and save it again."
+            ),
+        )
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+
+
+def parse_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _serial(value)
+    text = _text(value)
+    text = text.split(" ")[0].split("T")[0] if ("T" in text or " 00:00" in text) else text
+    try:
+        if match := _ISO.match(text):
+            y, m, d = match.groups()
+        elif match := _COMPACT.match(text):
+            y, m, d = match.groups()
+        elif match := _DAY_FIRST.match(text):
+            d, m, y = match.groups()
+        elif re.fullmatch(r"\d{5}", text):
+            return _serial(int(text))
+        else:
+            raise ValueError
+        return dt.date(int(y), int(m), int(d))
+    except ValueError:
+        raise RowError(
+            "",
+            _(
+                "“%(value)s” is not a date: write YYYY-MM-DD, for example "
+                "2024-03-31 (DD/MM/YYYY and Excel dates are also understood)."
+            )
+            % {"value": text[:40]},
+        ) from None
+
+
+def _serial(number) -> dt.date:
+    if not 1 <= number <= 2958465 or number != int(number):
+        raise RowError(
+            "", _("The number %(value)s is not a date: write YYYY-MM-DD.") % {"value": number}
+        )
+    return EXCEL_EPOCH + dt.timedelta(days=int(number))
+
+
+def parse_int(value, low: int, high: int, message: str) -> int:
+    if isinstance(value, bool):
+        raise RowError("", message)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        number = value
+    else:
+        text = _text(value).replace(" ", "").replace("\u00a0", "")
+        if not re.fullmatch(r"[+-]?\d{1,9}", text):
+            raise RowError("", message)
+        number = int(text)
+    if not low <= number <= high:
+        raise RowError("", message)
+    return number
+
+
+def parse_hours(value) -> Decimal:
+    message = _("Write the hours as a number from 0, with at most one decimal, e.g. 12,5.")
+    if isinstance(value, bool):
+        raise RowError("", message)
+    text = _text(value).replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    try:
+        hours = Decimal(text)
+    except InvalidOperation:
+        raise RowError("", message) from None
+    if not hours.is_finite() or hours < 0 or hours > MAX_HOURS or hours != round(hours, 1):
+        raise RowError("", message)
+    return hours.quantize(Decimal("0.1"))
+
+
+def parse_code(value, mapping: dict, choices) -> str:
+    text = _text(value)
+    code = mapping.get(cols.normalise(text))
+    if code is None:
+        allowed = ", ".join(c.value for c in choices) if choices else ""
+        raise RowError(
+            "",
+            _("“%(value)s” is not one of the codes: %(allowed)s.")
+            % {"value": text[:60], "allowed": allowed},
+        )
+    return code
+
+
+def parse_lookup(value, mapping: dict, message: str):
+    text = _text(value)
+    found = mapping.get(cols.normalise(text))
+    if found is None:
+        raise RowError("", message % {"value": text[:60]})
+    return found
+
+
+# --- the file's columns -----------------------------------------------------------------------
+
+
+@dataclass
+class Layout:
+    simple: dict  # key -> (index, header)
+    follow_ups: dict  # n -> {part: (index, header)}
+    interventions: dict  # n -> {part: (index, header)}
+
+
+REQUIRED_COLUMNS = ("gender", "referred_on")
+
+
+def layout_of(table: Table) -> tuple[Layout, list[str]]:
+    simple, follow_ups, interventions, notes, seen = {}, {}, {}, [], {}
+    for index, header in enumerate(table.headers):
+        if not header:
+            continue
+        target = cols.match_header(header)
+        if target is None:
+            notes.append(
+                _("The column “%(header)s” is not part of the format and is ignored.")
+                % {"header": header[:80]}
+            )
+            continue
+        if target in seen:
+            raise FileRefused(
+                _("The columns “%(first)s” and “%(second)s” mean the same; keep one of them.")
+                % {"first": seen[target], "second": header[:80]}
+            )
+        seen[target] = header[:80]
+        if target[0] == "column":
+            simple[target[1]] = (index, header)
+        elif target[0] == "follow_up":
+            follow_ups.setdefault(target[1], {})[target[2]] = (index, header)
+        else:
+            interventions.setdefault(target[1], {})[target[2]] = (index, header)
+    missing = [cols.BY_KEY[k] for k in REQUIRED_COLUMNS if k not in simple]
+    if "identity_number" not in simple and "row_key" not in simple:
+        missing.append(cols.BY_KEY["identity_number"])
+    if missing:
+        raise FileRefused(
+            _(
+                "Columns are missing: %(columns)s. The first row of the file names the columns "
+                "(download the template)."
+            )
+            % {"columns": ", ".join(f"“{c.sv}” / “{c.en}”" for c in missing)}
+        )
+    return Layout(simple, follow_ups, interventions), notes
+
+
+# --- one row ----------------------------------------------------------------------------------
+
+
+class RowChecker:
+    def __init__(self, ctx: Context, layout: Layout):
+        self.ctx = ctx
+        self.layout = layout
+        self.code_maps = {c.key: cols.code_map(c.choices) for c in cols.COLUMNS if c.choices}
+        self.fu_status = cols.follow_up_status_map()
+        self.fu_income = cols.code_map(cols.IncomeSource)
+        self.fu_source = cols.code_map(FollowUp.Source)
+
+    def check(self, number: int, values: list) -> RowPlan:
+        plan = RowPlan(number=number)
+        cells = {}
+        for key, (index, header) in self.layout.simple.items():
+            value = values[index] if index < len(values) else ""
+            if value is FORMULA or (value != "" and str(value).strip() != ""):
+                cells[key] = (value, header)
+
+        def take(key, parse):
+            if key not in cells:
+                return None
+            value, header = cells[key]
+            try:
+                return parse(value)
+            except RowError as error:
+                plan.errors.append((header, error.message))
+                return None
+
+        def header_of(key):
+            if key in self.layout.simple:
+                return self.layout.simple[key][1]
+            column = cols.BY_KEY[key]
+            return column.sv if (get_language() or "sv").startswith("sv") else column.en
+
+        def required(key):
+            plan.errors.append((header_of(key), _("This field is required.")))
+
+        ctx = self.ctx
+        number_text = take("identity_number", _text)
+        plan.row_key = (take("row_key", _text) or "")[:100]
+        if number_text:
+            if isinstance(cells["identity_number"][0], int | float):
+                number_text = str(int(cells["identity_number"][0]))
+            try:
+                plan.identity = idn.parse_identity_number(number_text)
+                plan.hash = idn.keyed_hash(plan.identity)
+            except ValidationError as error:
+                plan.errors.append((header_of("identity_number"), error.messages[0]))
+        anonymous = not number_text
+
+        person = plan.person
+        for key in ("given_name", "family_name"):
+            person[key] = take(key, _text) or ""
+        for key in ("gender", "region_of_birth", "education_level"):
+            person[key] = take(
+                key, lambda v, k=key: parse_code(v, self.code_maps[k], cols.BY_KEY[k].choices)
+            )
+        year_message = _("Write the year with four digits, between 1900 and this year.")
+        person["birth_year"] = take(
+            "birth_year", lambda v: parse_int(v, 1900, ctx.today.year, year_message)
+        )
+        person["arrival_year"] = take(
+            "arrival_year", lambda v: parse_int(v, 1900, ctx.today.year, year_message)
+        )
+        if person["gender"] is None and "gender" not in cells:
+            required("gender")
+        person["region_of_birth"] = person["region_of_birth"] or "unknown"
+        person["education_level"] = person["education_level"] or "unknown"
+        if anonymous:
+            for key in ("given_name", "family_name"):
+                if person[key]:
+                    plan.errors.append(
+                        (
+                            header_of(key),
+                            _(
+                                "An anonymous row (no identity number) has no name: remove "
+                                "the name or add the number."
+                            ),
+                        )
+                    )
+            if not plan.row_key:
+                required("row_key")
+            if person["birth_year"] is None and "birth_year" not in cells:
+                required("birth_year")
+        else:
+            for key in ("given_name", "family_name"):
+                if not person[key]:
+                    required(key)
+            if plan.identity is not None:
+                person["birth_year"] = plan.identity.birth_date.year
+            plan.consent_date = take("consent_date", parse_date)
+            if "consent_date" not in cells:
+                plan.errors.append(
+                    (
+                        header_of("consent_date"),
+                        _(
+                            "An identified person needs the date of their consent to "
+                            "registration in the project; without consent, register them "
+                            "anonymously."
+                        ),
+                    )
+                )
+            elif plan.consent_date and plan.consent_date > ctx.today:
+                plan.errors.append(
+                    (header_of("consent_date"), _("The consent cannot be given in the future."))
+                )
+        if (
+            person["arrival_year"]
+            and person["birth_year"]
+            and person["arrival_year"] < person["birth_year"]
+        ):
+            plan.errors.append(
+                (
+                    header_of("arrival_year"),
+                    _("The year of arrival cannot be before the birth year."),
+                )
+            )
+        if not plan.errors:
+            self._model_check(plan, anonymous, header_of)
+
+        # Enrolment
+        e = plan.enrolment
+        for key in ("referred_on", "started_on", "exited_on"):
+            value = take(key, parse_date)
+            if value is not None:
+                if value > ctx.today:
+                    plan.errors.append((header_of(key), _("The date cannot be in the future.")))
+                e[key] = value
+        if "referred_on" not in cells:
+            required("referred_on")
+        for key in (
+            "labour_market_status",
+            "income_source",
+            "swedish_level",
+            "exit_reason",
+            "exit_status",
+            "exit_income_source",
+        ):
+            value = take(
+                key, lambda v, k=key: parse_code(v, self.code_maps[k], cols.BY_KEY[k].choices)
+            )
+            if value is not None:
+                e[key] = value
+        months = take(
+            "months_without_work",
+            lambda v: parse_int(
+                v,
+                0,
+                MAX_MONTHS_WITHOUT_WORK,
+                _("Months without work is a whole number from 0 to %(max)s.")
+                % {"max": MAX_MONTHS_WITHOUT_WORK},
+            ),
+        )
+        if months is not None:
+            e["months_without_work"] = months
+        lookups = (
+            ("area", "area_id", ctx.areas, _("“%(value)s” is not an area of this project.")),
+            (
+                "referred_by",
+                "referred_by_id",
+                ctx.organisations,
+                _("“%(value)s” is not an organisation taking part in this project."),
+            ),
+            (
+                "case_worker",
+                "case_worker_id",
+                ctx.case_workers,
+                _(
+                    "“%(value)s” is not the user name or e-mail of a case worker or manager in "
+                    "this project."
+                ),
+            ),
+        )
+        for key, name, mapping, message in lookups:
+            value = take(key, lambda v, m=mapping, msg=message: parse_lookup(v, m, msg))
+            if value is not None:
+                e[name] = value
+        if "target_groups" in cells:
+            value, header = cells["target_groups"]
+            for part in re.split(r"[|,]", _text(value) if value is not FORMULA else ""):
+                if not part.strip():
+                    continue
+                found = ctx.target_groups.get(cols.normalise(part))
+                if found is None:
+                    plan.errors.append(
+                        (
+                            header,
+                            _("“%(value)s” is not a target group of this project.")
+                            % {"value": part.strip()[:60]},
+                        )
+                    )
+                else:
+                    plan.target_groups.add(found)
+            if value is FORMULA:
+                take("target_groups", _text)
+        self._follow_ups(plan, values)
+        self._interventions(plan, values)
+        return plan
+
+    def _model_check(self, plan, anonymous, header_of):
+        person = plan.person
+        participant = Participant(
+            is_anonymous=anonymous,
+            given_name=person["given_name"],
+            family_name=person["family_name"],
+            gender=person["gender"] or "",
+            birth_year=person["birth_year"] or 1900,
+            region_of_birth=person["region_of_birth"],
+            arrival_year=person["arrival_year"],
+            education_level=person["education_level"],
+        )
+        try:
+            participant.clean_fields(
+                exclude=["identity_hash", "identity_encrypted", "household", "created_by", "gender"]
+            )
+            participant.clean()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                plan.errors.append((header_of(name) if name in cols.BY_KEY else name, messages[0]))
+
+    def _follow_ups(self, plan, values):
+        for n, parts in sorted(self.layout.follow_ups.items()):
+            raw = {}
+            for part, (index, header) in parts.items():
+                value = values[index] if index < len(values) else ""
+                if value is FORMULA or str(value).strip():
+                    raw[part] = (value, header)
+            if not raw:
+                continue
+            group = {}
+            errors_before = len(plan.errors)
+            for part, (value, header) in raw.items():
+                try:
+                    if part == "day":
+                        group["day"] = parse_int(
+                            value,
+                            1,
+                            3650,
+                            _(
+                                "The follow-up day is a whole number of days after the exit, "
+                                "from 1 to 3650."
+                            ),
+                        )
+                    elif part == "date":
+                        group["recorded_on"] = parse_date(value)
+                    elif part == "status":
+                        group["status"] = parse_code(value, self.fu_status, cols.OutcomeStatus)
+                    elif part == "income_source":
+                        group["income_source"] = parse_code(
+                            value, self.fu_income, cols.IncomeSource
+                        )
+                    elif part == "source":
+                        group["source"] = parse_code(value, self.fu_source, FollowUp.Source)
+                except RowError as error:
+                    plan.errors.append((header, error.message))
+            if len(plan.errors) > errors_before:
+                continue
+            header = lambda part, parts=parts, n=n: (  # noqa: E731
+                parts[part][1] if part in parts else cols.FOLLOW_UP_PARTS[part][0].format(n=n)
+            )
+            if "day" not in group:
+                plan.errors.append(
+                    (
+                        header("day"),
+                        _(
+                            "Say which follow-up (days after the exit) "
+                            "the columns of this group are about."
+                        ),
+                    )
+                )
+                continue
+            day = group["day"]
+            if day in plan.follow_ups:
+                plan.errors.append(
+                    (
+                        header("day"),
+                        _("Follow-up day %(day)s appears twice in the row.") % {"day": day},
+                    )
+                )
+                continue
+            recorded_on = group.get("recorded_on")
+            status = group.get("status")
+            if recorded_on is None and status is None:
+                plan.follow_ups[day] = None  # planned only
+                continue
+            if recorded_on is None:
+                plan.errors.append(
+                    (header("date"), _("Write the date the follow-up was recorded."))
+                )
+                continue
+            if status is None:
+                plan.errors.append(
+                    (header("status"), _("Choose the participant's status, or “not reached”."))
+                )
+                continue
+            if recorded_on > self.ctx.today:
+                plan.errors.append((header("date"), _("The date cannot be in the future.")))
+                continue
+            reached = status != cols.NOT_REACHED
+            if reached and not group.get("source"):
+                plan.errors.append((header("source"), _("Say where the information comes from.")))
+                continue
+            plan.fu_headers[day] = header("date")
+            plan.follow_ups[day] = {
+                "reached": reached,
+                "status": status if reached else "",
+                "income_source": group.get("income_source", "") if reached else "",
+                "source": group.get("source", "") if reached else "",
+                "recorded_on": recorded_on,
+            }
+
+    def _interventions(self, plan, values):
+        for n, parts in sorted(self.layout.interventions.items()):
+            cells = {}
+            for part, (index, header) in parts.items():
+                value = values[index] if index < len(values) else ""
+                if value is FORMULA or str(value).strip():
+                    cells[part] = (value, header)
+            if not cells:
+                continue
+            try:
+                if "name" not in cells:
+                    raise RowError(
+                        cols.INTERVENTION_PARTS["name"][0].format(n=n),
+                        _("Write the name of the intervention the hours are for."),
+                    )
+                value, header = cells["name"]
+                try:
+                    intervention = parse_lookup(
+                        value,
+                        self.ctx.interventions,
+                        _(
+                            "“%(value)s” is not an intervention of this project (see the "
+                            "intervention catalogue)."
+                        ),
+                    )
+                except RowError as error:
+                    raise RowError(header, error.message) from None
+                hours = Decimal("0.0")
+                if "hours" in cells:
+                    value, header = cells["hours"]
+                    try:
+                        hours = parse_hours(value)
+                    except RowError as error:
+                        raise RowError(header, error.message) from None
+                if intervention in plan.participations:
+                    raise RowError(
+                        cells["name"][1], _("The intervention appears twice in the row.")
+                    )
+                plan.participations[intervention] = hours
+            except RowError as error:
+                plan.errors.append((error.column, error.message))
+
+
+# --- the whole file ---------------------------------------------------------------------------
+
+
+def check(content: bytes, *, filename: str, project, user, progress=None) -> Plan:
+    """Read and check every row; raise FileRefused when the file as a whole is unusable."""
+    table = read_table(content, filename)
+    layout, notes = layout_of(table)
+    ctx = Context(project, user)
+    checker = RowChecker(ctx, layout)
+    rows = []
+    total = len(table.rows)
+    for i, (number, values) in enumerate(table.rows):
+        try:
+            rows.append(checker.check(number, values))
+        except RowError as error:  # a formula where a text was expected, say
+            rows.append(RowPlan(number=number, errors=[(error.column, error.message)]))
+        if progress and i % 2000 == 0:
+            progress(i, total)
+    _duplicates(rows, layout)
+    plan = Plan(rows=rows, notes=notes, table=table, ctx=ctx)
+    match(plan, ctx, layout)
+    return plan
+
+
+def _duplicates(rows, layout):
+    seen: dict = {}
+    for row in rows:
+        if not row.ok:
+            continue
+        key = ("hash", row.hash) if row.hash else ("key", row.row_key)
+        if key in seen:
+            header = (
+                layout.simple.get("identity_number") if row.hash else layout.simple.get("row_key")
+            )
+            row.errors.append(
+                (
+                    header[1] if header else "",
+                    _("The same person is already on row %(row)s: one row per person.")
+                    % {"row": seen[key]},
+                )
+            )
+        else:
+            seen[key] = row.number
+
+
+def _chunks(items, size=CHUNK):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def match(plan: Plan, ctx: Context, layout: Layout):
+    """Find the existing people and enrolments, decide per row: create, update or unchanged."""
+    project = ctx.project
+    valid = [r for r in plan.rows if r.ok]
+    hashes = {r.hash for r in valid if r.hash}
+    keys = {r.row_key for r in valid if not r.hash}
+    by_hash, by_key = {}, {}
+    for chunk in _chunks(hashes):
+        by_hash.update(
+            Participant.objects.filter(identity_hash__in=chunk).values_list("identity_hash", "pk")
+        )
+    for chunk in _chunks(keys):
+        by_key.update(
+            RowKey.objects.filter(project=project, key__in=chunk).values_list(
+                "key", "participant_id"
+            )
+        )
+    for row in valid:
+        row.participant_id = by_hash.get(row.hash) if row.hash else by_key.get(row.row_key)
+    people = {r.participant_id for r in valid if r.participant_id}
+    latest, consented = {}, set()
+    for chunk in _chunks(people):
+        for participant_id, pk in (
+            Enrolment.objects.filter(project=project, participant_id__in=chunk)
+            .values("participant_id")
+            .annotate(latest=Max("pk"))
+            .values_list("participant_id", "latest")
+        ):
+            latest[participant_id] = pk
+        consented.update(
+            Consent.objects.filter(
+                project=project, participant_id__in=chunk, withdrawn_on__isnull=True
+            ).values_list("participant_id", flat=True)
+        )
+    existing = {}
+    for chunk in _chunks(latest.values()):
+        for values in Enrolment.objects.filter(pk__in=chunk).values(
+            "pk", "status", *ENROLMENT_FIELDS
+        ):
+            values["target_groups"] = set()
+            values["follow_ups"] = {}
+            values["participations"] = {}
+            existing[values["pk"]] = values
+        for enrolment_id, group_id in Enrolment.target_groups.through.objects.filter(
+            enrolment_id__in=chunk
+        ).values_list("enrolment_id", "targetgroup_id"):
+            existing[enrolment_id]["target_groups"].add(group_id)
+        for fu in FollowUp.objects.filter(enrolment_id__in=chunk).values(
+            "pk",
+            "enrolment_id",
+            "day",
+            "reached",
+            "status",
+            "income_source",
+            "source",
+            "recorded_on",
+            "due_on",
+        ):
+            existing[fu["enrolment_id"]]["follow_ups"][fu["day"]] = fu
+        for p in Participation.objects.filter(enrolment_id__in=chunk).values(
+            "pk", "enrolment_id", "intervention_id", "attended_hours", "started_on"
+        ):
+            existing[p["enrolment_id"]]["participations"].setdefault(p["intervention_id"], p)
+    plan.existing = existing
+
+    def header(key):
+        return layout.simple[key][1] if key in layout.simple else cols.BY_KEY[key].en
+
+    for row in valid:
+        row.needs_consent = row.hash is not None and row.participant_id not in consented
+        current = existing.get(latest.get(row.participant_id)) if row.participant_id else None
+        merged = dict.fromkeys(ENROLMENT_FIELDS)
+        if current:
+            merged.update({name: current[name] for name in ENROLMENT_FIELDS})
+            for name in (
+                "labour_market_status",
+                "income_source",
+                "swedish_level",
+                "exit_reason",
+                "exit_status",
+                "exit_income_source",
+            ):
+                merged[name] = merged[name] or None
+        merged.update(row.enrolment)
+        if merged["case_worker_id"] is None:
+            merged["case_worker_id"] = ctx.default_case_worker
+        if merged["case_worker_id"] is None:
+            row.errors.append(
+                (
+                    header("case_worker"),
+                    _(
+                        "Name the responsible case worker: you are not a case worker or manager in "
+                        "this project yourself."
+                    ),
+                )
+            )
+        _check_dates(row, merged, header)
+        if row.participations and not merged["started_on"]:
+            row.errors.append(
+                (
+                    header("started_on"),
+                    _("Hours in an intervention need the participant's start date."),
+                )
+            )
+        recorded = {d for d, f in row.follow_ups.items() if f}
+        if row.follow_ups and not merged["exited_on"]:
+            row.errors.append((header("exited_on"), _("Follow-ups need the exit date.")))
+        elif merged["exited_on"]:
+            for day in recorded:
+                due = merged["exited_on"] + dt.timedelta(days=day)
+                earliest = max(merged["exited_on"], due - dt.timedelta(days=14))
+                if row.follow_ups[day]["recorded_on"] < earliest:
+                    row.errors.append(
+                        (
+                            row.fu_headers.get(day, ""),
+                            _(
+                                "Follow-up day %(day)s is due on %(due)s and can be recorded from "
+                                "%(earliest)s."
+                            )
+                            % {
+                                "day": day,
+                                "due": due.isoformat(),
+                                "earliest": earliest.isoformat(),
+                            },
+                        )
+                    )
+        if not row.ok:
+            continue
+        row.merged = merged
+        if current is None:
+            row.action = "create"
+            continue
+        row.enrolment_id = current["pk"]
+        changed = (
+            any(
+                merged[name] != (current[name] if current[name] != "" else None)
+                for name in ENROLMENT_FIELDS
+            )
+            or not row.target_groups <= current["target_groups"]
+            or row.needs_consent
+            or any(
+                _follow_up_changed(current["follow_ups"].get(day), values)
+                for day, values in row.follow_ups.items()
+            )
+            or any(
+                intervention not in current["participations"]
+                or current["participations"][intervention]["attended_hours"] != hours
+                for intervention, hours in row.participations.items()
+            )
+            or (
+                merged["exited_on"]
+                and any(day not in current["follow_ups"] for day in ctx.follow_up_days)
+            )
+        )
+        if changed and current["status"] in CLOSED_FOR_IMPORT:
+            row.errors.append(
+                (
+                    header("referred_on"),
+                    _(
+                        "The person's enrolment in this project is “%(status)s” and cannot "
+                        "be changed by an import."
+                    )
+                    % {"status": Status(current["status"]).label},
+                )
+            )
+            continue
+        row.action = "update" if changed else "unchanged"
+
+
+def _follow_up_changed(current, values) -> bool:
+    if current is None:
+        return True
+    if values is None:
+        return False
+    return any(current[name] != value for name, value in values.items())
+
+
+def _check_dates(row, merged, header):
+    referred, started, exited = merged["referred_on"], merged["started_on"], merged["exited_on"]
+    if referred and started and started < referred:
+        row.errors.append((header("started_on"), _("The start cannot be before the referral.")))
+    if exited and not started:
+        row.errors.append((header("exited_on"), _("A participant who never started cannot exit.")))
+    elif exited and started and exited < started:
+        row.errors.append((header("exited_on"), _("The exit date cannot be before the start.")))
+    if exited:
+        for name in ("exit_reason", "exit_status", "exit_income_source"):
+            if not merged[name]:
+                row.errors.append((header(name), _("This field is required with an exit date.")))
