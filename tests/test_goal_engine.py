@@ -125,6 +125,20 @@ def answer(enrolment, question, value, occasion="exit"):
     )
 
 
+def add_follow_up_and_network(enrolment, row):
+    """A generated row's day-90 follow-up ("unrecorded", "unreached" or a status) and its
+    network answer, for an exited row."""
+    if row["exit"] and row["follow_up"]:
+        if row["follow_up"] == "unrecorded":
+            follow_up(enrolment, 90, reached=None)
+        elif row["follow_up"] == "unreached":
+            follow_up(enrolment, 90, reached=False)
+        else:
+            follow_up(enrolment, 90, row["follow_up"])
+    if row["exit"] and row["network"]:
+        answer(enrolment, "network", row["network"])
+
+
 def goal(project, template, key=None, **parameters):
     create_goal(
         project=project,
@@ -744,15 +758,7 @@ def test_engine_equals_a_plain_computation(people):
     p = ProjectFactory(follow_up_days=[90])
     for row in people:
         e = person(p, gender=row["gender"], born=row["born"], exit=row["exit"])
-        if row["exit"] and row["follow_up"]:
-            if row["follow_up"] == "unrecorded":
-                follow_up(e, 90, reached=None)
-            elif row["follow_up"] == "unreached":
-                follow_up(e, 90, reached=False)
-            else:
-                follow_up(e, 90, row["follow_up"])
-        if row["exit"] and row["network"]:
-            answer(e, "network", row["network"])
+        add_follow_up_and_network(e, row)
         if row["before"]:
             answer(e, "self_confidence", row["before"], occasion="entry")
         if row["exit"] and row["after"]:

@@ -25,7 +25,7 @@ from .factories import (
     ParticipationFactory,
     ProjectFactory,
 )
-from .test_goal_engine import answer, follow_up, goal, person
+from .test_goal_engine import add_follow_up_and_network, answer, goal, person
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -99,15 +99,7 @@ def build(project, people):
     for row in people:
         e = person(project, gender=row["gender"], born=row["born"], exit=row["exit"])
         enrolments.append(e)
-        if row["exit"] and row["follow_up"]:
-            if row["follow_up"] == "unrecorded":
-                follow_up(e, 90, reached=None)
-            elif row["follow_up"] == "unreached":
-                follow_up(e, 90, reached=False)
-            else:
-                follow_up(e, 90, row["follow_up"])
-        if row["exit"] and row["network"]:
-            answer(e, "network", row["network"])
+        add_follow_up_and_network(e, row)
         if row["hours"] is not None:
             ParticipationFactory(
                 intervention=intervention,
