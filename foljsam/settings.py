@@ -73,6 +73,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "accounts",
     "participants",
@@ -82,6 +86,10 @@ INSTALLED_APPS = [
     "surveys",
     "goals",
     "prestudy",
+    "jobs",
+    "imports",
+    "projectbank",
+    "api",
     "demo",
 ]
 
@@ -126,6 +134,12 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The task worker writes beside the web server (make demo): wait for the other's write
+    # instead of failing, take the write lock up front, and let readers read during a write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -170,3 +184,81 @@ LOGGING = {
 
 # A fixed "today" for demos and tests ("YYYY-MM-DD"); empty means the real date.
 FOLJSAM_TODAY = os.environ.get("FOLJSAM_TODAY", "")
+
+# Slow work (imports, reminders, summaries) runs as tasks: Django's tasks API through the
+# django-tasks backport. The database backend needs no other service; `manage.py db_worker`
+# runs them (make demo starts one). Tests use the immediate backend.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# Spreadsheet import (imports app): files above IMPORT_MAX_BYTES are refused before they are
+# read; above IMPORT_BACKGROUND_ROWS rows they are checked and imported as background jobs.
+# Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, not memory; form fields
+# (not files) are limited by DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB default).
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "50")) * 1024 * 1024
+IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "2000"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# E-mail (follow-up reminders). In development and the demo the console backend prints mails;
+# production sets EMAIL_BACKEND (e.g. django.core.mail.backends.smtp.EmailBackend) and EMAIL_HOST.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG or DEMO_MODE
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Följsam <noreply@localhost>")
+# The address of the site, for links in e-mails (no trailing slash).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The REST API (api/, docs/api.md): personal tokens with scopes, cursor pages in change order,
+# JSON in and out; the browsable API and /api/docs/ also work with the login session (read only).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasTokenScope"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.SyncCursorPagination",
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "PAGE_SIZE": 100,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Följsam API",
+    "DESCRIPTION": (
+        "Projects, participants (statistical fields only), enrolments, participations, "
+        "follow-ups, survey answers and goals, with the same visibility and audit as the pages. "
+        "Authenticate with `Authorization: Bearer <token>`; see docs/api.md."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EnrolmentStatusEnum": "enrolments.models.Status",
+        "OutcomeStatusEnum": "enrolments.models.OutcomeStatus",
+        "IncomeSourceEnum": "enrolments.models.IncomeSource",
+        "GoalStatusEnum": ["met", "not_met", "uncertain", "no_data"],
+    },
+    "SECURITY": [{"bearerAuth": []}],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_component",
+    ],
+}

@@ -11,12 +11,18 @@ project_patterns = [
     path("goals/definitions/", include("goals.urls_editor")),
     path("goals/compare/", include("goals.urls_comparison")),
     path("goals/snapshots/", include("goals.urls_snapshots")),
+    path("import/", include("imports.urls")),
 ]
 
 urlpatterns = i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("jobs/", include("jobs.urls")),
+    path("portfolio/", include("goals.urls_portfolio")),
+    path("projects/import/", include("projectbank.urls")),
     path("projects/<int:project_id>/", include(project_patterns)),
+    path("api-tokens/", include("api.urls_tokens")),
     path("", include("core.urls")),
     prefix_default_language=False,
 )
+urlpatterns.append(path("api/", include("api.urls")))

@@ -104,6 +104,7 @@ class Participation(models.Model):
     completion = models.CharField(
         _("completion"), max_length=12, choices=Completion.choices, default=Completion.ONGOING
     )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["enrolment", "started_on"]

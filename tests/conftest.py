@@ -10,6 +10,10 @@ def _test_settings(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+    # Background work runs at once, inside the test (jobs: see docs/tasks.md). The test's
+    # transaction never commits, so jobs are enqueued at once instead of on commit.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.JOBS_ENQUEUE_ON_COMMIT = False
 
 
 @pytest.fixture
