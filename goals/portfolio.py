@@ -56,19 +56,33 @@ def _rows(memberships):
     return rows
 
 
+# Projects without figures yet that the page computes while the user waits (small ones only);
+# the rest are queued for the task worker.
+COMPUTE_NOW = 10
+
+
 def _missing_summaries(memberships) -> int:
-    """Projects never computed get a summary row and a queued refresh; returns how many."""
+    """Projects never computed get their figures: the first few small ones now, the others by a
+    queued refresh. Returns how many are still being computed."""
+    from django.db.models import Count
+
+    from core.models import Project
+
     missing = list(
-        memberships.exclude(project__goal_summary__isnull=False).values_list(
-            "project_id", flat=True
-        )
+        Project.objects.filter(pk__in=memberships.values("project_id"), goal_summary__isnull=True)
+        .annotate(size=Count("enrolments"))
+        .order_by("size")
     )
-    if missing:
+    now = [p for p in missing if p.size <= summaries.LIVE_LIMIT][:COMPUTE_NOW]
+    for project in now:
+        summaries.refresh(project)
+    later = [p.pk for p in missing if p not in now]
+    if later:
         ProjectSummary.objects.bulk_create(
-            [ProjectSummary(project_id=pk) for pk in missing], ignore_conflicts=True
+            [ProjectSummary(project_id=pk) for pk in later], ignore_conflicts=True
         )
-        summaries.queue_refresh(missing)
-    return len(missing)
+        summaries.queue_refresh(later)
+    return len(later)
 
 
 @login_required

@@ -434,3 +434,24 @@ def test_a_goal_that_can_no_longer_be_computed_says_why_in_the_readers_language(
     assert swedish != english
     with translation.override("en"):
         assert english == evaluate_project(project)[0].error
+
+
+def test_the_portfolio_computes_small_projects_at_once_and_queues_the_rest(client, monkeypatch):
+    from django.urls import reverse
+
+    from goals import portfolio
+
+    queued = []
+    monkeypatch.setattr(summaries, "queue_refresh", lambda ids: queued.extend(ids))
+    monkeypatch.setattr(portfolio, "COMPUTE_NOW", 1)
+    first, second = ProjectFactory(follow_up_days=[90]), ProjectFactory(follow_up_days=[90])
+    user = MembershipFactory(project=first, role=Role.STEERING).user
+    MembershipFactory(project=second, role=Role.STEERING, user=user)
+    for project in (first, second):
+        with_goals(project)
+    build(second, employed(6))
+    client.force_login(user)
+    html = client.get(reverse("portfolio:portfolio")).content.decode()
+    assert fresh(first)  # the smaller project, computed while the user waited
+    assert queued == [second.pk]  # the other one for the worker, and the page says so
+    assert 'role="status"' in html
