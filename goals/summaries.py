@@ -211,13 +211,23 @@ def _jsonable(value):
     return value
 
 
+def in_step(computed_version, data_version, computed_for, engine) -> bool:
+    """Figures computed at the current data version, for today, by the current engine."""
+    return (
+        computed_version is not None
+        and computed_version == data_version
+        and computed_for == today()
+        and engine == ENGINE_VERSION
+    )
+
+
 def is_fresh(summary: ProjectSummary | None, version_ids: list[int]) -> bool:
+    """In step, and computed for the project's current goal versions."""
     return (
         summary is not None
-        and summary.computed_version is not None
-        and summary.computed_version == summary.data_version
-        and summary.computed_for == today()
-        and summary.engine == ENGINE_VERSION
+        and in_step(
+            summary.computed_version, summary.data_version, summary.computed_for, summary.engine
+        )
         and list(summary.goal_versions) == list(version_ids)
     )
 
@@ -336,13 +346,17 @@ def portfolio(projects) -> list[dict]:
     their summaries, top-level figures only, in two queries that build no model objects; each
     row says when its figures were computed and whether they are current. Small cells are for
     the caller to suppress."""
-    current = today()
     state = {
-        pk: (computed_at, version == data_version and computed_for == current)
-        for pk, computed_at, version, data_version, computed_for in ProjectSummary.objects.filter(
+        pk: (computed_at, in_step(*version_state))
+        for pk, computed_at, *version_state in ProjectSummary.objects.filter(
             project_id__in=projects
         ).values_list(
-            "project_id", "computed_at", "computed_version", "data_version", "computed_for"
+            "project_id",
+            "computed_at",
+            "computed_version",
+            "data_version",
+            "computed_for",
+            "engine",
         )
     }
     rows = (
