@@ -179,8 +179,8 @@ def _generate(scale: float, n_projects: int) -> None:
     from accounts.models import User
     from core.models import Area, Membership, Municipality, Organisation, Project, Role, TargetGroup
     from enrolments.models import Enrolment, FollowUp
+    from goals.definitions import validate_parameters
     from goals.models import Goal, GoalVersion
-    from goals.templates import validate_parameters
     from interventions.models import Intervention, InterventionCategory, Participation
     from participants.identity import IdentityNumber, encrypt, keyed_hash
     from participants.models import Participant

@@ -1,4 +1,4 @@
-"""The seed goals of SPEC's goal table, configured for the demo projects (goals/templates.py).
+"""The seed goals of SPEC's goal table, configured for the demo projects (goals/definitions.py).
 
 Seed 001 (Framtid i Fokus, and its Göteborg twin with the same goals so they can be compared;
 its self-confidence promise also as the change between the entry and exit surveys),

@@ -33,7 +33,7 @@ from core.clock import today
 from core.decorators import project_view
 from core.models import Membership
 
-from . import templates as goal_templates
+from . import definitions as goal_templates
 from .engine.population import Context
 from .models import GoalVersion, ReferenceValue
 from .views import (

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from core.decorators import project_view
 
 from . import services
+from .definitions import TEMPLATES, validate_parameters
 from .engine import current_versions, evaluate_goal
 from .forms import GoalForm, TemplateChoiceForm, describe, initial_for
 from .models import Goal, GoalVersion
-from .templates import TEMPLATES, validate_parameters
 from .views import goal_rows
 
 

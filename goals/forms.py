@@ -1,9 +1,9 @@
-"""The goal editor's forms, built from the template's parameter definitions (goals/templates.py).
+"""The goal editor's forms, built from the template's parameter definitions (goals/definitions.py).
 
 Each parameter kind gets a proper input: shares as percent ("70" or "70 %" is stored as 0.70),
 choices as selects, lists of statuses as checkboxes. Whether a value can be computed for the
 project (a follow-up day it uses, a known survey question, a range whose low is not above its
-high …) is decided by `goals.templates.validate_parameters` through the services; its errors are
+high …) is decided by `goals.definitions.validate_parameters` through the services; its errors are
 put next to the field of the same name, so the selects accept any value and leave the reason to
 the template.
 """
@@ -22,7 +22,7 @@ from enrolments.models import IncomeSource, LabourMarketStatus, OutcomeStatus
 from participants.models import Gender
 from surveys.models import Occasion, Question
 
-from .templates import CHECKLIST_ITEMS, POPULATIONS, REQUIRED, TEMPLATES, Template
+from .definitions import CHECKLIST_ITEMS, POPULATIONS, REQUIRED, TEMPLATES, Template
 
 # Which part of the goal a parameter belongs to: who is counted, what is measured, the target.
 WHO, WHAT, TARGET = "who", "what", "target"

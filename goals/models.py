@@ -64,9 +64,9 @@ class ReferenceValue(models.Model):
 
 
 def template_choices():
-    """The goal templates (goals/templates.py), read when choices are needed so adding a
+    """The goal templates (goals/definitions.py), read when choices are needed so adding a
     template needs no migration."""
-    from .templates import template_choices as choices
+    from .definitions import template_choices as choices
 
     return choices()
 
@@ -138,7 +138,7 @@ class GoalVersion(models.Model):
         return self.title_en if language.startswith("en") and self.title_en else self.title
 
     def clean(self):
-        from .templates import validate_parameters
+        from .definitions import validate_parameters
 
         project = self.goal.project if self.goal_id else None
         try:

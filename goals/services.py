@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from core.audit import log_action
 
+from .definitions import validate_parameters
 from .models import Goal, GoalVersion
-from .templates import validate_parameters
 
 VERSION_FIELDS = ["title", "title_en", "template", "parameters"]
 

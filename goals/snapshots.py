@@ -38,7 +38,7 @@ from core import clock
 from core.audit import log_action
 from core.decorators import project_view
 
-from . import templates as goal_templates
+from . import definitions as goal_templates
 from .engine.results import Cell, GoalResult, apply_suppression
 from .models import GoalSnapshot
 

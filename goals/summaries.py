@@ -279,7 +279,8 @@ def goal_results(project, *, suppress_below: int | None = None) -> list:
 
 
 def _result(row: GoalSummary, version, suppress_below):
-    from . import engine, templates
+    from . import definitions as templates
+    from . import engine
     from .engine.results import Cell, GoalResult, apply_suppression
 
     if row.has_error and version is not None:

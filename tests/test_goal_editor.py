@@ -215,7 +215,7 @@ def test_the_list_shows_each_goal_with_its_current_version(client, world):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_template_step_explains_every_template(client, world, lang):
-    from goals.templates import TEMPLATES
+    from goals.definitions import TEMPLATES
 
     project, members = world
     login(client, members)

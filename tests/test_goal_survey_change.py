@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.models import Role
+from goals.definitions import validate_parameters
 from goals.engine import evaluate_project
 from goals.models import Goal
 from goals.services import create_goal
-from goals.templates import validate_parameters
 from goals.views import missing_text
 
 from .factories import MembershipFactory, ProjectFactory

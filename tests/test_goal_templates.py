@@ -5,9 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.models import TargetGroup
-from goals import templates
+from goals import definitions
+from goals.definitions import TEMPLATES, validate_parameters
 from goals.models import Goal, GoalVersion
-from goals.templates import TEMPLATES, validate_parameters
 
 from .factories import ProjectFactory
 
@@ -46,7 +46,7 @@ def test_defaults_are_filled_in():
     assert cleaned["comparator"] == "gte"
     assert "employed_full_time" in cleaned["statuses"]
     assert validate_parameters("prestudy_checklist", {}, project)["items"] == list(
-        templates.CHECKLIST_ITEMS
+        definitions.CHECKLIST_ITEMS
     )
 
 

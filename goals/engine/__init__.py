@@ -34,7 +34,7 @@ from django.core.exceptions import ValidationError
 
 from goals.models import Goal, GoalVersion
 
-from .. import templates
+from .. import definitions as templates
 from .population import Context
 from .results import Cell, GoalResult, apply_suppression
 

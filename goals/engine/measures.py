@@ -14,7 +14,7 @@ from interventions.models import Participation
 from participants.models import Household, Participant
 from prestudy.models import ProposedActivity, Risk, Stakeholder, SwotItem, TargetGroupMapping
 
-from .. import templates
+from .. import definitions as templates
 from . import population as pop
 from .results import Cell, GoalResult, count_cell, share_cell
 
