@@ -14,7 +14,10 @@ def project_view(capability: str):
     existence is not revealed); a membership without the capability is a 403 — except on a
     page about one person (its URL names an `enrolment_id`), where it is a 404 too: someone who
     may not see participants learns nothing about whether that person exists. The view gets
-    `request.membership` and `request.project`."""
+    `request.membership` and `request.project`.
+
+    The wrapper carries its rule as `access_rule = ("project", capability)`, so that
+    tests/test_url_roles.py can read from the URL resolver what every page promises."""
 
     def decorator(view):
         @login_required
@@ -35,6 +38,7 @@ def project_view(capability: str):
             request.project = membership.project
             return view(request, *args, **kwargs)
 
+        wrapper.access_rule = ("project", capability)
         return wrapper
 
     return decorator
