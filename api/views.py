@@ -20,10 +20,10 @@ from enrolments.access import visible_enrolments
 from enrolments.models import Enrolment, FollowUp
 from enrolments.services import record_follow_up
 from goals import summaries
-from goals.views import suppress_below_for
 from interventions.models import Participation
 from interventions.views import _participations as attendance_participations
 from participants.models import Participant
+from reports.display import suppress_below_for
 from surveys.models import SurveyAnswer
 from surveys.services import record_answer
 

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "jobs",
     "imports",
     "projectbank",
+    "reports",
     "api",
     "demo",
 ]

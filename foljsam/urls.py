@@ -7,10 +7,10 @@ project_patterns = [
     path("", include("enrolments.urls")),
     path("", include("plans.urls")),
     path("interventions/", include("interventions.urls")),
-    path("goals/", include("goals.urls")),
-    path("goals/definitions/", include("goals.urls_editor")),
-    path("goals/compare/", include("goals.urls_comparison")),
-    path("goals/snapshots/", include("goals.urls_snapshots")),
+    path("goals/", include("reports.urls")),
+    path("goals/definitions/", include("reports.urls_editor")),
+    path("goals/compare/", include("reports.urls_comparison")),
+    path("goals/snapshots/", include("reports.urls_snapshots")),
     path("import/", include("imports.urls")),
 ]
 
@@ -18,7 +18,7 @@ urlpatterns = i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("jobs/", include("jobs.urls")),
-    path("portfolio/", include("goals.urls_portfolio")),
+    path("portfolio/", include("reports.urls_portfolio")),
     path("projects/import/", include("projectbank.urls")),
     path("projects/<int:project_id>/", include(project_patterns)),
     path("api-tokens/", include("api.urls_tokens")),

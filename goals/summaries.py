@@ -128,7 +128,7 @@ def queue_refresh(project_ids) -> None:
 def dashboard_figures(project) -> dict:
     """The dashboard's figures other than the goals, unsuppressed and in no language: the flow
     by gender, hours and people per intervention category, follow-ups overdue and due soon."""
-    from .views import follow_up_counts, hours_rows, participant_flow
+    from .figures import follow_up_counts, hours_rows, participant_flow
 
     return {
         "flow": participant_flow(project),

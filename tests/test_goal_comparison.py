@@ -11,11 +11,11 @@ from django.utils import translation
 
 from core.models import Role
 from enrolments.models import FollowUp, OutcomeStatus, Status
-from goals import comparison
 from goals.engine import evaluate_project
 from goals.models import ReferenceProgramme, ReferenceValue
 from goals.services import create_goal
 from participants.models import Household
+from reports import comparison
 
 from .factories import (
     AnonymousParticipantFactory,

@@ -18,9 +18,10 @@ from django.utils import translation
 
 from core.models import LogEntry, Role
 from enrolments.models import Enrolment, FollowUp, OutcomeStatus, Status
-from goals import views
+from goals import figures
 from interventions.models import InterventionCategory
 from participants.models import Gender
+from reports import dashboard, display
 
 from .factories import (
     AnonymousParticipantFactory,
@@ -296,7 +297,7 @@ def test_project_without_goals(client, monkeypatch):
 
 def test_flow_counts_by_gender(world):
     project, _members, _outsider = world
-    flow = views.participant_flow(project)
+    flow = figures.participant_flow(project)
     assert flow == {
         "referred": {"woman": 8, "man": 4, "other": 1},
         "started": {"woman": 6, "man": 3, "other": 1},
@@ -308,7 +309,7 @@ def test_flow_counts_by_gender(world):
 def test_flow_is_one_query(world, django_assert_num_queries):
     project, _members, _outsider = world
     with django_assert_num_queries(1):
-        views.participant_flow(project)
+        figures.participant_flow(project)
 
 
 def flow_table(html):
@@ -342,17 +343,21 @@ def test_flow_table_for_manager_and_steering(client, world, fake_engine):
 
 
 def test_suppressed_counts_hides_a_second_cell_against_differencing():
-    assert views.suppressed_counts({"a": 10, "b": 3, "c": 7}, 5) == {"a": 10, "b": None, "c": None}
-    assert views.suppressed_counts({"a": 10, "b": 3, "c": 0}, 5) == {"a": None, "b": None, "c": 0}
-    assert views.suppressed_counts({"a": 10, "b": 6}, 5) == {"a": 10, "b": 6}
-    assert views.suppressed_counts({"a": 2, "b": 1}, 5) == {"a": None, "b": None}
-    assert views.suppressed_counts({"a": 2, "b": 1}, None) == {"a": 2, "b": 1}
+    assert display.suppressed_counts({"a": 10, "b": 3, "c": 7}, 5) == {
+        "a": 10,
+        "b": None,
+        "c": None,
+    }
+    assert display.suppressed_counts({"a": 10, "b": 3, "c": 0}, 5) == {"a": None, "b": None, "c": 0}
+    assert display.suppressed_counts({"a": 10, "b": 6}, 5) == {"a": 10, "b": 6}
+    assert display.suppressed_counts({"a": 2, "b": 1}, 5) == {"a": None, "b": None}
+    assert display.suppressed_counts({"a": 2, "b": 1}, None) == {"a": 2, "b": 1}
 
 
 def test_hours_by_category(client, world, fake_engine):
     project, members, _outsider = world
     with translation.override("en"):
-        hours = views.hours_by_category(views.hours_rows(project), None)
+        hours = dashboard.hours_by_category(figures.hours_rows(project), None)
     assert [(h["code"], h["hours"], h["people"]) for h in hours] == [
         ("basic_education", Decimal("40.0"), 2),
         ("internship", Decimal("52.5"), 5),
@@ -368,7 +373,7 @@ def test_hours_by_category(client, world, fake_engine):
 
 def test_follow_ups_due(client, world, fake_engine):
     project, members, _outsider = world
-    due = views.follow_ups_due(views.follow_up_counts(project), None)
+    due = dashboard.follow_ups_due(figures.follow_up_counts(project), None)
     assert (due["overdue"], due["due_soon"]) == (2, 1)
     html = get(client, members[Role.CASE_WORKER].user, url("dashboard", project)).content.decode()
     worklist = reverse("enrolments:follow_up_worklist", kwargs={"project_id": project.pk})

@@ -15,9 +15,9 @@ from django.utils.translation import gettext
 from core.models import LogEntry, Role
 from enrolments.models import FollowUp, OutcomeStatus, Status
 from goals import services
-from goals.forms import parse_number
 from goals.models import Goal, GoalVersion
 from participants.models import Gender
+from reports.forms import parse_number
 
 from .factories import (
     AnonymousParticipantFactory,

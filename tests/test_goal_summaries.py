@@ -439,7 +439,7 @@ def test_a_goal_that_can_no_longer_be_computed_says_why_in_the_readers_language(
 def test_the_portfolio_computes_small_projects_at_once_and_queues_the_rest(client, monkeypatch):
     from django.urls import reverse
 
-    from goals import portfolio
+    from reports import portfolio
 
     queued = []
     monkeypatch.setattr(summaries, "queue_refresh", lambda ids: queued.extend(ids))

@@ -18,7 +18,7 @@ from goals.definitions import validate_parameters
 from goals.engine import evaluate_project
 from goals.models import Goal
 from goals.services import create_goal
-from goals.views import missing_text
+from reports.display import missing_text
 
 from .factories import MembershipFactory, ProjectFactory
 from .test_goal_engine import answer, assert_share, goal, person

@@ -1,4 +1,4 @@
-"""The dashboard's table cells as template tags: the same markup as goals/_value.html,
+"""The dashboard's table cells as template tags: the same markup as reports/_value.html,
 _fraction.html, _interval.html and _status.html, without an {% include %} per cell (a dashboard
 has hundreds of breakdown cells, and includes made up most of its rendering time)."""
 

@@ -18,10 +18,10 @@ from django.utils.translation import get_language
 from core.audit import log_action
 from core.models import Membership, Role
 from core.permissions import AGGREGATE_ONLY_ROLES, capabilities_of
+from goals import summaries
+from goals.models import ProjectSummary
 
-from . import summaries
-from .models import ProjectSummary
-from .views import status_labels
+from .display import status_labels
 
 PER_PAGE = 50
 STATUSES = ["met", "not_met", "uncertain", "no_data"]
@@ -109,7 +109,7 @@ def portfolio(request):
             row["label"] = labels["suppressed" if row["suppressed"] else row["status"]]
     return render(
         request,
-        "goals/portfolio.html",
+        "reports/portfolio.html",
         {
             "page": page,
             "groups": [

@@ -11,13 +11,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.decorators import project_view
+from goals import services
+from goals.definitions import TEMPLATES, validate_parameters
+from goals.engine import current_versions, evaluate_goal
+from goals.models import Goal, GoalVersion
 
-from . import services
-from .definitions import TEMPLATES, validate_parameters
-from .engine import current_versions, evaluate_goal
+from .display import goal_rows
 from .forms import GoalForm, TemplateChoiceForm, describe, initial_for
-from .models import Goal, GoalVersion
-from .views import goal_rows
 
 
 def unique_key(project, title: str) -> str:
@@ -32,7 +32,7 @@ def unique_key(project, title: str) -> str:
 
 def preview(project, form: GoalForm, *, key: str = "preview"):
     """Validate the form's definition and compute it with the engine, saving nothing. Returns
-    the dashboard row of the result (goals.views.goal_rows) or None with the errors on the
+    the dashboard row of the result (reports.display.goal_rows) or None with the errors on the
     form."""
     parameters = form.parameters()
     try:
@@ -71,7 +71,7 @@ def goal_list(request):
         }
         for version in current_versions(project)
     ]
-    return render(request, "goals/editor/list.html", {"project": project, "rows": rows})
+    return render(request, "reports/editor/list.html", {"project": project, "rows": rows})
 
 
 def _template_step(request, project, data=None):
@@ -85,7 +85,7 @@ def _template_step(request, project, data=None):
     ]
     return render(
         request,
-        "goals/editor/choose_template.html",
+        "reports/editor/choose_template.html",
         {"project": project, "chooser": chooser, "options": options},
     )
 
@@ -93,7 +93,7 @@ def _template_step(request, project, data=None):
 def _editor_page(request, project, form, *, goal=None, result=None):
     return render(
         request,
-        "goals/editor/form.html",
+        "reports/editor/form.html",
         {
             "project": project,
             "form": form,
@@ -205,6 +205,6 @@ def goal_versions(request, goal_id):
     ]
     return render(
         request,
-        "goals/editor/versions.html",
+        "reports/editor/versions.html",
         {"project": project, "goal": goal, "versions": versions},
     )

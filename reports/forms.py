@@ -1,4 +1,5 @@
-"""The goal editor's forms, built from the template's parameter definitions (goals/definitions.py).
+"""The goal editor's forms, built from the template's parameter definitions
+(goals/definitions.py).
 
 Each parameter kind gets a proper input: shares as percent ("70" or "70 %" is stored as 0.70),
 choices as selects, lists of statuses as checkboxes. Whether a value can be computed for the
@@ -19,10 +20,9 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from enrolments.models import IncomeSource, LabourMarketStatus, OutcomeStatus
+from goals.definitions import CHECKLIST_ITEMS, POPULATIONS, REQUIRED, TEMPLATES, Template
 from participants.models import Gender
 from surveys.models import Occasion, Question
-
-from .definitions import CHECKLIST_ITEMS, POPULATIONS, REQUIRED, TEMPLATES, Template
 
 # Which part of the goal a parameter belongs to: who is counted, what is measured, the target.
 WHO, WHAT, TARGET = "who", "what", "target"

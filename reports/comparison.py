@@ -32,15 +32,15 @@ from django.utils.translation import gettext as _
 from core.clock import today
 from core.decorators import project_view
 from core.models import Membership
+from goals import definitions as goal_templates
+from goals.engine.population import Context
+from goals.figures import GENDERS
+from goals.models import GoalVersion, ReferenceValue
 
-from . import definitions as goal_templates
-from .engine.population import Context
-from .models import GoalVersion, ReferenceValue
-from .views import (
-    GENDERS,
-    _percent,
-    _shown_value,
+from .display import (
     gender_labels,
+    percent,
+    shown_value,
     status_labels,
     suppress_below_for,
     target_text,
@@ -85,9 +85,9 @@ def cell_view(cell, kind: str, threshold: int | None = None) -> dict:
         "cell": cell,
         "suppressed": suppressed,
         "is_share": kind == "share",
-        "value": None if suppressed else _shown_value(cell, kind),
-        "ci_low": _percent(cell.ci_low),
-        "ci_high": _percent(cell.ci_high),
+        "value": None if suppressed else shown_value(cell, kind),
+        "ci_low": percent(cell.ci_low),
+        "ci_high": percent(cell.ci_high),
         "status": statuses.get(code, statuses["no_data"]),
         "status_code": code,
         "threshold": threshold,
@@ -287,7 +287,7 @@ def twins(request):
     entries = twin_comparison(project, request.membership, request.user)
     return render(
         request,
-        "goals/comparison/twins.html",
+        "reports/comparison/twins.html",
         {
             "project": project,
             "project_name": project_title(project),
@@ -440,7 +440,7 @@ def reference(request):
     context = reference_comparison(project, request.membership)
     return render(
         request,
-        "goals/comparison/reference.html",
+        "reports/comparison/reference.html",
         {
             "project": project,
             "threshold": suppress_below_for(request.membership),
@@ -608,7 +608,7 @@ def quarters_view(request):
     project = request.project
     return render(
         request,
-        "goals/comparison/quarters.html",
+        "reports/comparison/quarters.html",
         {
             "project": project,
             "threshold": suppress_below_for(request.membership),

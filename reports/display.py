@@ -1,0 +1,268 @@
+"""How goal results are shown to a reader: labels in the reader's language, the rows of the
+goal tables with their breakdowns and periods, and small cells hidden from aggregate-only roles
+(evaluator, steering group: every cell under settings.SUPPRESSION_THRESHOLD, also the cell that
+could be worked out from a total and the cells shown). The dashboard, the comparison pages, the
+snapshots, the portfolio and the editor's preview all use these rows.
+"""
+
+from django.conf import settings
+from django.utils.translation import get_language, ngettext, pgettext
+from django.utils.translation import gettext as _
+
+from core.models import TargetGroup
+from core.permissions import AGGREGATE_ONLY_ROLES
+from goals.figures import GENDERS
+from participants.models import Gender, RegionOfBirth
+
+DIMENSIONS = ["gender", "age_band", "region_of_birth", "target_group", "area"]
+# Words for "the people without the data" by the kind of data a goal needs.
+FOLLOW_UP_TEMPLATES = {
+    "follow_up_share",
+    "follow_up_share_vs_reference",
+    "follow_up_share_among_not_in_work",
+}
+SURVEY_TEMPLATES = {"survey_share", "survey_change"}
+
+
+def suppress_below_for(membership) -> int | None:
+    """The suppression threshold for aggregate-only roles, None for everyone else."""
+    if membership.role in AGGREGATE_ONLY_ROLES:
+        return settings.SUPPRESSION_THRESHOLD
+    return None
+
+
+def suppressed_counts(counts: dict, threshold: int | None) -> dict:
+    """Counts per group with small cells replaced by None. A cell is hidden when it holds
+    1 … threshold-1 people; when that leaves one hidden cell beside a shown total, the smallest
+    other non-empty cell is hidden too, so that no hidden cell can be worked out by difference.
+    When the total itself is small, every cell is hidden."""
+    if not threshold:
+        return dict(counts)
+    total = sum(counts.values())
+    if 0 < total < threshold:
+        return {group: (None if n else 0) for group, n in counts.items()}
+    hidden = {group for group, n in counts.items() if 0 < n < threshold}
+    if len(hidden) == 1:
+        others = sorted(
+            (n, str(group)) for group, n in counts.items() if n > 0 and group not in hidden
+        )
+        if others:
+            hidden.add(next(g for g in counts if str(g) == others[0][1]))
+    return {group: (None if group in hidden else n) for group, n in counts.items()}
+
+
+def flow_stage_labels() -> dict[str, str]:
+    return {
+        # The stages name groups of people (Swedish plural), not one enrolment's status.
+        "referred": pgettext("participant flow", "Referred"),
+        "started": pgettext("participant flow", "Started"),
+        "exited": pgettext("participant flow", "Exited"),
+        "followed_up": pgettext("participant flow", "Followed up"),
+    }
+
+
+def gender_labels() -> dict[str, str]:
+    return {
+        Gender.WOMAN.value: _("Women"),
+        Gender.MAN.value: _("Men"),
+        Gender.OTHER.value: _("Another gender / unknown"),
+    }
+
+
+def status_labels() -> dict[str, dict[str, str]]:
+    """Status text with a symbol, so the status never rests on colour alone."""
+    return {
+        "met": {"text": _("Met"), "icon": "✓"},
+        "not_met": {"text": _("Not met"), "icon": "✗"},
+        "uncertain": {"text": _("Not yet certain"), "icon": "?"},
+        "no_data": {"text": _("No participants yet"), "icon": "–"},
+        "suppressed": {"text": _("Not shown: too few people"), "icon": "–"},
+    }
+
+
+def dimension_labels() -> dict[str, str]:
+    return {
+        "gender": _("Gender"),
+        "age_band": _("Age band"),
+        "region_of_birth": _("Region of birth"),
+        "target_group": _("Target group"),
+        "area": _("Area"),
+    }
+
+
+def group_labels(project) -> dict[str, dict[str, str]]:
+    """Readable names of the breakdown groups (one query, for the target groups)."""
+    english = (get_language() or "").startswith("en")
+    target_groups = {
+        tg.code: (tg.name_en if english and tg.name_en else tg.name)
+        for tg in TargetGroup.objects.filter(project=project).only("code", "name", "name_en")
+    }
+    return {
+        "gender": gender_labels(),
+        "age_band": {"<25": _("Under 25"), "25-54": _("25–54"), "55+": _("55 and over")},
+        "region_of_birth": {choice.value: choice.label for choice in RegionOfBirth},
+        "target_group": target_groups,
+        "area": {},
+    }
+
+
+def percent(value):
+    return None if value is None else value * 100
+
+
+def shown_value(cell, kind):
+    """A cell's value as the template prints it: a percentage for shares, else the count."""
+    if cell.value is None:
+        return None
+    return cell.value * 100 if kind == "share" else cell.value
+
+
+def target_text(result) -> str:
+    """The goal's target in words: "≥ 70 %", "40–60 %", "≥ reference + 10 pp (52.3 %)"."""
+    from django.template.defaultfilters import floatformat
+
+    share = result.kind == "share"
+
+    def fmt(value):
+        if value is None:
+            return "—"
+        if share:
+            return f"{floatformat(value * 100, -1)} %"
+        return floatformat(value, -1)
+
+    if result.comparator == "range":
+        if share:
+            low = floatformat(result.target * 100, -1) if result.target is not None else "—"
+            high = result.target_high
+            high = floatformat(high * 100, -1) if high is not None else "—"
+            return f"{low}–{high} %"
+        return f"{fmt(result.target)}–{fmt(result.target_high)}"
+    if result.target is None and result.comparator != "ref_plus":
+        return _("no target (counted only)")
+    if result.comparator == "lte":
+        return f"≤ {fmt(result.target)}"
+    if result.comparator == "ref_plus":
+        reference = getattr(result, "reference", None)
+        delta = getattr(result, "delta", None)
+        if reference is not None and delta is not None:
+            return _("≥ reference %(reference)s + %(delta)s pp = %(target)s") % {
+                "reference": fmt(reference),
+                "delta": floatformat(delta * 100, -1),
+                "target": fmt(result.target),
+            }
+        if result.target is None:
+            return _("≥ reference + Δ (no reference values yet)")
+        return _("≥ reference + Δ = %(target)s") % {"target": fmt(result.target)}
+    return f"≥ {fmt(result.target)}"
+
+
+def missing_text(result) -> str:
+    """How many have no data, in the words of the goal's data source."""
+    n = result.missing or 0
+    if result.template in FOLLOW_UP_TEMPLATES:
+        return ngettext("%(n)s not followed up", "%(n)s not followed up", n) % {"n": n}
+    if result.template in SURVEY_TEMPLATES:
+        return ngettext("%(n)s without an answer", "%(n)s without an answer", n) % {"n": n}
+    return ngettext("%(n)s without data", "%(n)s without data", n) % {"n": n}
+
+
+def breakdown_tables(result, labels) -> list[dict]:
+    """The breakdown of one goal, gender first, then the other dimensions present."""
+    names = dimension_labels()
+    breakdown = result.breakdown or {}
+    order = [d for d in DIMENSIONS if d in breakdown] + sorted(
+        d for d in breakdown if d not in DIMENSIONS
+    )
+    fallback = {"": _("Unknown"), "unknown": _("Unknown"), "none": _("None recorded")}
+    tables = []
+    for dimension in order:
+        groups = breakdown[dimension]
+        known = labels.get(dimension, {})
+        if dimension == "gender":
+            keys = [g.value for g in GENDERS if g.value in groups] + [
+                k for k in groups if k not in {g.value for g in GENDERS}
+            ]
+        elif dimension in ("region_of_birth", "age_band"):
+            keys = [k for k in known if k in groups] + [k for k in groups if k not in known]
+        else:
+            keys = sorted(groups, key=lambda k: str(known.get(k, k)).lower())
+        rows = []
+        for key in keys:
+            cell = groups[key]
+            rows.append(
+                {
+                    "group": known.get(key) or fallback.get(key) or key,
+                    "cell": cell,
+                    "value": shown_value(cell, result.kind),
+                    "ci_low": percent(cell.ci_low),
+                    "ci_high": percent(cell.ci_high),
+                    "status": status_labels().get(cell.status),
+                    "status_code": cell.status,
+                }
+            )
+        tables.append(
+            {"dimension": dimension, "label": names.get(dimension, dimension), "rows": rows}
+        )
+    return tables
+
+
+def goal_rows(results, project) -> list[dict]:
+    labels = group_labels(project)
+    statuses = status_labels()
+    rows = []
+    for result in results:
+        missing = result.missing or 0
+        rows.append(
+            {
+                "result": result,
+                "is_share": result.kind == "share",
+                "value": shown_value(result, result.kind),
+                "value_answered": percent(result.value_answered),
+                "ci_low": percent(result.ci_low),
+                "ci_high": percent(result.ci_high),
+                "target": target_text(result),
+                "status": statuses["suppressed"]
+                if result.suppressed
+                else statuses.get(result.status, statuses["no_data"]),
+                "status_code": "suppressed" if result.suppressed else result.status,
+                "missing": missing,
+                "missing_text": missing_text(result) if missing else "",
+                "show_answered": bool(missing)
+                and result.kind == "share"
+                and result.value_answered is not None,
+                "breakdown": breakdown_tables(result, labels),
+                "periods": period_rows(result),
+            }
+        )
+    return rows
+
+
+def period_rows(result) -> list[dict]:
+    """For goals against a reference: one row per year and the whole period, with the year's
+    target (reference + Δ) when the engine gives it (`period_targets`, optional)."""
+    from django.template.defaultfilters import floatformat
+
+    periods = getattr(result, "periods", None) or {}
+    targets = getattr(result, "period_targets", None) or {}
+    rows = []
+    for key in sorted(periods, key=lambda k: (k == "all", str(k))):
+        cell = periods[key]
+        rows.append(
+            {
+                "period": _("Whole period") if key == "all" else key,
+                "target": target_text(result)
+                if key == "all"
+                else (
+                    None
+                    if targets.get(key) is None
+                    else f"≥ {floatformat(targets[key] * 100, -1)} %"
+                ),
+                "cell": cell,
+                "value": shown_value(cell, result.kind),
+                "ci_low": percent(cell.ci_low),
+                "ci_high": percent(cell.ci_high),
+                "status": status_labels().get(cell.status),
+                "status_code": cell.status,
+            }
+        )
+    return rows
