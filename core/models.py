@@ -207,6 +207,15 @@ class Project(models.Model):
         help_text=_("Days after exit when follow-ups fall due, e.g. [90, 180]."),
     )
     source_url = models.URLField(_("project-bank page"), blank=True)
+    disclosure_threshold = models.PositiveSmallIntegerField(
+        _("disclosure threshold"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Figures about fewer people than this are hidden from evaluators and the steering "
+            "group. Empty: the installation's threshold. A project can raise it, not lower it."
+        ),
+    )
     updated_at = models.DateTimeField(_("last changed"), auto_now=True, db_index=True)
 
     objects = ProjectQuerySet.as_manager()
@@ -247,6 +256,12 @@ class Project(models.Model):
             isinstance(d, int) and 0 < d <= 3650 for d in self.follow_up_days
         ):
             errors["follow_up_days"] = _("Follow-up days are whole days between 1 and 3650.")
+        from .policy import validate_project_threshold
+
+        try:
+            validate_project_threshold(self.disclosure_threshold)
+        except ValidationError as error:
+            errors["disclosure_threshold"] = error.messages
         if errors:
             raise ValidationError(errors)
 
@@ -402,9 +417,9 @@ class Membership(models.Model):
         return f"{self.user} · {self.project} · {self.get_role_display()}"
 
     def has_capability(self, capability: str) -> bool:
-        from .permissions import capabilities_of
+        from .policy import can
 
-        return capability in capabilities_of(self.role)
+        return can(self, capability)
 
 
 class LogEntryQuerySet(models.QuerySet):

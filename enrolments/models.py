@@ -6,8 +6,6 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Role
-
 
 class Status(models.TextChoices):
     REFERRED = "referred", _("Referred")
@@ -114,12 +112,15 @@ class EnrolmentQuerySet(models.QuerySet):
         intervention the provider's organisation runs. Evaluator and steering group: none —
         they see aggregates only.
         """
-        if membership is None:
+        from core.policy import PersonScope, person_scope
+
+        scope = person_scope(membership)
+        if scope == PersonScope.NONE:
             return self.none()
         in_project = self.filter(project_id=membership.project_id)
-        if membership.role == Role.MANAGER:
+        if scope == PersonScope.ALL:
             return in_project
-        if membership.role == Role.CASE_WORKER:
+        if scope == PersonScope.CONSENTED:
             from participants.models import Consent
 
             covering_consent = Consent.objects.filter(
@@ -131,7 +132,7 @@ class EnrolmentQuerySet(models.QuerySet):
             return in_project.filter(
                 Q(participant__is_anonymous=True) | Q(Exists(covering_consent))
             )
-        if membership.role == Role.PROVIDER:
+        if scope == PersonScope.PLACED:
             from interventions.models import Participation
 
             placed = Participation.objects.filter(

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from core.audit import log_action
 from core.clock import today
 from core.decorators import project_view
-from core.models import Role
+from core.policy import Capability, can
 from interventions.models import Participation
 
 from . import services
@@ -120,7 +120,8 @@ def case_list(request):
     """The case worker's participants. By default "my active participants" (responsible case
     worker = me, an open status) for a case worker, everything visible for others; filters
     and sort come as GET parameters without personal data, pages are cut on the server."""
-    default_scope = SCOPE_MINE if request.membership.role == Role.CASE_WORKER else SCOPE_ALL
+    own_caseload = can(request.membership, Capability.ENROLMENTS_OWN_CASELOAD)
+    default_scope = SCOPE_MINE if own_caseload else SCOPE_ALL
     params = request.GET.copy()
     params.setdefault("scope", default_scope)
     form = CaseListFilterForm(params, project=request.project)
@@ -424,8 +425,8 @@ def add_note(request, enrolment_id):
 def follow_up_worklist(request):
     """What is overdue, what falls due within two weeks and what is done — for the member's
     own participants; a project manager can switch to everyone's."""
-    is_manager = request.membership.role == Role.MANAGER
-    scope = SCOPE_ALL if is_manager and request.GET.get("scope") == SCOPE_ALL else SCOPE_MINE
+    sees_all = can(request.membership, Capability.ENROLMENTS_VIEW_ALL_WORK)
+    scope = SCOPE_ALL if sees_all and request.GET.get("scope") == SCOPE_ALL else SCOPE_MINE
     current = today()
     follow_ups = FollowUp.objects.filter(
         enrolment__in=visible_enrolments(request).values("pk")
@@ -450,7 +451,7 @@ def follow_up_worklist(request):
         {
             "project": request.project,
             "scope": scope,
-            "is_manager": is_manager,
+            "sees_all_work": sees_all,
             "today": current,
             "due_soon_until": current + dt.timedelta(days=DUE_SOON_DAYS),
             **pages,

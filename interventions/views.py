@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from core.decorators import project_view
-from core.models import Role
+from core.policy import Capability, can, sees_people
 from enrolments.access import get_visible_enrolment, visible_enrolments
 
 from . import services
@@ -34,7 +34,7 @@ PAGE_SIZE = 50
 def _interventions(request):
     """The project's interventions this membership works with: a provider only their own."""
     interventions = Intervention.objects.filter(project=request.project)
-    if request.membership.role == Role.PROVIDER:
+    if not can(request.membership, Capability.INTERVENTIONS_VIEW_ALL):
         interventions = interventions.filter(provider_id=request.membership.organisation_id)
     return interventions
 
@@ -77,7 +77,9 @@ def _log_list_read(request, intervention, reason):
 
 
 def _shows_participant_links(request) -> bool:
-    return request.membership.role != Role.PROVIDER
+    return sees_people(request.membership) and can(
+        request.membership, Capability.INTERVENTIONS_VIEW_ALL
+    )
 
 
 # --- The catalogue ---------------------------------------------------------------------------
@@ -97,7 +99,7 @@ def catalogue(request):
         {
             "project": request.project,
             "page": page,
-            "is_provider": request.membership.role == Role.PROVIDER,
+            "is_provider": not can(request.membership, Capability.INTERVENTIONS_VIEW_ALL),
             "can_change": request.membership.has_capability("interventions.change"),
             "can_record": request.membership.has_capability("attendance.change"),
         },

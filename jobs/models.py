@@ -13,11 +13,9 @@ class JobQuerySet(models.QuerySet):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         from core.models import Membership
-        from core.permissions import CAPABILITIES
+        from core.policy import Capability, roles_with
 
-        managing_roles = [
-            role for role, capabilities in CAPABILITIES.items() if "project.change" in capabilities
-        ]
+        managing_roles = roles_with(Capability.PROJECT_CHANGE)
         manages = Membership.objects.filter(
             user=user, project_id=OuterRef("project_id"), role__in=managing_roles
         )

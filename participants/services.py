@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from core.clock import today
-from core.models import Membership, Organisation, Role
+from core.models import Membership, Organisation
+from core.policy import Capability, can, roles_with
 from enrolments.models import OPEN_STATUSES, Enrolment, Status, StatusChange
 
 from . import identity
@@ -50,7 +51,8 @@ ENROLMENT_FIELDS = (
     "area",
     "case_worker",
 )
-CASE_WORKER_ROLES = (Role.CASE_WORKER, Role.MANAGER)
+# Who can be a participant's responsible case worker: the roles that change enrolments.
+CASE_WORKER_ROLES = roles_with(Capability.ENROLMENTS_CHANGE)
 MAX_MONTHS_WITHOUT_WORK = 600
 
 
@@ -115,7 +117,7 @@ def _validate_consent(*, project, membership, consent_data) -> list:
         )
     elif (
         membership is not None
-        and membership.role != Role.MANAGER
+        and not can(membership, Capability.PARTICIPANTS_REGISTER_FOR_OTHERS)
         and membership.organisation_id not in org_ids
     ):
         errors.setdefault("organisations", []).append(
