@@ -7,6 +7,8 @@ class GoalsConfig(AppConfig):
     verbose_name = _("Goals and reference values")
 
     def ready(self):
+        from . import signals
         from .summaries import connect_signals
 
         connect_signals()
+        signals.connect()

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from core.audit import current_request_id, log_action
 from core.models import LogEntry
+from core.signals import counted_data_changed
 from enrolments.models import Enrolment, FollowUp, Status, StatusChange
-from goals.summaries import mark_stale
 from interventions.models import Participation
 from participants import identity
 from participants.models import Consent, Participant
@@ -448,7 +448,7 @@ def write_rows(plan: Plan, *, project, by, progress=None) -> dict:
         logs.clear()
         if progress:
             progress(min(start + CHUNK, total), total)
-    mark_stale([project.pk])
+    counted_data_changed.send(Enrolment, project_ids=[project.pk])
     return {
         "new_people": counts["new_people"],
         "existing_people": counts["existing_people"],

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.audit import log_action
+from core.signals import counted_data_changed
 from enrolments.models import Status
-from goals.summaries import mark_stale_for_enrolments
 
 from .models import AttendanceRecord, AttendanceSession, Intervention, Participation
 
@@ -239,7 +239,8 @@ def _add_hours(participation: Participation, hours: Decimal) -> None:
     Participation.objects.filter(pk=participation.pk).update(
         attended_hours=F("attended_hours") + hours, updated_at=timezone.now()
     )
-    mark_stale_for_enrolments([participation.enrolment_id])  # an update sends no signal
+    # An update sends no model signal: goals is told here.
+    counted_data_changed.send(Participation, enrolment_ids=[participation.enrolment_id])
 
 
 @transaction.atomic
@@ -331,7 +332,7 @@ def record_hours(
         Participation.objects.filter(pk=participation.pk).update(
             completion=completion, ended_on=ended_on, updated_at=timezone.now()
         )
-        mark_stale_for_enrolments([participation.enrolment_id])
+        counted_data_changed.send(Participation, enrolment_ids=[participation.enrolment_id])
     participation.refresh_from_db()
     log_action(
         by=by,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from core.clock import today
+from core.signals import counted_data_changed
 
 from .models import Occasion, Question, SurveyAnswer
 
@@ -49,7 +50,7 @@ def record_answer(
                 value=value,
                 answered_on=answered_on,
             )
-            _mark_stale(enrolment.project_id)
+            counted_data_changed.send(SurveyAnswer, project_ids=[enrolment.project_id])
             log_action(
                 by=by,
                 action="create",
@@ -64,9 +65,3 @@ def record_answer(
             {"question": _("This question already has an answer at this occasion.")}
         ) from None
     return answer
-
-
-def _mark_stale(project_id) -> None:
-    from goals.summaries import mark_stale
-
-    mark_stale([project_id])

@@ -8,6 +8,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from core.models import Area, LogEntry, Municipality, ProjectPartner, Role, TargetGroup
@@ -618,11 +619,27 @@ def test_the_purge_command_deletes_old_uploads(world):
 
 
 def test_the_import_marks_the_goal_summaries_stale_in_its_transaction(world):
+    """The bulk writes send no model signal: the import announces them once (core.signals),
+    inside its transaction, and goals has raised the project's summary version by the time the
+    signal returns."""
+    from core.signals import counted_data_changed
+    from goals.models import ProjectSummary
+
     project, manager = world
+    summary = ProjectSummary.objects.create(project=project)
     upload = services.store_upload(
         project=project, by=manager, filename="f.csv", content=to_csv([person_row(1)])
     )
     services.validate_upload(upload)
-    with mock.patch("imports.services.mark_stale") as mark_stale:
+    sent = []
+
+    def after_goals(sender, **kwargs):  # connected after goals' receiver, so runs after it
+        version = ProjectSummary.objects.get(pk=summary.pk).data_version
+        sent.append((kwargs, transaction.get_connection().in_atomic_block, version))
+
+    counted_data_changed.connect(after_goals, dispatch_uid="test-import")
+    try:
         services.import_upload(upload, by=manager, only_valid=False)
-    mark_stale.assert_called_once_with([project.pk])
+    finally:
+        counted_data_changed.disconnect(dispatch_uid="test-import")
+    assert sent == [({"signal": counted_data_changed, "project_ids": [project.pk]}, True, 1)]

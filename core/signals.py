@@ -1,0 +1,17 @@
+"""Signals by which the lower apps announce their writes to the apps above them.
+
+An app never imports an app above it (tests/test_import_graph.py): a write that changes data a
+higher app keeps figures of says so here, and the higher app subscribes in its AppConfig.ready().
+
+`counted_data_changed` — rows that goals count were written in a way that sends no model signal
+(a bulk write, an `.update()`, a raw insert). Sent inside the write's transaction, with
+`project_ids=` (the projects whose data changed) and/or `enrolment_ids=` (the enrolments whose
+rows changed), and `sender=` the model whose rows were written. The receivers run at once, in
+that same transaction (goals raises the projects' summary data version and queues a refresh
+after the commit: goals/signals.py). Model saves and deletes need no call: goals listens to
+post_save/post_delete of the counted models itself.
+"""
+
+from django.dispatch import Signal
+
+counted_data_changed = Signal()
