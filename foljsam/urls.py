@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 project_patterns = [
-    path("participants/", include("participants.urls")),
+    path("participants/", include("enrolments.urls_intake")),
     path("", include("enrolments.urls")),
     path("", include("plans.urls")),
     path("interventions/", include("interventions.urls")),

@@ -19,14 +19,14 @@ from django.utils.translation import gettext as _
 from core.clock import today
 from core.models import Membership
 from enrolments.models import Enrolment, FollowUp, Status
-from interventions.models import Intervention, Participation
-from participants import identity as idn
-from participants.models import Consent, Participant
-from participants.services import (
+from enrolments.registration import (
     CASE_WORKER_ROLES,
     MAX_MONTHS_WITHOUT_WORK,
     project_organisations,
 )
+from interventions.models import Intervention, Participation
+from participants import identity as idn
+from participants.models import Consent, Participant
 
 from . import columns as cols
 from .models import RowKey

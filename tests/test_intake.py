@@ -20,8 +20,8 @@ from core.models import (
     Role,
     TargetGroup,
 )
+from enrolments import registration as services
 from enrolments.models import Enrolment, Status, StatusChange
-from participants import services
 from participants.models import Consent, Participant
 
 from .factories import (

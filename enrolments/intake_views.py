@@ -15,11 +15,12 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 
 from core.audit import log_action
 from core.decorators import project_view
-from enrolments.access import visible_enrolments
-from enrolments.models import OPEN_STATUSES, Enrolment
+from participants import identity
+from participants.models import Consent, Participant
 
-from . import services
-from .forms import (
+from . import registration
+from .access import visible_enrolments
+from .intake_forms import (
     AnonymousRegistrationForm,
     ConsentForm,
     EnrolmentForm,
@@ -28,7 +29,7 @@ from .forms import (
     WithdrawConsentForm,
     add_errors,
 )
-from .models import Consent, Participant
+from .models import OPEN_STATUSES, Enrolment
 
 PARTICIPANT = "participants.Participant"
 _RECOGNISED = "intake_recognised"  # session: ids of people found by number, per project
@@ -156,7 +157,7 @@ def intake(request):
         form = IdentityLookupForm(request.POST)
         if form.is_valid():
             number = form.cleaned_data["identity_number"]
-            participant = services.find_by_identity_number(number)
+            participant = registration.find_by_identity_number(number)
             context["searched"] = True
             if participant is None:
                 log_action(
@@ -262,16 +263,16 @@ def register(request):
         number = None
         if "identity_number" in request.POST:
             try:
-                number = services.identity.parse_identity_number(request.POST["identity_number"])
+                number = identity.parse_identity_number(request.POST["identity_number"])
             except ValidationError:
                 number = None
-        existing = services.find_by_identity_number(number) if number else None
+        existing = registration.find_by_identity_number(number) if number else None
         if existing is not None:
             return _handle_already_registered(request, existing)
         forms = [person_form, consent_form, enrolment_form]
         if _all_valid(forms):
             try:
-                enrolment = services.register_participant(
+                enrolment = registration.register_participant(
                     project=project,
                     by=request.user,
                     membership=request.membership,
@@ -280,7 +281,7 @@ def register(request):
                     consent_data=consent_form.cleaned_data,
                     enrolment_data=enrolment_form.cleaned_data,
                 )
-            except services.AlreadyRegistered as already:
+            except registration.AlreadyRegistered as already:
                 return _handle_already_registered(request, already.participant)
             except ValidationError as error:
                 add_errors(forms, error)
@@ -314,7 +315,7 @@ def register_anonymous(request):
         forms = [person_form, enrolment_form]
         if _all_valid(forms):
             try:
-                enrolment = services.register_anonymous(
+                enrolment = registration.register_anonymous(
                     project=project,
                     by=request.user,
                     membership=request.membership,
@@ -366,7 +367,7 @@ def enrol_existing(request, participant_id):
     if request.method == "POST" and info["open_here"] is None:
         if _all_valid(forms):
             try:
-                enrolment = services.enrol_existing(
+                enrolment = registration.enrol_existing(
                     project=project,
                     by=request.user,
                     membership=request.membership,
@@ -429,7 +430,7 @@ def consent_withdraw(request, consent_id):
     form = WithdrawConsentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.withdraw_consent(
+            registration.withdraw_consent(
                 consent=consent, by=request.user, on=form.cleaned_data.get("withdrawn_on")
             )
         except ValidationError as error:

@@ -16,10 +16,10 @@ from core.audit import log_action
 from core.clock import today
 from core.models import Membership, Organisation
 from core.policy import Capability, can, roles_with
-from enrolments.models import OPEN_STATUSES, Enrolment, Status, StatusChange
+from participants import identity
+from participants.models import Consent, Participant
 
-from . import identity
-from .models import Consent, Participant
+from .models import OPEN_STATUSES, Enrolment, Status, StatusChange
 
 # The person fields a registration may set; everything else is derived or kept by the system.
 IDENTIFIED_PERSON_FIELDS = (
