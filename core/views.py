@@ -1,9 +1,6 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
-
-from enrolments.models import OPEN_STATUSES
 
 from .decorators import project_view
 from .models import Membership, Project
@@ -33,11 +30,7 @@ def project_detail(request):
     sections = list(project.sections.filter(language=language)) or list(
         project.sections.filter(language="sv")
     )
-    counts = project.enrolments.aggregate(
-        total=Count("id"),
-        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-        exited=Count("id", filter=Q(exited_on__isnull=False)),
-    )
+    counts = project.enrolments.counts()
     visible_projects = Project.objects.visible_to(request.user)
     context = {
         "project": project,

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -133,17 +133,26 @@ class EnrolmentQuerySet(models.QuerySet):
                 Q(participant__is_anonymous=True) | Q(Exists(covering_consent))
             )
         if scope == PersonScope.PLACED:
-            from interventions.models import Participation
-
-            placed = Participation.objects.filter(
-                enrolment_id=OuterRef("pk"),
-                intervention__provider_id=membership.organisation_id,
+            # Placed in an intervention the member's organisation runs: the interventions app's
+            # participations, through their relation to the enrolment (no import of that app).
+            placed = self.model.objects.filter(
+                pk=OuterRef("pk"),
+                participations__intervention__provider_id=membership.organisation_id,
             )
             return in_project.filter(Exists(placed))
         return self.none()
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
+
+    def counts(self) -> dict:
+        """How many enrolments: in all, open and exited, in one query (the project page asks
+        `project.enrolments.counts()`, so core need not know the statuses)."""
+        return self.aggregate(
+            total=Count("id"),
+            open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+            exited=Count("id", filter=Q(exited_on__isnull=False)),
+        )
 
 
 class Enrolment(models.Model):

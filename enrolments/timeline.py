@@ -1,16 +1,19 @@
-"""The participant page's timeline and the same person's enrolments in other projects."""
+"""The participant page's timeline and the same person's enrolments in other projects.
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
+The apps built on enrolments add their own rows to the timeline (plans: assessments and
+action plans; interventions: placements) by answering the `timeline_events` signal
+(enrolments/signals.py), so this app does not import them.
+"""
+
+from django.db.models import Exists, OuterRef, Q
 
 from core.audit import log_action
 from core.clock import today
 from core.models import Membership
-from interventions.models import Participation
 from participants.models import Consent
-from plans.models import ActionPlan, Assessment
 
 from .models import ContactNote, Enrolment, FollowUp, Status, StatusChange
+from .signals import timeline_events
 
 
 def _visible_notes(request, enrolment):
@@ -25,7 +28,8 @@ def _visible_notes(request, enrolment):
     ).select_related("author", "author_organisation")
 
 
-# Within a day, later steps of the lifecycle come first in a newest-first timeline.
+# Within a day, later steps of the lifecycle come first in a newest-first timeline. Assessments,
+# plans and participations come from the plans and interventions apps (timeline_events).
 _RANK = {
     "referral": 0,
     "start": 1,
@@ -58,37 +62,10 @@ def build_timeline(request, enrolment) -> list[dict]:
         .select_related("changed_by")
     ):
         events.append({"kind": "status", "date": change.changed_on, "obj": change, "pk": change.pk})
-    for assessment in Assessment.objects.filter(enrolment=enrolment).annotate(
-        item_count=Count("items")
+    for _receiver, contributed in timeline_events.send(
+        sender=Enrolment, enrolment=enrolment, request=request
     ):
-        events.append(
-            {
-                "kind": "assessment",
-                "date": assessment.assessed_on,
-                "obj": assessment,
-                "pk": assessment.pk,
-            }
-        )
-    for plan in ActionPlan.objects.filter(enrolment=enrolment).annotate(step_count=Count("steps")):
-        events.append(
-            {
-                "kind": "plan",
-                "date": timezone.localdate(plan.created_at),
-                "obj": plan,
-                "pk": plan.pk,
-            }
-        )
-    for participation in Participation.objects.filter(enrolment=enrolment).select_related(
-        "intervention", "intervention__category"
-    ):
-        events.append(
-            {
-                "kind": "participation",
-                "date": participation.started_on,
-                "obj": participation,
-                "pk": participation.pk,
-            }
-        )
+        events.extend(contributed)
     for note in _visible_notes(request, enrolment):
         events.append({"kind": "note", "date": note.happened_on, "obj": note, "pk": note.pk})
     current = today()

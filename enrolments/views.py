@@ -23,7 +23,6 @@ from core.audit import log_action
 from core.clock import today
 from core.decorators import project_view
 from core.policy import Capability, can
-from interventions.models import Participation
 
 from . import services
 from .access import get_visible_enrolment, visible_enrolments
@@ -37,7 +36,7 @@ from .forms import (
     StatusChangeForm,
     apply_errors,
 )
-from .models import OPEN_STATUSES, FollowUp, Status
+from .models import OPEN_STATUSES, Enrolment, FollowUp, Status
 from .timeline import build_timeline, other_enrolments
 
 PAGE_SIZE = 25
@@ -142,8 +141,8 @@ def case_list(request):
     if data.get("intervention"):
         enrolments = enrolments.filter(
             Exists(
-                Participation.objects.filter(
-                    enrolment_id=OuterRef("pk"), intervention_id=data["intervention"]
+                Enrolment.objects.filter(
+                    pk=OuterRef("pk"), participations__intervention_id=data["intervention"]
                 )
             )
         )

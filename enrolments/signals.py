@@ -1,0 +1,13 @@
+"""Signals of the enrolments app, answered by the apps built on it (which enrolments never
+imports: tests/test_import_graph.py).
+
+`timeline_events` — sent by enrolments.timeline.build_timeline() with `enrolment=` and
+`request=`. Each receiver returns its app's events of the enrolment for the participant page's
+timeline: dicts with "kind" (a key of enrolments.timeline._RANK), "date", "obj" and "pk", read
+in a fixed number of queries whatever the number of rows. plans (assessments, action plans) and
+interventions (placements) answer it from their timeline.py, connected in AppConfig.ready().
+"""
+
+from django.dispatch import Signal
+
+timeline_events = Signal()
