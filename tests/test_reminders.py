@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from core.models import LogEntry, Role
 from enrolments.models import FollowUp, Status
-from jobs.reminders import send_follow_up_reminders, send_follow_up_reminders_task
+from enrolments.reminders import send_follow_up_reminders, send_follow_up_reminders_task
 from tests.factories import (
     AnonymousParticipantFactory,
     ConsentFactory,

@@ -23,10 +23,12 @@ from django_tasks import task
 from core.audit import log_action
 from core.clock import today
 from core.models import Membership
-from enrolments.models import Enrolment, FollowUp
+
+from .models import Enrolment, FollowUp
 
 logger = logging.getLogger(__name__)
 
+# The name the audit log has always used for a sent reminder (the code lived in jobs before).
 AUDIT_OBJECT_TYPE = "jobs.FollowUpReminder"
 
 
@@ -155,7 +157,7 @@ def render_reminder(reminder: Reminder, on: dt.date) -> tuple[str, str]:
                 reminder.overdue,
             ) % {"count": reminder.overdue}
         text = render_to_string(
-            "jobs/email/follow_up_reminder.txt",
+            "enrolments/email/follow_up_reminder.txt",
             {
                 "projects": projects,
                 "monday": monday,

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from core.clock import today
-from jobs.reminders import send_follow_up_reminders, send_follow_up_reminders_task
+from enrolments.reminders import send_follow_up_reminders, send_follow_up_reminders_task
 
 
 class Command(BaseCommand):
