@@ -4,6 +4,7 @@ from django.utils.translation import get_language
 
 from .decorators import project_view
 from .models import Membership, Project
+from .policy import sees_people
 
 
 def home(request):
@@ -30,7 +31,9 @@ def project_detail(request):
     sections = list(project.sections.filter(language=language)) or list(
         project.sections.filter(language="sv")
     )
-    counts = project.enrolments.counts()
+    # Exact counts of people, so only for roles that see people: the aggregate-only roles get
+    # these figures on the goals dashboard, with small numbers hidden (docs/disclosure.md).
+    counts = project.enrolments.counts() if sees_people(request.membership) else None
     visible_projects = Project.objects.visible_to(request.user)
     context = {
         "project": project,
