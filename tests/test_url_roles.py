@@ -143,7 +143,7 @@ UNMARKED_VIEWS: dict[str, Unmarked] = {
     "core:home": Unmarked(PUBLIC, get={ANONYMOUS: TO_LOGIN, LOGGED_IN: "302"}),
     "core:project_list": Unmarked(LOGIN),
     # The portfolio lists only the user's own projects whose goals their role may see
-    # (goals/portfolio.py, being moved to reports/: listed here rather than marked there).
+    # (reports/portfolio.py: @login_required, across projects, so not a project page).
     "portfolio:portfolio": Unmarked(LOGIN),
     # jobs: Job.objects.visible_to — the user who started it and the project's managers.
     "jobs:list": Unmarked(LOGIN),
