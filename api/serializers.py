@@ -219,6 +219,11 @@ class CellSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["met", "not_met", "uncertain", "no_data"])
     missing = serializers.IntegerField(allow_null=True)
     suppressed = serializers.BooleanField()
+    reason = serializers.ChoiceField(
+        choices=["", "small", "small_part", "protect"],
+        help_text="Why the cell is hidden: the group is smaller than the threshold (small), a "
+        "part of it is (small_part), or it would let a hidden figure be worked out (protect).",
+    )
 
 
 class GoalResultSerializer(CellSerializer):
@@ -239,3 +244,7 @@ class GoalResultSerializer(CellSerializer):
     )
     periods = serializers.DictField(child=CellSerializer(), allow_null=True)
     error = serializers.CharField(allow_null=True)
+    population_date = serializers.CharField(allow_null=True)
+    missing_hidden = serializers.BooleanField(
+        help_text="The number missing and the share among those with data are hidden."
+    )

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from core.audit import log_action
 from core.models import Membership, Project
+from core.policy import disclosure_for
 from enrolments.access import visible_enrolments
 from enrolments.models import Enrolment, FollowUp
 from enrolments.services import record_follow_up
@@ -23,7 +24,6 @@ from goals import summaries
 from interventions.models import Participation
 from interventions.views import _participations as attendance_participations
 from participants.models import Participant
-from reports.display import suppress_below_for
 from surveys.models import SurveyAnswer
 from surveys.services import record_answer
 
@@ -359,7 +359,8 @@ class FollowUpRecord(_FollowUpRows, ProjectResource):
 @extend_schema(tags=["goals"], responses={200: s.GoalResultSerializer(many=True)})
 class GoalList(ProjectResource):
     """The project's goals, computed now: the same list as the dashboard's goals.json, with
-    small cells suppressed for the evaluator and the steering group."""
+    the project's disclosure plan applied for the evaluator and the steering group: a hidden
+    figure is null with `suppressed` true and its `reason`, never the number."""
 
     pagination_class = None
     serializer_class = s.GoalResultSerializer
@@ -373,9 +374,7 @@ class GoalList(ProjectResource):
             raise exceptions.PermissionDenied(_("Your role in the project does not show goals."))
         project = request.project
         # The same figures and the same call as the dashboard's goals.json.
-        results = summaries.goal_results(
-            project, suppress_below=suppress_below_for(self.membership)
-        )
+        results = summaries.goal_results(project, threshold=disclosure_for(self.membership))
         log_action(
             by=request.user, action="export", obj=project, project=project, reason="api goals"
         )

@@ -20,20 +20,65 @@ GENDERS = [Gender.WOMAN, Gender.MAN, Gender.OTHER]
 FLOW_STAGES = ["referred", "started", "exited", "followed_up"]
 
 
+def flow_conditions() -> dict[str, Q | None]:
+    """Which enrolments each stage of the flow counts (None: all)."""
+    recorded = FollowUp.objects.filter(enrolment=OuterRef("pk"), recorded_on__isnull=False)
+    return {
+        "referred": None,
+        "started": Q(started_on__isnull=False),
+        "exited": Q(exited_on__isnull=False),
+        "followed_up": Q(status=Status.FOLLOWED_UP) | Q(Exists(recorded)),
+    }
+
+
+def flow_members(project, universe) -> dict[str, int]:
+    """Which enrolments (bit sets of the engine's Universe) each stage counts; one query each."""
+    everyone = Enrolment.objects.filter(project=project)
+    return {
+        stage: universe.bits(everyone if condition is None else everyone.filter(condition))
+        for stage, condition in flow_conditions().items()
+    }
+
+
+def flow_gender_members(universe) -> dict[str, int]:
+    """The flow's three gender groups as bit sets: anything but woman or man counts as other."""
+    woman = universe.group("gender", Gender.WOMAN.value)
+    man = universe.group("gender", Gender.MAN.value)
+    everyone = (1 << len(universe.index)) - 1
+    return {
+        Gender.WOMAN.value: woman,
+        Gender.MAN.value: man,
+        Gender.OTHER.value: everyone & ~(woman | man),
+    }
+
+
+def hours_members(project, universe) -> dict[str, int]:
+    """Per intervention category, which enrolments took part (bit sets): one query."""
+    found: dict[str, int] = {}
+    rows = Participation.objects.filter(intervention__project=project).values_list(
+        "enrolment_id", "intervention__category__code"
+    )
+    for enrolment_id, code in rows.distinct():
+        position = universe.index.get(enrolment_id)  # None: written after the universe was read
+        if position is not None:
+            found[code] = found.get(code, 0) | (1 << position)
+    return found
+
+
 def participant_flow(project) -> dict[str, dict[str, int]]:
     """Stage -> gender -> number of enrolments, in one grouped query. Referred: every
     enrolment; started: with a start date; exited: with an exit date; followed up: at least one
     follow-up recorded (reached or not)."""
-    recorded = FollowUp.objects.filter(enrolment=OuterRef("pk"), recorded_on__isnull=False)
+    conditions = flow_conditions()
     rows = (
         Enrolment.objects.filter(project=project)
         .order_by()
         .values("participant__gender")
         .annotate(
-            referred=Count("pk"),
-            started=Count("pk", filter=Q(started_on__isnull=False)),
-            exited=Count("pk", filter=Q(exited_on__isnull=False)),
-            followed_up=Count("pk", filter=Q(status=Status.FOLLOWED_UP) | Q(Exists(recorded))),
+            **{
+                stage: Count("pk") if condition is None else Count("pk", filter=condition)
+                for stage, condition in conditions.items()
+            }
         )
     )
     flow = {stage: {g.value: 0 for g in GENDERS} for stage in FLOW_STAGES}

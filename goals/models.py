@@ -191,6 +191,9 @@ class GoalSnapshot(models.Model):
     results = models.JSONField(_("results"), default=list, blank=True)
     # [{key, version, title, title_en, template, parameters, applied_parameters, scope}]
     definitions = models.JSONField(_("definitions"), default=list, blank=True)
+    # The disclosure plan of these results (goals.publication), made when locked with the
+    # people behind each figure known; empty for snapshots locked before plans existed.
+    disclosure = models.JSONField(_("disclosure plan"), default=dict, blank=True)
 
     objects = GoalSnapshotQuerySet.as_manager()
 
@@ -273,6 +276,9 @@ class ProjectSummary(models.Model):
     enrolments = models.PositiveIntegerField(_("enrolments"), default=0)
     seconds = models.FloatField(_("seconds to compute"), default=0)
     dashboard = models.JSONField(_("dashboard figures"), default=dict)
+    # What readers who may not see people are shown (goals.publication), for the project's
+    # threshold at the time of computing.
+    disclosure = models.JSONField(_("disclosure plan"), default=dict)
 
     class Meta:
         verbose_name = _("project summary")

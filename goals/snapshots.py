@@ -17,10 +17,11 @@ current goal of the project is computed **as of the end of the period**:
 The results (`GoalResult.to_dict()`) are stored with the definitions used (goal key, version
 number, titles, template, parameters, the parameters as applied), so they stay reproducible
 after later corrections of the data or the definitions. Snapshots are never changed or
-deleted (GoalSnapshot.save()/delete() refuse). `locked_results()` reads them back as
-GoalResults, with small cells suppressed for aggregate-only roles (the same
-`apply_suppression` as the dashboard); the stored figures are the full ones. The pages that
-lock a snapshot and put it beside today's figures are in reports/snapshots.py.
+deleted (GoalSnapshot.save()/delete() refuse). With them is stored their disclosure plan
+(goals/publication.py), made at the moment of locking, when the people behind every figure are
+known. `locked_results()` reads them back as GoalResults with the plan applied for a reader
+with a threshold; the stored figures are the full ones. The pages that lock a snapshot and put
+it beside today's figures are in reports/snapshots.py.
 """
 
 import datetime as dt
@@ -33,7 +34,7 @@ from core import clock
 from core.audit import log_action
 
 from . import definitions as goal_templates
-from .engine.results import Cell, GoalResult, apply_suppression
+from .engine.results import Cell, GoalResult
 from .models import GoalSnapshot
 
 SNAPSHOT_FIELDS = ["label", "period_start", "period_end", "results", "definitions"]
@@ -56,13 +57,15 @@ def _snapshot_parameters(version, period_end: dt.date) -> tuple[dict, str]:
     return parameters, SCOPE_PERIOD
 
 
-def _compute(project, period_end: dt.date) -> tuple[list[dict], list[dict]]:
-    """Every current goal of the project computed as of period_end: (results, definitions)."""
-    from goals import engine
+def _compute(project, period_end: dt.date) -> tuple[list[dict], list[dict], dict]:
+    """Every current goal of the project computed as of period_end: (results, definitions,
+    the disclosure plan of the results for the project's threshold)."""
+    from core.policy import project_threshold
+    from goals import engine, publication
     from goals.engine.population import Context
 
-    context = Context(project, today=period_end)
-    results, definitions = [], []
+    context = Context(project, today=period_end, members=True)
+    computed, results, definitions = [], [], []
     for version in engine.current_versions(project):
         parameters, scope = _snapshot_parameters(version, period_end)
         applied = _AppliedVersion(version, parameters)
@@ -71,6 +74,7 @@ def _compute(project, period_end: dt.date) -> tuple[list[dict], list[dict]]:
         except ValidationError as error:
             # E.g. the goal's own period starts after the snapshot's end: nothing to count.
             result = engine.not_computable(applied, error)
+        computed.append(result)
         results.append(result.to_dict())
         definitions.append(
             {
@@ -84,7 +88,8 @@ def _compute(project, period_end: dt.date) -> tuple[list[dict], list[dict]]:
                 "scope": scope,
             }
         )
-    return results, definitions
+    plan = publication.build_plan(computed, project_threshold(project))
+    return results, definitions, plan
 
 
 class _AppliedVersion:
@@ -123,7 +128,7 @@ def lock_snapshot(*, project, label: str, period_start, period_end, by) -> GoalS
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    snapshot.results, snapshot.definitions = _compute(project, period_end)
+    snapshot.results, snapshot.definitions, snapshot.disclosure = _compute(project, period_end)
     try:
         with transaction.atomic():
             snapshot.save()
@@ -149,6 +154,7 @@ def _cell(data: dict | None) -> Cell:
         data.get("status") or "no_data",
         data.get("missing"),
         bool(data.get("suppressed")),
+        data.get("reason") or "",
     )
 
 
@@ -165,6 +171,7 @@ def result_from_dict(data: dict) -> GoalResult:
         top.status,
         top.missing,
         top.suppressed,
+        top.reason,
         key=data.get("key", ""),
         goal=data.get("goal", ""),
         template=data.get("template", ""),
@@ -180,15 +187,21 @@ def result_from_dict(data: dict) -> GoalResult:
         },
         periods=None if periods is None else {k: _cell(v) for k, v in periods.items()},
         error=data.get("error"),
+        population_date=data.get("population_date"),
     )
 
 
-def locked_results(snapshot: GoalSnapshot, *, suppress_below: int | None) -> list[GoalResult]:
-    """The snapshot's results, with small cells suppressed for aggregate-only roles."""
+def locked_results(snapshot: GoalSnapshot, *, threshold: int | None) -> list[GoalResult]:
+    """The snapshot's results for a reader with `threshold` (None: the exact figures). The plan
+    stored at locking is applied; a snapshot locked before plans existed, or a reader with
+    another threshold, gets a plan made now from the counts alone (core.disclosure's rules 1–3,
+    the people behind the figures being no longer known)."""
+    from . import publication
+
     results = [result_from_dict(data) for data in snapshot.results]
-    if suppress_below:
-        for result in results:
-            template = goal_templates.TEMPLATES.get(result.template)
-            people = template is None or template.subject != "project"
-            apply_suppression(result, suppress_below, people=people)
+    if threshold:
+        plan = snapshot.disclosure or {}
+        if plan.get("threshold") != threshold:
+            plan = publication.build_plan(results, threshold)
+        publication.apply(results, plan)
     return results

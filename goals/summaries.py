@@ -39,13 +39,15 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from core.clock import today
+from core.policy import project_threshold
 
+from .engine.population import Context
 from .models import GoalSummary, ProjectSummary
 
 logger = logging.getLogger(__name__)
 
 # Raise when the engine's results change meaning, so stored summaries are recomputed.
-ENGINE_VERSION = 1
+ENGINE_VERSION = 2
 # Projects up to this many enrolments are recomputed while the user waits (well under a second).
 LIVE_LIMIT = getattr(settings, "GOAL_SUMMARY_LIVE_LIMIT", 5000)
 
@@ -150,8 +152,10 @@ def refresh(project) -> ProjectSummary:
     version = version[0]
     started = time.perf_counter()
     versions = engine.current_versions(project)
-    results = engine.evaluate_project(project)
+    context = Context(project, members=True)
+    results = engine.evaluate_project(project, context=context)
     figures = dashboard_figures(project)
+    plan = make_plan(project, results, figures, context, threshold=project_threshold(project))
     size = Enrolment.objects.filter(project=project).count()
     seconds = time.perf_counter() - started
     titles = {v.goal.key: (v.title, v.title_en, v.pk) for v in versions}
@@ -192,8 +196,30 @@ def refresh(project) -> ProjectSummary:
         locked.enrolments = size
         locked.seconds = round(seconds, 3)
         locked.dashboard = _jsonable(figures)
+        locked.disclosure = plan
         locked.save()
     return locked
+
+
+def make_plan(project, results, figures, context, *, threshold: int) -> dict:
+    """The disclosure plan of everything the product shows of the project (goals.publication):
+    the goals with their breakdowns, years and quarters, the flow and the hours."""
+    from . import publication
+    from .figures import flow_gender_members, flow_members, hours_members
+
+    universe = context.universe
+    end = min(project.ends_on, context.today)
+    labels = [label for label, *_ in publication.quarters(project.starts_on, end)]
+    return publication.build_plan(
+        results,
+        threshold,
+        flow=figures["flow"],
+        flow_members=flow_members(project, universe),
+        flow_genders=flow_gender_members(universe),
+        hours=figures["hours"],
+        hours_members=hours_members(project, universe),
+        quarter_labels=labels if project.starts_on <= end else [],
+    )
 
 
 def _jsonable(value):
@@ -237,51 +263,125 @@ def is_fresh(summary: ProjectSummary | None, version_ids: list[int]) -> bool:
 
 @dataclass
 class Dashboard:
-    """What a dashboard shows: the goal results (suppressed for the role), the other figures
-    (unsuppressed; the view suppresses them), and how current they are."""
+    """What a dashboard shows: the goal results (with the disclosure plan applied for a reader
+    with a threshold), the other figures (exact; `plan` says what of them to hide), and how
+    current they are."""
 
     results: list
     figures: dict
     computed_at: object
     fresh: bool
     enrolments: int
+    plan: dict | None = None  # None: the reader sees exact figures
 
 
-def read(project, *, suppress_below: int | None = None) -> Dashboard:
-    """The project's dashboard from its summary: as stored when fresh; recomputed now when stale
-    and the project is small (or has no summary yet); otherwise the last figures, marked as not
-    fresh, with a refresh queued."""
-    from . import engine
-
-    versions = engine.current_versions(project)
+def _current_summary(project, versions, threshold: int | None):
+    """The project's summary: as stored when fresh; recomputed now when stale and the project
+    is small (or has no summary yet); otherwise the last figures, marked as not fresh, with a
+    refresh queued. A plan made for another threshold than the reader's counts as stale."""
     version_ids = [v.pk for v in versions]
     summary = ProjectSummary.objects.filter(project=project).first()
-    fresh = is_fresh(summary, version_ids)
+    fresh = is_fresh(summary, version_ids) and (
+        threshold is None or (summary.disclosure or {}).get("threshold") == threshold
+    )
     if not fresh and (summary is None or summary.enrolments <= LIVE_LIMIT):
         summary = refresh(project)
         fresh = True
     elif not fresh:
         queue_refresh([project.pk])
+    return summary, fresh
+
+
+def _plan_of(summary, threshold: int) -> dict:
+    from . import publication
+
+    plan = summary.disclosure or {}
+    if plan.get("threshold") != threshold:
+        # Made for another threshold (the setting changed): nothing about people until the
+        # queued refresh has made the right one.
+        return publication.hidden_plan(threshold)
+    return plan
+
+
+def read(project, *, threshold: int | None = None) -> Dashboard:
+    """The project's dashboard from its summary, for a reader with `threshold`
+    (core.policy.disclosure_for; None: exact figures)."""
+    from . import engine, publication
+
+    versions = engine.current_versions(project)
+    summary, fresh = _current_summary(project, versions, threshold)
     stored = list(GoalSummary.objects.filter(project=project).order_by("order"))
     by_key = {v.goal.key: v for v in versions}
-    results = [_result(row, by_key.get(row.key), suppress_below) for row in stored]
+    results = [_result(row, by_key.get(row.key)) for row in stored]
+    plan = None
+    if threshold:
+        plan = _plan_of(summary, threshold)
+        publication.apply(results, plan)
     return Dashboard(
         results=results,
         figures=summary.dashboard,
         computed_at=summary.computed_at,
         fresh=fresh,
         enrolments=summary.enrolments,
+        plan=plan,
     )
 
 
-def goal_results(project, *, suppress_below: int | None = None) -> list:
-    return read(project, suppress_below=suppress_below).results
+def goal_results(project, *, threshold: int | None = None) -> list:
+    return read(project, threshold=threshold).results
 
 
-def _result(row: GoalSummary, version, suppress_below):
+def disclosure_plan(project, threshold: int) -> dict:
+    """The plan every route applies to this project's figures for readers with `threshold`
+    (the same as the dashboard's, so no two routes disagree about a figure)."""
+    from . import engine
+
+    summary, _fresh = _current_summary(project, engine.current_versions(project), threshold)
+    return _plan_of(summary, threshold)
+
+
+def for_reader(project, results, threshold: int | None) -> list:
+    """Results computed from the raw rows (a comparison, a command) as a reader with
+    `threshold` may see them: the project's plan applied, the same as on every other route."""
+    from . import publication
+
+    if threshold:
+        publication.apply(results, disclosure_plan(project, threshold))
+    return results
+
+
+def evaluate_for_threshold(project, threshold: int) -> list:
+    """The project's goals computed now as a reader with another threshold than the project's
+    would see them (an operator's question): a plan made on the spot over everything shown."""
+    from . import engine, publication
+
+    context = Context(project, members=True)
+    results = engine.evaluate_project(project, context=context)
+    figures = dashboard_figures(project)
+    publication.apply(results, make_plan(project, results, figures, context, threshold=threshold))
+    return results
+
+
+def plans(project_ids, threshold_of) -> dict[int, dict]:
+    """The stored plans of several projects (one query), each checked against the reader's
+    threshold in that project (`threshold_of(project_id)`); a mismatch shows nothing."""
+    from . import publication
+
+    out = {}
+    for project_id, plan in ProjectSummary.objects.filter(project_id__in=project_ids).values_list(
+        "project_id", "disclosure"
+    ):
+        threshold = threshold_of(project_id)
+        if threshold:
+            ok = (plan or {}).get("threshold") == threshold
+            out[project_id] = plan if ok else publication.hidden_plan(threshold)
+    return out
+
+
+def _result(row: GoalSummary, version):
     from . import definitions as templates
     from . import engine
-    from .engine.results import Cell, GoalResult, apply_suppression
+    from .engine.results import Cell, GoalResult
 
     if row.has_error and version is not None:
         # Why a definition cannot be computed is said in the reader's language.
@@ -306,13 +406,6 @@ def _result(row: GoalSummary, version, suppress_below):
         if periods is None
         else {period: _cell(Cell, cell) for period, cell in periods.items()},
     )
-    if suppress_below:
-        template = templates.TEMPLATES.get(result.template)
-        apply_suppression(
-            result,
-            suppress_below,
-            people=template is None or template.subject != "project",
-        )
     return result
 
 
@@ -339,7 +432,8 @@ _CELL_FIELDS, _RESULT_FIELDS = _init()
 
 
 PORTFOLIO_COLUMNS = ["project_id", "key", "title", "title_en", "kind", "status", "numerator",
-                     "denominator", "value", "ci_low", "ci_high", "missing", "target"]  # fmt: skip
+                     "denominator", "value", "ci_low", "ci_high", "missing", "target",
+                     "result__template"]  # fmt: skip
 
 
 def portfolio(projects) -> list[dict]:
@@ -368,6 +462,7 @@ def portfolio(projects) -> list[dict]:
     out = []
     for values in rows:
         row = dict(zip(PORTFOLIO_COLUMNS, values, strict=True))
+        row["template"] = row.pop("result__template")
         row["computed_at"], row["fresh"] = state.get(values[0], (None, False))
         out.append(row)
     return out

@@ -32,17 +32,19 @@ from django.utils.translation import gettext as _
 from core.clock import today
 from core.decorators import project_view
 from core.models import Membership
+from core.policy import disclosure_for
 from goals import definitions as goal_templates
-from goals.engine.population import Context
+from goals import publication, summaries
+from goals.engine.population import Context, defining_date
 from goals.figures import GENDERS
 from goals.models import GoalVersion, ReferenceValue
+from goals.publication import quarters
 
 from .display import (
     gender_labels,
     percent,
     shown_value,
     status_labels,
-    suppress_below_for,
     target_text,
 )
 
@@ -91,6 +93,7 @@ def cell_view(cell, kind: str, threshold: int | None = None) -> dict:
         "status": statuses.get(code, statuses["no_data"]),
         "status_code": code,
         "threshold": threshold,
+        "reason": getattr(cell, "reason", "") if suppressed else "",
     }
 
 
@@ -223,16 +226,17 @@ def twin_comparison(project, membership, user) -> list[dict]:
         return []
     memberships = {m.project_id: m for m in Membership.objects.filter(user=user, project__in=twins)}
     engine = _engine()
-    own_threshold = suppress_below_for(membership)
-    own = engine.evaluate_project(project, suppress_below=own_threshold)
+    own_threshold = disclosure_for(membership)
+    own = summaries.for_reader(project, engine.evaluate_project(project), own_threshold)
     entries = []
     for twin in twins:
         twin_membership = memberships.get(twin.pk)
         if twin_membership is None or not twin_membership.has_capability("goals.view"):
             entries.append({"project": twin, "title": project_title(twin), "allowed": False})
             continue
-        threshold = suppress_below_for(twin_membership)
-        theirs = {r.key: r for r in engine.evaluate_project(twin, suppress_below=threshold)}
+        threshold = disclosure_for(twin_membership)
+        theirs = summaries.for_reader(twin, engine.evaluate_project(twin), threshold)
+        theirs = {r.key: r for r in theirs}
         rows = []
         for result in own:
             other = theirs.get(result.key)
@@ -291,7 +295,7 @@ def twins(request):
         {
             "project": project,
             "project_name": project_title(project),
-            "threshold": suppress_below_for(request.membership),
+            "threshold": disclosure_for(request.membership),
             "entries": entries,
             "gender_names": [gender_labels()[g.value] for g in GENDERS],
         },
@@ -371,12 +375,13 @@ def reference_comparison(project, membership) -> dict:
     context = {"reference": reference, "goal": None}
     if version is None:
         return context
-    threshold = suppress_below_for(membership)
+    threshold = disclosure_for(membership)
     try:
-        result = engine.evaluate_goal(version, suppress_below=threshold)
+        result = engine.evaluate_goal(version)
     except ValidationError as error:
         context["error"] = "; ".join(m for ms in error.message_dict.values() for m in ms)
         return context
+    summaries.for_reader(project, [result], threshold)
     delta = Decimal(str(version.parameters.get("delta_pp", 10)))
     periods = result.periods or {}
     keys = sorted(
@@ -443,7 +448,7 @@ def reference(request):
         "reports/comparison/reference.html",
         {
             "project": project,
-            "threshold": suppress_below_for(request.membership),
+            "threshold": disclosure_for(request.membership),
             "period_start": project.starts_on.year,
             "period_end": project.ends_on.year,
             **context,
@@ -452,21 +457,6 @@ def reference(request):
 
 
 # --- quarters -------------------------------------------------------------------------------
-
-
-def quarters(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
-    """Calendar quarters overlapping [start, end]: (label, first day, last day)."""
-    result = []
-    year, quarter = start.year, (start.month - 1) // 3
-    while True:
-        first = dt.date(year, quarter * 3 + 1, 1)
-        if first > end:
-            break
-        next_first = dt.date(year + (quarter == 3), (quarter + 1) % 4 * 3 + 1, 1)
-        last = next_first - dt.timedelta(days=1)
-        result.append((f"{year} Q{quarter + 1}", first, last))
-        year, quarter = next_first.year, (quarter + 1) % 4
-    return result
 
 
 def quarter_label(label: str) -> str:
@@ -481,11 +471,6 @@ def supports_period(template_code: str) -> bool:
         and template.param("period_from") is not None
         and template.param("period_to") is not None
     )
-
-
-def defining_date(params: dict) -> str:
-    """Which date a period narrows, as the population code decides (goals.engine.population)."""
-    return "started_on" if params.get("population", "completers") == "all" else "exited_on"
 
 
 def in_quarter(version: GoalVersion, first: dt.date, last: dt.date) -> GoalVersion | None:
@@ -509,25 +494,12 @@ def in_quarter(version: GoalVersion, first: dt.date, last: dt.date) -> GoalVersi
     )
 
 
-def _hide_small_quarters(cells: dict, threshold: int | None, kind: str) -> None:
-    """The engine hides a quarter about fewer than `threshold` people; when exactly one is
-    hidden, hide the next smallest too, so it cannot be worked out from the goal's total."""
-    if not threshold:
-        return
-    from goals.engine.results import suppress_group
-
-    present = {k: c for k, c in cells.items() if c is not None}
-    suppress_group(present, threshold, "share" if kind == "share" else kind)
-    for cell in present.values():
-        if cell.suppressed:
-            cell.value_answered = cell.denominator_answered = None
-
-
 def quarter_comparison(project, membership) -> dict:
     """Each current goal whose template has a period, per quarter of the project period up
     to today. One engine evaluation per goal and quarter."""
     engine = _engine()
-    threshold = suppress_below_for(membership)
+    threshold = disclosure_for(membership)
+    plan = summaries.disclosure_plan(project, threshold) if threshold else None
     end = min(project.ends_on, today())
     periods = quarters(project.starts_on, end) if project.starts_on <= end else []
     goals, not_shown = [], []
@@ -548,12 +520,12 @@ def quarter_comparison(project, membership) -> dict:
         totals_only = Context(project, breakdowns=False)  # the page shows no breakdowns
         for label, first, last in periods:
             copy = in_quarter(version, first, last)
-            cells[label] = (
-                None
-                if copy is None
-                else engine.evaluate_goal(copy, context=totals_only, suppress_below=threshold)
-            )
-        _hide_small_quarters(cells, threshold, template.kind)
+            cells[label] = None if copy is None else engine.evaluate_goal(copy, context=totals_only)
+            reason = plan and publication.quarter_reason(plan, version.goal.key, label)
+            if reason and cells[label] is not None:
+                cells[label].hide()
+                cells[label].reason = reason
+                cells[label].value_answered = cells[label].denominator_answered = None
         rows = []
         for label, _first, _last in periods:
             cell = cells[label]
@@ -611,7 +583,7 @@ def quarters_view(request):
         "reports/comparison/quarters.html",
         {
             "project": project,
-            "threshold": suppress_below_for(request.membership),
+            "threshold": disclosure_for(request.membership),
             **quarter_comparison(project, request.membership),
         },
     )

@@ -18,40 +18,40 @@ from django.utils.translation import gettext as _
 from core.audit import log_action
 from core.clock import today
 from core.decorators import project_view
-from goals import summaries
+from core.policy import Capability, can, disclosure_for
+from goals import publication, summaries
 from goals.figures import DUE_SOON_DAYS, FLOW_STAGES, GENDERS
 from participants.models import Gender
 
 from .charts import bar_chart, stacked_chart
-from .display import (
-    flow_stage_labels,
-    gender_labels,
-    goal_rows,
-    suppress_below_for,
-    suppressed_counts,
-)
+from .display import flow_stage_labels, gender_labels, goal_rows
+from .templatetags.goal_cells import hidden_text
 
 # --- the participant flow and the gender split ----------------------------------------------
 
 
-def flow_rows(flow, threshold):
-    """Table rows of the flow: per stage the count per gender and the total, suppressed."""
+def flow_rows(flow, plan):
+    """Table rows of the flow: per stage the count per gender and the total, each as
+    {"n", "reason"} (reason "" when shown), with what the disclosure plan hides hidden."""
     labels = flow_stage_labels()
     rows = []
     for stage in FLOW_STAGES:
         counts = flow[stage]
         total = sum(counts.values())
-        shown = suppressed_counts(counts, threshold)
-        total_shown = None if threshold and 0 < total < threshold else total
+        total_reason = publication.flow_reason(plan, stage) if plan else ""
+        cells = []
+        for gender in GENDERS:
+            reason = publication.flow_reason(plan, stage, gender.value) if plan else ""
+            cells.append({"n": None if reason else counts[gender.value], "reason": reason})
         rows.append(
             {
                 "stage": stage,
                 "label": labels[stage],
-                "cells": [shown[g.value] for g in GENDERS],
-                "total": total_shown,
+                "cells": cells,
+                "total": {"n": None if total_reason else total, "reason": total_reason},
                 "shares": [
-                    None if shown[g.value] is None or not total else shown[g.value] * 100 / total
-                    for g in GENDERS
+                    None if cell["n"] is None or not total else cell["n"] * 100 / total
+                    for cell in cells
                 ],
             }
         )
@@ -61,19 +61,20 @@ def flow_rows(flow, threshold):
 # --- hours by intervention category ---------------------------------------------------------
 
 
-def hours_by_category(rows, threshold):
-    """The hours rows for the reader: a category with fewer participants than the threshold
-    shows neither figure to aggregate-only roles."""
+def hours_by_category(rows, plan):
+    """The hours rows for the reader: a category the plan hides shows neither its hours nor
+    its number of participants."""
     english = (get_language() or "").startswith("en")
     result = []
     for row in rows:
-        hidden = bool(threshold) and 0 < row["people"] < threshold
+        reason = publication.hours_reason(plan, row["code"]) if plan else ""
         result.append(
             {
                 "code": row["code"],
                 "label": row["name_en"] if english and row["name_en"] else row["name"],
-                "hours": None if hidden else row["hours"],
-                "people": None if hidden else row["people"],
+                "hours": None if reason else row["hours"],
+                "people": None if reason else row["people"],
+                "reason": reason,
             }
         )
     return result
@@ -82,16 +83,16 @@ def hours_by_category(rows, threshold):
 # --- follow-ups due -------------------------------------------------------------------------
 
 
-def follow_ups_due(counts, threshold):
-    """The follow-up counts for the reader, small counts hidden from aggregate-only roles."""
+def follow_ups_due(counts):
+    """The follow-ups overdue and due soon: the case workers' backlog, shown to the roles that
+    see people (the aggregate-only roles follow the goals' missing data instead)."""
     current = today()
-    shown = {}
-    for key in ("overdue", "due_soon"):
-        n = counts[key]
-        shown[key] = None if threshold and 0 < n < threshold else n
-    shown["until"] = current + dt.timedelta(days=DUE_SOON_DAYS)
-    shown["today"] = current
-    return shown
+    return {
+        "overdue": counts["overdue"],
+        "due_soon": counts["due_soon"],
+        "until": current + dt.timedelta(days=DUE_SOON_DAYS),
+        "today": current,
+    }
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -101,20 +102,28 @@ def follow_ups_due(counts, threshold):
 def dashboard(request):
     """The project dashboard: flow, goals, gender split, hours, follow-ups due."""
     project = request.project
-    threshold = suppress_below_for(request.membership)
-    data = summaries.read(project, suppress_below=threshold)
-    rows = flow_rows(data.figures["flow"], threshold)
+    threshold = disclosure_for(request.membership)
+    data = summaries.read(project, threshold=threshold)
+    rows = flow_rows(data.figures["flow"], data.plan)
     genders = gender_labels()
-    hidden_text = _("fewer than %(n)s") % {"n": threshold} if threshold else ""
     flow_chart = bar_chart(
-        [{"label": row["label"], "value": row["total"], "hidden_text": hidden_text} for row in rows]
+        [
+            {
+                "label": row["label"],
+                "value": row["total"]["n"],
+                "hidden_text": hidden_text(row["total"]["reason"], threshold),
+            }
+            for row in rows
+        ]
     )
     gender_chart = stacked_chart(
         [
             {
                 "label": row["label"],
                 "shares": row["shares"],
-                "empty_text": _("no participants") if row["total"] == 0 else hidden_text,
+                "empty_text": _("no participants")
+                if row["total"]["n"] == 0
+                else hidden_text(row["total"]["reason"] or "protect", threshold),
             }
             for row in rows
         ],
@@ -124,9 +133,16 @@ def dashboard(request):
             {"label": genders[Gender.OTHER], "css": "seg-other"},
         ],
     )
-    hours = hours_by_category(data.figures["hours"], threshold)
+    hours = hours_by_category(data.figures["hours"], data.plan)
     hours_chart = bar_chart(
-        [{"label": h["label"], "value": h["hours"], "hidden_text": hidden_text} for h in hours]
+        [
+            {
+                "label": h["label"],
+                "value": h["hours"],
+                "hidden_text": hidden_text(h["reason"], threshold),
+            }
+            for h in hours
+        ]
     )
     return render(
         request,
@@ -142,18 +158,19 @@ def dashboard(request):
             "gender_chart": gender_chart,
             "hours": hours,
             "hours_chart": hours_chart,
-            "due": follow_ups_due(data.figures["due"], threshold),
-            "can_see_worklist": request.membership.has_capability("enrolments.view"),
+            "today": today(),
+            "due": None if threshold else follow_ups_due(data.figures["due"]),
+            "can_see_worklist": can(request.membership, Capability.ENROLMENTS_VIEW),
         },
     )
 
 
 @project_view("goals.view")
 def goals_json(request):
-    """The goals as JSON, the same list as `manage.py goals --format json`, with small cells
-    suppressed for aggregate-only roles. Logged as an export (no personal data in it)."""
+    """The goals as JSON, the same list as `manage.py goals --format json`, with the disclosure
+    plan applied for aggregate-only roles. Logged as an export (no personal data in it)."""
     project = request.project
-    results = summaries.goal_results(project, suppress_below=suppress_below_for(request.membership))
+    results = summaries.goal_results(project, threshold=disclosure_for(request.membership))
     log_action(by=request.user, action="export", obj=project, project=project, reason="goals.json")
     return JsonResponse(
         [result.to_dict() for result in results],

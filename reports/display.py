@@ -1,16 +1,14 @@
 """How goal results are shown to a reader: labels in the reader's language, the rows of the
-goal tables with their breakdowns and periods, and small cells hidden from aggregate-only roles
-(evaluator, steering group: every cell under settings.SUPPRESSION_THRESHOLD, also the cell that
-could be worked out from a total and the cells shown). The dashboard, the comparison pages, the
-snapshots, the portfolio and the editor's preview all use these rows.
+goal tables with their breakdowns and periods. What an aggregate-only reader may see is decided
+before (goals.publication and core.disclosure); a hidden cell arrives here marked `suppressed`
+with its `reason`. The dashboard, the comparison pages, the snapshots, the portfolio and the
+editor's preview all use these rows.
 """
 
-from django.conf import settings
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from core.models import TargetGroup
-from core.permissions import AGGREGATE_ONLY_ROLES
 from goals.figures import GENDERS
 from participants.models import Gender, RegionOfBirth
 
@@ -22,33 +20,6 @@ FOLLOW_UP_TEMPLATES = {
     "follow_up_share_among_not_in_work",
 }
 SURVEY_TEMPLATES = {"survey_share", "survey_change"}
-
-
-def suppress_below_for(membership) -> int | None:
-    """The suppression threshold for aggregate-only roles, None for everyone else."""
-    if membership.role in AGGREGATE_ONLY_ROLES:
-        return settings.SUPPRESSION_THRESHOLD
-    return None
-
-
-def suppressed_counts(counts: dict, threshold: int | None) -> dict:
-    """Counts per group with small cells replaced by None. A cell is hidden when it holds
-    1 … threshold-1 people; when that leaves one hidden cell beside a shown total, the smallest
-    other non-empty cell is hidden too, so that no hidden cell can be worked out by difference.
-    When the total itself is small, every cell is hidden."""
-    if not threshold:
-        return dict(counts)
-    total = sum(counts.values())
-    if 0 < total < threshold:
-        return {group: (None if n else 0) for group, n in counts.items()}
-    hidden = {group for group, n in counts.items() if 0 < n < threshold}
-    if len(hidden) == 1:
-        others = sorted(
-            (n, str(group)) for group, n in counts.items() if n > 0 and group not in hidden
-        )
-        if others:
-            hidden.add(next(g for g in counts if str(g) == others[0][1]))
-    return {group: (None if group in hidden else n) for group, n in counts.items()}
 
 
 def flow_stage_labels() -> dict[str, str]:

@@ -8,7 +8,6 @@ its last figures with the time they are valid for, and a refresh is queued.
 
 import csv
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -16,9 +15,9 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from core.audit import log_action
-from core.models import Membership, Role
-from core.permissions import AGGREGATE_ONLY_ROLES, capabilities_of
-from goals import summaries
+from core.models import Membership
+from core.policy import Capability, disclosure_for, roles_with
+from goals import publication, summaries
 from goals.models import ProjectSummary
 
 from .display import status_labels
@@ -29,30 +28,37 @@ STATUSES = ["met", "not_met", "uncertain", "no_data"]
 
 def _memberships(user):
     """The user's memberships in projects whose goals their role may see."""
-    roles = [role for role in Role.values if "goals.view" in capabilities_of(role)]
-    return Membership.objects.filter(user=user, role__in=roles)
+    return Membership.objects.filter(user=user, role__in=roles_with(Capability.GOALS_VIEW))
+
+
+HIDDEN_WITH_THE_GOAL = ("numerator", "denominator", "value", "ci_low", "ci_high", "missing")
 
 
 def _rows(memberships):
-    """The portfolio rows, small figures hidden per the user's role in each project."""
-    mine = list(memberships.values_list("project_id", "role", "project__title"))
-    thresholds = {
-        pk: settings.SUPPRESSION_THRESHOLD if role in AGGREGATE_ONLY_ROLES else None
-        for pk, role, _title in mine
-    }
-    titles = {pk: title for pk, _role, title in mine}
+    """The portfolio rows, with each project's disclosure plan applied for the user's role in
+    it (the same plan as the project's dashboard, so the two never disagree)."""
+    mine = list(memberships.select_related("project"))
+    thresholds = {m.project_id: disclosure_for(m) for m in mine}
+    titles = {m.project_id: m.project.title for m in mine}
+    plans = summaries.plans(list(thresholds), thresholds.get)
     english = (get_language() or "").startswith("en")
     rows = summaries.portfolio(memberships.values("project_id"))
     for row in rows:
-        threshold = thresholds[row["project_id"]]
         row["project"] = titles[row["project_id"]]
         row["goal"] = row["title_en"] if english and row["title_en"] else row["title"]
-        hidden = bool(threshold) and 0 < (row["denominator"] or 0) < threshold
-        row["suppressed"] = hidden
-        if hidden:
-            for key in ("numerator", "denominator", "value", "ci_low", "ci_high", "missing"):
-                row[key] = None
-            row["status"] = "no_data"
+        row["suppressed"], row["reason"] = False, ""
+        plan = plans.get(row["project_id"])
+        if plan is None:
+            continue
+        decided = publication.top_level(plan, row["key"], row["template"])
+        if decided is None:
+            continue  # a goal about the project itself, not about people
+        level, reason = decided
+        if level is None:
+            row.update(dict.fromkeys(HIDDEN_WITH_THE_GOAL))
+            row.update({"status": "no_data", "suppressed": True, "reason": reason})
+        elif level != publication.FULL:
+            row["missing"] = None
     return rows
 
 

@@ -3,24 +3,26 @@
 
 The detail page puts the locked results beside today's (`evaluate_project` now) with the
 differences, and every goal's breakdowns as on the dashboard with today's figure and the
-difference per group (`breakdown_comparison`); aggregate-only roles get small cells suppressed
-when the page is drawn, and a difference is hidden when either side is.
+difference per group (`breakdown_comparison`). For aggregate-only roles the locked results get
+the plan stored when they were locked and today's the project's current plan (goals.publication);
+a difference is hidden when either side is, and when it is itself about 1 … threshold-1 people
+(`hide_small_differences`).
 """
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from core.decorators import project_view
-from goals import engine
+from core.policy import disclosure_for
+from goals import engine, summaries
 from goals.engine.results import Cell, GoalResult
 from goals.models import GoalSnapshot
 from goals.snapshots import lock_snapshot, locked_results
 
-from .display import goal_rows, suppress_below_for
+from .display import goal_rows
 
 
 def _cell_difference(
@@ -270,10 +272,11 @@ def snapshot_detail(request, snapshot_id: int):
         pk=snapshot_id,
         project=project,
     )
-    threshold = suppress_below_for(request.membership)
-    locked = locked_results(snapshot, suppress_below=threshold)
-    now = engine.evaluate_project(project, suppress_below=threshold)
+    threshold = disclosure_for(request.membership)
+    locked = locked_results(snapshot, threshold=threshold)
+    now = summaries.for_reader(project, engine.evaluate_project(project), threshold)
     rows = comparison_rows(snapshot, locked, now, engine.current_versions(project))
+    hide_small_differences(rows, threshold)
     return render(
         request,
         "reports/snapshots/detail.html",
@@ -282,6 +285,31 @@ def snapshot_detail(request, snapshot_id: int):
             "snapshot": snapshot,
             "rows": rows,
             "threshold": threshold,
-            "suppression_threshold": settings.SUPPRESSION_THRESHOLD,
         },
     )
+
+
+def hide_small_differences(value, threshold: int | None) -> None:
+    """Hide, in place, every difference (a dict from `_cell_difference`) whose count changes —
+    of the group, of those meeting the goal, of the rest — are about 1 … threshold-1 people:
+    such a change is a figure about those few people."""
+    if not threshold:
+        return
+    if isinstance(value, list):
+        for item in value:
+            hide_small_differences(item, threshold)
+        return
+    if not isinstance(value, dict):
+        return
+    if value.get("hidden") is False and "denominator" in value:
+        numerator, denominator = value.get("numerator"), value.get("denominator")
+        changes = [numerator, denominator]
+        if numerator is not None and denominator is not None:
+            changes.append(denominator - numerator)
+        if any(change is not None and 0 < abs(change) < threshold for change in changes):
+            value.clear()
+            value.update({"hidden": True, "reason": "small"})
+        return
+    for item in value.values():
+        if isinstance(item, list | dict):
+            hide_small_differences(item, threshold)

@@ -1,6 +1,6 @@
 """A stand-in for goals.engine in the dashboard and command tests: hand-made results (the
 engine's own Cell and GoalResult), and a fixture helper that makes evaluate_project return them
-(recording the suppress_below it was called with)."""
+(recording how it was called)."""
 
 from goals.engine import Cell as FakeCell
 from goals.engine import GoalResult as FakeGoalResult
@@ -90,15 +90,16 @@ def empty_goal():
 
 
 def install_fake_engine(monkeypatch, make_results):
-    """Make goals.engine.evaluate_project call make_results(project, suppress_below) and
-    record its calls."""
+    """Make goals.engine.evaluate_project call make_results(project, None) and record its calls
+    (with whether the people behind the figures were asked for). The fakes know no people, so
+    the disclosure plan of their figures rests on the counts alone."""
     from goals import engine
 
     calls = []
 
-    def evaluate_project(project, *, suppress_below=None):
-        calls.append({"project": project, "suppress_below": suppress_below})
-        return make_results(project, suppress_below)
+    def evaluate_project(project, *, context=None):
+        calls.append({"project": project, "members": bool(context and context.members)})
+        return make_results(project, None)
 
     monkeypatch.setattr(engine, "evaluate_project", evaluate_project)
     return calls

@@ -164,7 +164,7 @@ def test_later_corrections_leave_the_snapshot_unchanged_and_show_the_difference(
     work = result(stored, "work-at-90")
     assert (work["numerator"], work["denominator"], work["missing"]) == (3, 6, 1)
     # Read back for display: still the locked figures.
-    (locked_work, _prestudy) = locked_results(stored, suppress_below=None)
+    (locked_work, _prestudy) = locked_results(stored, threshold=None)
     assert (locked_work.numerator, locked_work.denominator) == (3, 6)
 
     client.force_login(manager)
@@ -387,7 +387,7 @@ def test_small_cells_are_hidden_from_steering_at_display_time(client, world, set
     snapshot = lock(project, members[Role.MANAGER].user)
     # Stored in full: the two men are in the snapshot.
     assert result(snapshot, "work-at-90")["breakdown"]["gender"]["man"]["denominator"] == 2
-    (work, _prestudy) = locked_results(snapshot, suppress_below=5)
+    (work, _prestudy) = locked_results(snapshot, threshold=5)
     for cells in work.breakdown.values():
         for cell in cells.values():
             assert cell.suppressed or not cell.denominator or cell.denominator >= 5
@@ -444,12 +444,14 @@ def test_a_small_breakdown_cell_is_hidden_from_the_steering_group(client, world,
     client.force_login(members[Role.STEERING].user)
     html = client.get(url("detail", project, "en", snapshot_id=snapshot.pk)).content.decode()
     section = goal_section(html, "work-at-90")
-    assert "3 / 6" in section  # six people: the whole goal is shown
+    # Six people, 3 in work and 3 not: figures about 3 people, so the goal is hidden whole,
+    # locked and today, and so are its groups.
+    assert "3 / 6" not in section and "0 / 2" not in section
+    assert "hidden: a part of the group is fewer than 5" in section
     men = breakdown_row(section, "Gender", "Men")
-    assert "fewer than 5" in men and "Not shown: too few people" in men
-    assert "0 / 2" not in section  # in no table, locked or today
+    assert "hidden" in men and "Not shown: too few people" in men
     women = breakdown_row(section, "Gender", "Women")  # 4 locked: hidden too
-    assert "3 / 4" not in women and "fewer than 5" in women
+    assert "3 / 4" not in women and "hidden" in women
     for dimension in ("Gender", "Age band", "Region of birth"):
         table = re.search(rf"— by {dimension}</caption>.*?</table>", section, re.S).group(0)
         for figures in re.findall(r"(\d+) / (\d+)", table):

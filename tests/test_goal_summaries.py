@@ -334,7 +334,7 @@ def test_the_refresh_task_brings_the_summary_in_step(stored_project):
 
 def test_small_cells_are_suppressed_when_read_for_an_aggregate_only_role(stored_project):
     project, *_ = stored_project
-    data = summaries.read(project, suppress_below=5)
+    data = summaries.read(project, threshold=5)
     for result in data.results:
         for groups in result.breakdown.values():
             for cell in groups.values():
@@ -378,7 +378,7 @@ def test_the_portfolio_lists_every_goal_of_the_users_projects_from_their_summari
     from django.urls import reverse
 
     mine, theirs = ProjectFactory(follow_up_days=[90]), ProjectFactory(follow_up_days=[90])
-    member = MembershipFactory(project=mine, role=Role.STEERING)
+    member = MembershipFactory(project=mine, role=Role.MANAGER)
     for project in (mine, theirs):
         with_goals(project)
         unreached = {"gender": "man", "born": 1990, "exit": "completed",

@@ -63,7 +63,7 @@ def run(*args):
 def test_json_by_title_has_the_contract_keys(calls):
     project = ProjectFactory(title="Framtid i Fokus")
     data = json.loads(run("framtid i fokus", "--format", "json"))
-    assert calls[-1] == {"project": project, "suppress_below": None}  # unsuppressed
+    assert calls[-1] == {"project": project, "members": False}  # exact figures
     assert [g["key"] for g in data] == ["fif-job-or-chances", "stakeholders"]
     for goal in data:
         assert GOAL_KEYS <= set(goal)
@@ -83,7 +83,7 @@ def test_json_is_utf8_and_indented(calls):
 def test_by_id_and_suppress(calls):
     project = ProjectFactory(title="Framtid i Fokus")
     data = json.loads(run(str(project.pk), "--suppress", "5"))
-    assert calls[-1]["suppress_below"] == 5
+    assert calls[-1]["members"] is True  # the plan is made with the people known
     other = data[0]["breakdown"]["gender"]["other"]
     assert other["suppressed"] is True and other["numerator"] is None
 

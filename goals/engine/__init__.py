@@ -25,9 +25,9 @@ goals/engine/measures.py, which
 5. for "≥ reference + Δ" goals, the reference is the participant-weighted average of the
    project's ReferenceValue rows, per year of exit (`periods`) and for the project's period.
 
-With `suppress_below` (aggregate-only roles) every cell about fewer people is hidden, and when
-that leaves exactly one hidden cell in a dimension the next smallest is hidden too, so no cell
-can be recovered by subtracting the others from the total.
+The engine computes exact figures. What a reader who may not see people receives of them is
+decided by the disclosure plan (goals/publication.py, core/disclosure.py), for which the engine
+also says which people each figure counts when asked (`Context(members=True)`).
 """
 
 from django.core.exceptions import ValidationError
@@ -36,7 +36,7 @@ from goals.models import Goal, GoalVersion
 
 from .. import definitions as templates
 from .population import Context
-from .results import Cell, GoalResult, apply_suppression
+from .results import Cell, GoalResult
 
 __all__ = [
     "Cell",
@@ -64,27 +64,24 @@ def current_versions(project) -> list[GoalVersion]:
     return result
 
 
-def evaluate_goal(version: GoalVersion, *, context=None, suppress_below: int | None = None):
+def evaluate_goal(version: GoalVersion, *, context=None):
     """Compute one goal version. The parameters are validated again (with defaults filled in),
     so a stored definition that can no longer be computed raises ValidationError."""
     ctx = context or Context(version.goal.project)
     template = templates.TEMPLATES[version.template]
     params = templates.validate_parameters(version.template, version.parameters, ctx.project)
-    result = template.compute(ctx, version, params)
-    if suppress_below:
-        apply_suppression(result, suppress_below, people=template.subject != "project")
-    return result
+    return template.compute(ctx, version, params)
 
 
-def evaluate_project(project, *, suppress_below: int | None = None) -> list[GoalResult]:
+def evaluate_project(project, *, context=None) -> list[GoalResult]:
     """One GoalResult per current goal of the project, ordered by Goal.order. A stored
     definition that can no longer be computed (say, the project dropped its day-180 follow-up)
     gives a "no_data" result with the reason in `error` instead of breaking the dashboard."""
-    ctx = Context(project)
+    ctx = context or Context(project)
     results = []
     for version in current_versions(project):
         try:
-            results.append(evaluate_goal(version, context=ctx, suppress_below=suppress_below))
+            results.append(evaluate_goal(version, context=ctx))
         except ValidationError as error:
             results.append(not_computable(version, error))
     return results

@@ -23,6 +23,8 @@ ALL = None  # a measure counting every member of the population
 
 def _result(version, params, cell: Cell, *, kind, target, target_high=None, **extra):
     template = templates.TEMPLATES[version.template]
+    if template.subject == "enrolments":
+        extra.setdefault("population_date", pop.defining_date(params))
     return GoalResult(
         **cell.__dict__,
         key=version.goal.key,
@@ -64,7 +66,16 @@ def _share_goal(ctx, version, params, qs, numerator: Q, missing: Q, *, within: Q
         value_answered=(totals["num"] / answered) if answered else None,
         denominator_answered=answered,
         breakdown=breakdown,
+        members=_members(ctx.universe, qs, measures) if ctx.members else None,
     )
+
+
+def _members(universe, qs, measures: dict[str, Q | None]) -> dict:
+    """Which people each measure counts, as bit sets of `universe` (one query each)."""
+    members = {"universe": universe}
+    for name, condition in measures.items():
+        members[name] = universe.bits(qs if condition is None else qs.filter(condition))
+    return members
 
 
 def _others(statuses) -> list[str]:
@@ -248,7 +259,14 @@ def participation_count(ctx, version, params):
         for dimension, groups in pop.enrolment_breakdown(ctx, qs, measures).items()
     }
     return _result(
-        version, params, cell, kind="count", target=target, target_high=high, breakdown=breakdown
+        version,
+        params,
+        cell,
+        kind="count",
+        target=target,
+        target_high=high,
+        breakdown=breakdown,
+        members=_members(ctx.universe, qs, measures) if ctx.members else None,
     )
 
 
@@ -294,6 +312,7 @@ def household_share(ctx, version, params):
                 for group, row in groups.items()
             }
         },
+        members=_members(ctx.household_universe, qs, measures) if ctx.members else None,
     )
 
 

@@ -43,6 +43,17 @@ class Context:
     # False skips the per-dimension breakdown queries (when only the totals are shown, e.g. one
     # evaluation per quarter).
     breakdowns: bool = True
+    # True: every result also says *which* people each figure counts (GoalResult.members), for
+    # the disclosure control of everything shown together (goals/publication.py).
+    members: bool = False
+
+    @cached_property
+    def universe(self) -> "Universe":
+        return enrolment_universe(self.project)
+
+    @cached_property
+    def household_universe(self) -> "Universe":
+        return household_universe(self.project)
 
     @cached_property
     def target_group_codes(self) -> list[str]:
@@ -67,7 +78,7 @@ def enrolments(ctx: Context, params: dict, *, follow_up_day: int | None = None):
         qs = qs.filter(status__in=[Status.EXITED, Status.FOLLOWED_UP], exited_on__isnull=False)
     if population == "completers":
         qs = qs.filter(exit_reason=ExitReason.COMPLETED)
-    date_field = "started_on" if population == "all" else "exited_on"
+    date_field = defining_date(params)
     if params.get("period_from"):
         qs = qs.filter(**{f"{date_field}__gte": params["period_from"]})
     if params.get("period_to"):
@@ -86,6 +97,11 @@ def enrolments(ctx: Context, params: dict, *, follow_up_day: int | None = None):
     if follow_up_day is not None:
         qs = qs.filter(exited_on__lte=ctx.today - dt.timedelta(days=follow_up_day))
     return qs
+
+
+def defining_date(params: dict) -> str:
+    """Which date a period narrows: the start for the population "all", else the exit."""
+    return "started_on" if params.get("population", "completers") == "all" else "exited_on"
 
 
 def age_at_start():
@@ -178,3 +194,101 @@ def enrolment_breakdown(ctx: Context, qs, measures: dict[str, Q | None], dimensi
             groups[group] = row
         result[dimension] = groups
     return result
+
+
+# --- which people: bit sets for the disclosure control ----------------------------------------
+
+
+@dataclass
+class Universe:
+    """The people a project's figures count (enrolments or households), each a bit position,
+    and each breakdown group as a bit set, grouped exactly as the engine's queries group."""
+
+    index: dict[int, int]
+    groups: dict[str, dict[str, int]]
+
+    def bits(self, queryset) -> int:
+        """The bit set of the rows of `queryset` (one query, primary keys only). A row written
+        after the universe was read is left out: the summary being computed is stale already
+        (its data version was read first) and is computed again."""
+        buffer = bytearray((len(self.index) + 7) // 8)
+        for pk in queryset.order_by().values_list("pk", flat=True).distinct():
+            position = self.index.get(pk)
+            if position is not None:
+                buffer[position >> 3] |= 1 << (position & 7)
+        return int.from_bytes(buffer, "little")
+
+    def group(self, dimension: str, group: str) -> int:
+        return self.groups.get(dimension, {}).get(group, 0)
+
+
+def quarter_of(day: dt.date | None) -> str | None:
+    """The calendar quarter of a day, "YYYY Qn" (the comparison pages' quarters)."""
+    return None if day is None else f"{day.year} Q{(day.month - 1) // 3 + 1}"
+
+
+def _add(groups: dict, dimension: str, group, position: int, none_label: str) -> None:
+    name = none_label if group is None else str(group)
+    by_group = groups.setdefault(dimension, {})
+    by_group[name] = by_group.get(name, 0) | (1 << position)
+
+
+def enrolment_universe(project) -> Universe:
+    """Every enrolment of the project with its breakdown groups and year of exit: two queries."""
+    rows = (
+        Enrolment.objects.filter(project=project)
+        .annotate(_age=age_at_start())
+        .annotate(
+            _gender=dimension_expression("gender"),
+            _age_band=dimension_expression("age_band"),
+            _region=dimension_expression("region_of_birth"),
+            _area=dimension_expression("area"),
+            _exit_year=ExtractYear("exited_on"),
+        )
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "_gender",
+            "_age_band",
+            "_region",
+            "_area",
+            "_exit_year",
+            "started_on",
+            "exited_on",
+        )
+    )
+    index: dict[int, int] = {}
+    groups: dict[str, dict[str, int]] = {}
+    for position, row in enumerate(rows):
+        pk, gender, age_band, region, area, exit_year, started_on, exited_on = row
+        index[pk] = position
+        _add(groups, "gender", gender, position, NO_AREA)
+        _add(groups, "age_band", age_band, position, NO_AREA)
+        _add(groups, "region_of_birth", region, position, NO_AREA)
+        _add(groups, "area", area, position, NO_AREA)
+        _add(groups, "exit_year", exit_year, position, NO_AREA)
+        _add(groups, "start_quarter", quarter_of(started_on), position, NO_AREA)
+        _add(groups, "exit_quarter", quarter_of(exited_on), position, NO_AREA)
+    with_group = 0
+    through = Enrolment.target_groups.through
+    for enrolment_id, code in through.objects.filter(enrolment__project=project).values_list(
+        "enrolment_id", "targetgroup__code"
+    ):
+        _add(groups, "target_group", code, index[enrolment_id], NO_TARGET_GROUP)
+        with_group |= 1 << index[enrolment_id]
+    everyone = (1 << len(index)) - 1
+    groups.setdefault("target_group", {})[NO_TARGET_GROUP] = everyone & ~with_group
+    return Universe(index, groups)
+
+
+def household_universe(project) -> Universe:
+    """Every household of the project with its area: one query."""
+    from participants.models import Household
+
+    index: dict[int, int] = {}
+    groups: dict[str, dict[str, int]] = {}
+    rows = Household.objects.filter(project=project).order_by("pk").values_list("pk", "area__name")
+    for position, (pk, area) in enumerate(rows):
+        index[pk] = position
+        _add(groups, "area", area, position, NO_AREA)
+    return Universe(index, groups)

@@ -1,5 +1,4 @@
-"""What the engine returns: a Cell per figure, a GoalResult per goal; status rules and the
-suppression of small cells."""
+"""What the engine returns: a Cell per figure, a GoalResult per goal, and the status rules."""
 
 from dataclasses import dataclass, field, fields
 
@@ -15,6 +14,7 @@ CELL_KEYS = (
     "status",
     "missing",
     "suppressed",
+    "reason",
 )
 
 
@@ -28,6 +28,8 @@ class Cell:
     status: str  # "met" | "not_met" | "uncertain" | "no_data"
     missing: int | None  # members of the population without the data
     suppressed: bool = False
+    # Why it is hidden (core.disclosure): "small", "small_part" or "protect"; "" when shown.
+    reason: str = ""
 
     def to_dict(self) -> dict:
         return {key: getattr(self, key) for key in CELL_KEYS}
@@ -54,6 +56,13 @@ class GoalResult(Cell):
     breakdown: dict[str, dict[str, Cell]] = field(default_factory=dict)
     periods: dict[str, Cell] | None = None
     error: str | None = None  # why a stored definition could not be computed (then no_data)
+    # "started_on" or "exited_on": the date a period (or a quarter) narrows the population by.
+    population_date: str | None = None
+    # True when the number missing (and the share among those with data) is hidden.
+    missing_hidden: bool = False
+    # With Context(members=True): which people the figures count — {"universe": Universe,
+    # "n": bits, "num": bits, "missing": bits} — for the disclosure control. Never stored.
+    members: dict | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         data = {
@@ -77,6 +86,8 @@ class GoalResult(Cell):
                 else {period: cell.to_dict() for period, cell in self.periods.items()}
             ),
             "error": self.error,
+            "population_date": self.population_date,
+            "missing_hidden": self.missing_hidden,
         }
         return data
 
@@ -142,49 +153,6 @@ def count_cell(
         return Cell(0, 0, None, None, None, NO_DATA, missing)
     status = status_for(count, None, None, comparator, target, target_high)
     return Cell(count, population, float(count), None, None, status, missing)
-
-
-def _small(cell: Cell, threshold: int, kind: str) -> bool:
-    if cell.suppressed:
-        return True
-    small = cell.denominator is not None and 0 < cell.denominator < threshold
-    if kind == "count" and cell.numerator is not None:
-        small = small or 0 < cell.numerator < threshold
-    return small
-
-
-def suppress_group(cells: dict[str, Cell], threshold: int, kind: str) -> None:
-    """Hide every small cell; when exactly one is hidden, hide the next smallest too, so it
-    cannot be worked out by subtracting the others from the total."""
-    hidden = [name for name, cell in cells.items() if _small(cell, threshold, kind)]
-    for name in hidden:
-        cells[name].hide()
-    if len(hidden) == 1:
-        shown = [
-            (cell.denominator, name)
-            for name, cell in cells.items()
-            if not cell.suppressed and cell.denominator
-        ]
-        if shown:
-            cells[min(shown)[1]].hide()
-
-
-def apply_suppression(result: GoalResult, threshold: int, *, people: bool) -> None:
-    """Suppress cells about fewer than `threshold` people (aggregate-only roles)."""
-    if not people or threshold is None or threshold <= 1:
-        return
-    for cells in result.breakdown.values():
-        suppress_group(cells, threshold, result.kind)
-    if result.periods:
-        years = {name: cell for name, cell in result.periods.items() if name != "all"}
-        suppress_group(years, threshold, result.kind)
-        if "all" in result.periods and _small(result.periods["all"], threshold, result.kind):
-            result.periods["all"].hide()
-    # The top level only by its denominator: a small count of a large population is shown.
-    if _small(result, threshold, "share"):
-        Cell.hide(result)
-        result.value_answered = None
-        result.denominator_answered = None
 
 
 def cell_field_names() -> list[str]:

@@ -18,14 +18,26 @@ def _one_decimal(value) -> str:
     return f"{float(value):.1f}".replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
-def _fewer(threshold) -> str:
-    return gettext("fewer than %(n)s") % {"n": threshold}
+def hidden_text(reason: str, threshold) -> str:
+    """Why a figure is not shown, truthfully (core.disclosure's reasons)."""
+    if reason == "small":
+        return gettext("fewer than %(n)s") % {"n": threshold}
+    if reason == "small_part":
+        return gettext("hidden: a part of the group is fewer than %(n)s") % {"n": threshold}
+    return gettext("hidden to protect another figure")
 
 
 @register.simple_tag(takes_context=True)
-def goal_value(context, value, is_share, suppressed=False):
+def hidden(context, reason, threshold=None):
+    """{% hidden reason [threshold] %}: the text for a figure hidden for `reason` (the page's
+    threshold unless one is given)."""
+    return hidden_text(reason, threshold or context.get("threshold"))
+
+
+@register.simple_tag(takes_context=True)
+def goal_value(context, value, is_share, suppressed=False, reason=""):
     if suppressed:
-        return _fewer(context.get("threshold"))
+        return hidden_text(reason, context.get("threshold"))
     if value is None:
         return DASH
     if is_share:
@@ -36,7 +48,7 @@ def goal_value(context, value, is_share, suppressed=False):
 @register.simple_tag(takes_context=True)
 def goal_fraction(context, cell):
     if cell.suppressed:
-        return _fewer(context.get("threshold"))
+        return hidden_text(getattr(cell, "reason", ""), context.get("threshold"))
     if cell.numerator is None:
         return DASH
     if cell.denominator is None:

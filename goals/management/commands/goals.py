@@ -8,10 +8,13 @@ import csv
 import json
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from core import policy
 from core.models import Project
+from goals import summaries
 
 CSV_COLUMNS = [
     "goal",
@@ -113,8 +116,9 @@ class Command(BaseCommand):
             metavar="N",
             default=None,
             help=(
-                "Hide breakdown cells with fewer than N people, as aggregate-only roles see "
-                f"them (the site uses {settings.SUPPRESSION_THRESHOLD})."
+                "Show what a reader with threshold N may see (3–100): the same disclosure "
+                "control as the pages apply for aggregate-only roles (the site uses "
+                f"{settings.SUPPRESSION_THRESHOLD})."
             ),
         )
         parser.add_argument(
@@ -128,11 +132,20 @@ class Command(BaseCommand):
         from goals import engine
 
         suppress = options["suppress"]
-        if suppress is not None and suppress < 1:
-            raise CommandError("--suppress takes a whole number of people, 1 or more.")
+        if suppress is not None:
+            try:
+                policy.validate_threshold(suppress)
+            except ValidationError as error:
+                raise CommandError(f"--suppress: {' '.join(error.messages)}") from error
         project = find_project(options["project"])
         with translation.override(options["language"]):
-            results = engine.evaluate_project(project, suppress_below=suppress)
+            if suppress is None:
+                results = engine.evaluate_project(project)
+            elif suppress == policy.project_threshold(project):
+                # The plan every page of the project applies.
+                results = summaries.for_reader(project, engine.evaluate_project(project), suppress)
+            else:
+                results = summaries.evaluate_for_threshold(project, suppress)
             if options["format"] == "json":
                 data = [result.to_dict() for result in results]
                 self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
