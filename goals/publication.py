@@ -284,6 +284,7 @@ def apply(results, plan: dict) -> list:
 
 def _hide_goal(result, reason: str) -> None:
     _hide(result, reason)
+    result.outcome = None
     result.value_answered = result.denominator_answered = None
     for cells in (result.breakdown or {}).values():
         for cell in cells.values():

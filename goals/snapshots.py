@@ -61,7 +61,7 @@ def _compute(project, period_end: dt.date) -> tuple[list[dict], list[dict], dict
     """Every current goal of the project computed as of period_end: (results, definitions,
     the disclosure plan of the results for the project's threshold)."""
     from core.policy import project_threshold
-    from goals import engine, publication
+    from goals import engine
     from goals.engine.population import Context
 
     context = Context(project, today=period_end, members=True)
@@ -88,7 +88,13 @@ def _compute(project, period_end: dt.date) -> tuple[list[dict], list[dict], dict
                 "scope": scope,
             }
         )
-    plan = publication.build_plan(computed, project_threshold(project))
+    # The same publication as the dashboard's (with today's flow and hours), so that a snapshot
+    # locked today and the dashboard hide the same figures.
+    from .summaries import dashboard_figures, make_plan
+
+    plan = make_plan(
+        project, computed, dashboard_figures(project), context, threshold=project_threshold(project)
+    )
     return results, definitions, plan
 
 
@@ -188,6 +194,7 @@ def result_from_dict(data: dict) -> GoalResult:
         periods=None if periods is None else {k: _cell(v) for k, v in periods.items()},
         error=data.get("error"),
         population_date=data.get("population_date"),
+        outcome=data.get("outcome"),
     )
 
 

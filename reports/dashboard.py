@@ -159,6 +159,7 @@ def dashboard(request):
             "hours": hours,
             "hours_chart": hours_chart,
             "today": today(),
+            "project_ended": project.ends_on < today(),
             "due": None if threshold else follow_ups_due(data.figures["due"]),
             "can_see_worklist": can(request.membership, Capability.ENROLMENTS_VIEW),
         },

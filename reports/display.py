@@ -8,7 +8,9 @@ editor's preview all use these rows.
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
+from core.clock import today
 from core.models import TargetGroup
+from goals.engine.results import final_verdict
 from goals.figures import GENDERS
 from participants.models import Gender, RegionOfBirth
 
@@ -177,9 +179,38 @@ def breakdown_tables(result, labels) -> list[dict]:
     return tables
 
 
+def final_text(result) -> dict | None:
+    """For a project whose period is over: "76.1 % against the target ≥ 70 %: reached", and
+    whether that is statistically certain (goals.engine.results.final_verdict)."""
+    from django.template.defaultfilters import floatformat
+
+    verdict = final_verdict(result)
+    if verdict is None:
+        return None
+    value = shown_value(result, result.kind)
+    shown = f"{floatformat(value, 1)} %" if result.kind == "share" else floatformat(value, -1)
+    words = {"value": shown, "target": target_text(result)}
+    if verdict["reached"]:
+        text = _("%(value)s against the target %(target)s: reached") % words
+    else:
+        text = _("%(value)s against the target %(target)s: not reached") % words
+    if result.kind != "share":
+        certainty = _("a count: no uncertainty")
+    elif verdict["certain"]:
+        certainty = _("statistically certain (the whole %(level)s %% interval is on that side)") % {
+            "level": 95
+        }
+    else:
+        certainty = _(
+            "not statistically certain (the %(level)s %% interval includes the target)"
+        ) % {"level": 95}
+    return {**verdict, "text": text, "certainty": certainty}
+
+
 def goal_rows(results, project) -> list[dict]:
     labels = group_labels(project)
     statuses = status_labels()
+    ended = project.ends_on < today()
     rows = []
     for result in results:
         missing = result.missing or 0
@@ -203,6 +234,7 @@ def goal_rows(results, project) -> list[dict]:
                 and result.value_answered is not None,
                 "breakdown": breakdown_tables(result, labels),
                 "periods": period_rows(result),
+                "final": final_text(result) if ended else None,
             }
         )
     return rows

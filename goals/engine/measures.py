@@ -16,7 +16,7 @@ from prestudy.models import ProposedActivity, Risk, Stakeholder, SwotItem, Targe
 
 from .. import definitions as templates
 from . import population as pop
-from .results import Cell, GoalResult, count_cell, share_cell
+from .results import Cell, GoalResult, count_cell, outcome_for, share_cell
 
 ALL = None  # a measure counting every member of the population
 
@@ -25,6 +25,12 @@ def _result(version, params, cell: Cell, *, kind, target, target_high=None, **ex
     template = templates.TEMPLATES[version.template]
     if template.subject == "enrolments":
         extra.setdefault("population_date", pop.defining_date(params))
+    extra.setdefault(
+        "outcome",
+        outcome_for(
+            cell.value, params.get("comparator", template.comparators[0]), target, target_high
+        ),
+    )
     return GoalResult(
         **cell.__dict__,
         key=version.goal.key,

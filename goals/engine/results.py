@@ -60,6 +60,9 @@ class GoalResult(Cell):
     population_date: str | None = None
     # True when the number missing (and the share among those with data) is hidden.
     missing_hidden: bool = False
+    # The value itself against the target, without the interval: "met" | "not_met" | None.
+    # For a project whose period is over, what a funder asks first (`final_verdict`).
+    outcome: str | None = None
     # With Context(members=True): which people the figures count — {"universe": Universe,
     # "n": bits, "num": bits, "missing": bits} — for the disclosure control. Never stored.
     members: dict | None = field(default=None, repr=False, compare=False)
@@ -88,6 +91,7 @@ class GoalResult(Cell):
             "error": self.error,
             "population_date": self.population_date,
             "missing_hidden": self.missing_hidden,
+            "outcome": self.outcome,
         }
         return data
 
@@ -123,6 +127,26 @@ def status_for(
             return NOT_MET
         return UNCERTAIN
     raise ValueError(f"unknown comparator {comparator}")
+
+
+def outcome_for(
+    value: float | None, comparator: str, target: float | None, target_high: float | None = None
+) -> str | None:
+    """The value against the target as it stands ("met" / "not_met"), the interval left out;
+    None without a value or a target."""
+    if value is None or target is None:
+        return None
+    return status_for(value, None, None, comparator, target, target_high)
+
+
+def final_verdict(result) -> dict | None:
+    """For a project whose period is over: whether the goal was reached (the value against the
+    target) and whether that is statistically certain (the 95 % interval lies wholly on that
+    side of the target: the status is met or not met, not uncertain). None without a value
+    or a target. Counts have no interval: their verdict is always certain."""
+    if result.suppressed or result.outcome is None:
+        return None
+    return {"reached": result.outcome == MET, "certain": result.status in (MET, NOT_MET)}
 
 
 def share_cell(
