@@ -118,6 +118,10 @@ class Sets:
         self.genders = flow_gender_members(self.universe)
         self.hours = hours_members(project, self.universe)
 
+    def universe_of(self, key) -> str:
+        members = self.results[key].members
+        return "enrolments" if members["universe"] is self.universe else "households"
+
     def goal(self, key, part, group=None):
         members = self.results[key].members
         n, num, missing = members["n"], members["num"], members.get("missing") or 0
@@ -130,58 +134,90 @@ class Sets:
         }[part]
         return bits if group is None else bits & group
 
-    def group(self, dimension, name):
-        return self.universe.group(dimension, name)
+    def group(self, dimension, name, key=None):
+        universe = self.universe if key is None else self.results[key].members["universe"]
+        return universe.group(dimension, name)
 
-    def candidates(self):
-        """Every figure that could be shown, hidden or not."""
+    def people_goals(self):
+        return {k: r for k, r in self.results.items() if r.members is not None and not r.error}
+
+    def candidates(self, universe: str):
+        """Every figure about people of `universe` that could be shown, hidden or not."""
         out = []
-        for key, result in self.results.items():
+        for key, result in self.people_goals().items():
+            if self.universe_of(key) != universe:
+                continue
             groups = [None]
             for dimension, cells in (result.breakdown or {}).items():
-                groups += [self.group(dimension, name) for name in cells]
-            groups += list(self.universe.groups.get("start_quarter", {}).values())
-            groups += list(self.universe.groups.get("exit_quarter", {}).values())
+                groups += [self.group(dimension, name, key) for name in cells]
+            for year in result.periods or {}:
+                groups.append(self.group("exit_year", year, key) if year != "all" else None)
+            if universe == "enrolments":
+                groups += list(self.universe.groups.get("start_quarter", {}).values())
+                groups += list(self.universe.groups.get("exit_quarter", {}).values())
             for group in groups:
                 for part in ("numerator", "denominator", "missing", "rest"):
                     out.append(self.goal(key, part, group))
-        for stage_bits in self.flow.values():
-            out.append(stage_bits)
-            out += [stage_bits & g for g in self.genders.values()]
-        out += list(self.hours.values())
+        if universe == "enrolments":
+            for stage_bits in self.flow.values():
+                out.append(stage_bits)
+                out += [stage_bits & g for g in self.genders.values()]
+            out += list(self.hours.values())
         return out
+
+    def universe_size(self, universe: str) -> int:
+        if universe == "enrolments":
+            return len(self.universe.index)
+        for key in self.people_goals():
+            if self.universe_of(key) == universe:
+                return len(self.results[key].members["universe"].index)
+        return 0
 
 
 class Shown:
     """The figures a reader was shown, each as (people, the number shown)."""
 
     def __init__(self):
-        self.figures: list[tuple[int, int, str]] = []
+        self.figures: list[tuple[str, int, int, str]] = []
 
-    def add(self, members: int, number, where: str):
+    def add(self, members: int, number, where: str, universe: str = "enrolments"):
         if number is None or number == "":
             return
         number = int(number)
         assert number == members.bit_count(), f"{where}: shows {number}, counts {members}"
         assert number == 0 or number >= THRESHOLD, f"{where} shows {number}"
-        self.figures.append((members, number, where))
+        self.figures.append((universe, members, number, where))
 
-    def goal(self, sets, data, where, quarter=None):
+    def goal(self, sets, data, where):
         """A goal's figures as goals.json, the API and the command give them."""
         key = data["key"]
-        if key not in sets.results or data.get("template") == "prestudy_checklist":
+        if key not in sets.people_goals():
             return
-        top_group = quarter
+        universe = sets.universe_of(key)
         for part in ("numerator", "denominator", "missing", "denominator_answered"):
             if part in data:
-                self.add(sets.goal(key, part, top_group), data[part], f"{where} {key} {part}")
-        for dimension, cells in (data.get("breakdown") or {}).items():
-            for name, cell in cells.items():
-                group = sets.group(dimension, name)
-                for part in ("numerator", "denominator", "missing"):
-                    self.add(
-                        sets.goal(key, part, group), cell[part], f"{where} {key} {name} {part}"
-                    )
+                self.add(sets.goal(key, part), data[part], f"{where} {key} {part}", universe)
+        cells = [
+            (sets.group(dimension, name, key), cell, f"{where} {key} {name}")
+            for dimension, groups in (data.get("breakdown") or {}).items()
+            for name, cell in groups.items()
+        ]
+        cells += [
+            (None if year == "all" else sets.group("exit_year", year, key), cell, f"{key} {year}")
+            for year, cell in (data.get("periods") or {}).items()
+        ]
+        for group, cell, label in cells:
+            for part in ("numerator", "denominator", "missing"):
+                self.add(sets.goal(key, part, group), cell[part], f"{label} {part}", universe)
+
+    def attack(self, sets) -> list:
+        leaks = []
+        for universe in ("enrolments", "households"):
+            shown = [m for u, m, _n, _w in self.figures if u == universe]
+            leaks += recoverable_small_sets(
+                shown, sets.candidates(universe), sets.universe_size(universe), THRESHOLD
+            )
+        return leaks
 
 
 # --- the routes -------------------------------------------------------------------------------
@@ -215,10 +251,12 @@ def dashboard_tables(client, project, sets, shown):
 def portfolio_csv(client, project, sets, shown):
     text = client.get(reverse("portfolio:portfolio") + "?format=csv").content.decode("utf-8-sig")
     for row in csv.DictReader(io.StringIO(text), delimiter=";"):
-        if int(row["project_id"]) != project.pk or row["key"] not in sets.results:
+        if int(row["project_id"]) != project.pk or row["key"] not in sets.people_goals():
             continue
+        universe = sets.universe_of(row["key"])
         for part in ("numerator", "denominator", "missing"):
-            shown.add(sets.goal(row["key"], part), row[part], f"portfolio {row['key']} {part}")
+            where = f"portfolio {row['key']} {part}"
+            shown.add(sets.goal(row["key"], part), row[part], where, universe)
 
 
 def quarters(project, membership, sets, shown):
@@ -288,10 +326,5 @@ def test_no_route_shows_or_gives_away_a_figure_about_fewer_than_five(client, peo
     for result in locked_results(snapshot, threshold=THRESHOLD):
         shown.goal(sets, result.to_dict(), "snapshot")
 
-    leaks = recoverable_small_sets(
-        [members for members, _n, _where in shown.figures],
-        sets.candidates(),
-        len(sets.universe.index),
-        THRESHOLD,
-    )
+    leaks = shown.attack(sets)
     assert not leaks, f"recoverable sets of {[n for _m, n in leaks]} people"
