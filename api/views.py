@@ -16,13 +16,12 @@ from rest_framework.response import Response
 
 from core.audit import log_action
 from core.models import Membership, Project
-from core.policy import disclosure_for
+from core.policy import Capability, can, disclosure_for
 from enrolments.access import visible_enrolments
 from enrolments.models import Enrolment, FollowUp
 from enrolments.services import record_follow_up
 from goals import summaries
 from interventions.models import Participation
-from interventions.views import _participations as attendance_participations
 from participants.models import Participant
 from surveys.models import SurveyAnswer
 from surveys.services import record_answer
@@ -170,7 +169,7 @@ class ResourceDetail(generics.RetrieveAPIView):
 def _enrolment_rows(view):
     """Enrolments through the one visibility rule, for roles whose pages show enrolments
     (case list, participant page); every other role gets no rows."""
-    if not view.membership.has_capability("enrolments.view"):
+    if not can(view.membership, Capability.ENROLMENTS_VIEW):
         return Enrolment.objects.none()
     return visible_enrolments(view.request)
 
@@ -210,7 +209,11 @@ class _ParticipationRows:
 
     def rows(self):
         # The attendance pages' queryset: a provider only its own interventions' participations.
-        return attendance_participations(self.request)
+        return (
+            Participation.objects.visible_to(self.membership)
+            .select_related("enrolment", "intervention")
+            .order_by("pk")
+        )
 
 
 class _FollowUpRows:
@@ -219,9 +222,9 @@ class _FollowUpRows:
     serializer_class = s.FollowUpSerializer
 
     def rows(self):
-        return FollowUp.objects.filter(
-            enrolment__in=_enrolment_rows(self).values("pk")
-        ).select_related("enrolment")
+        if not can(self.membership, Capability.ENROLMENTS_VIEW):
+            return FollowUp.objects.none()
+        return FollowUp.objects.visible_to(self.membership).select_related("enrolment")
 
 
 class _SurveyAnswerRows:
@@ -230,9 +233,9 @@ class _SurveyAnswerRows:
     serializer_class = s.SurveyAnswerSerializer
 
     def rows(self):
-        return SurveyAnswer.objects.filter(
-            enrolment__in=_enrolment_rows(self).values("pk")
-        ).select_related("enrolment")
+        if not can(self.membership, Capability.ENROLMENTS_VIEW):
+            return SurveyAnswer.objects.none()
+        return SurveyAnswer.objects.visible_to(self.membership).select_related("enrolment")
 
 
 @extend_schema(tags=["participants"], parameters=[CHANGED_SINCE_PARAMETER])
@@ -295,7 +298,7 @@ class SurveyAnswerList(_SurveyAnswerRows, ResourceList, ProjectResource):
         return s.SurveyAnswerSerializer
 
     def post(self, request, *args, **kwargs):
-        if not self.membership.has_capability("enrolments.change"):
+        if not can(self.membership, Capability.ENROLMENTS_CHANGE):
             raise exceptions.PermissionDenied(_("Your role in the project cannot change data."))
         serializer = s.CreateSurveyAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -339,7 +342,7 @@ class FollowUpRecord(_FollowUpRows, ProjectResource):
 
     def post(self, request, *args, **kwargs):
         follow_up = self.get_object()
-        if not self.membership.has_capability("enrolments.change"):
+        if not can(self.membership, Capability.ENROLMENTS_CHANGE):
             raise exceptions.PermissionDenied(_("Your role in the project cannot change data."))
         serializer = s.RecordFollowUpSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -370,7 +373,7 @@ class GoalList(ProjectResource):
         return Project.objects.none()  # no rows: the goals are aggregates (the browsable API asks)
 
     def get(self, request, *args, **kwargs):
-        if not self.membership.has_capability("goals.view"):
+        if not can(self.membership, Capability.GOALS_VIEW):
             raise exceptions.PermissionDenied(_("Your role in the project does not show goals."))
         project = request.project
         # The same figures and the same call as the dashboard's goals.json.

@@ -12,3 +12,13 @@ def today() -> dt.date:
     if fixed:
         return fixed if isinstance(fixed, dt.date) else dt.date.fromisoformat(fixed)
     return timezone.localdate()
+
+
+def now() -> dt.datetime:
+    """The current moment; on a fixed date (FOLJSAM_TODAY) that date at the current local time
+    of day, so a demo's "figures valid up to" never shows another day than the demo's."""
+    current = timezone.localtime()
+    fixed = getattr(settings, "FOLJSAM_TODAY", None)
+    if not fixed:
+        return current
+    return current.replace(year=today().year, month=today().month, day=today().day)

@@ -314,6 +314,13 @@ class StatusChange(models.Model):
         return f"{self.from_status} → {self.to_status}"
 
 
+class VisibleThroughEnrolment(models.QuerySet):
+    """For rows of one enrolment (follow-ups, survey answers…): visible when the enrolment is."""
+
+    def visible_to(self, membership):
+        return self.filter(enrolment__in=Enrolment.objects.visible_to(membership).values("pk"))
+
+
 class FollowUp(models.Model):
     """The participant's situation N days after exit."""
 
@@ -348,6 +355,8 @@ class FollowUp(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField(_("last changed"), auto_now=True, db_index=True)
+
+    objects = VisibleThroughEnrolment.as_manager()
 
     class Meta:
         ordering = ["due_on"]

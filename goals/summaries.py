@@ -35,9 +35,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import get_language
 
+from core.clock import now as clock_now
 from core.clock import today
 from core.policy import project_threshold
 
@@ -188,7 +188,7 @@ def refresh(project) -> ProjectSummary:
         GoalSummary.objects.filter(project=project).delete()
         GoalSummary.objects.bulk_create(rows)
         locked.computed_version = version
-        locked.computed_at = timezone.now()
+        locked.computed_at = clock_now()
         locked.computed_for = today()
         locked.engine = ENGINE_VERSION
         locked.goal_versions = [v.pk for v in versions]

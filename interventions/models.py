@@ -27,6 +27,32 @@ class InterventionCategory(models.Model):
         return self.name_en if (get_language() or "sv").startswith("en") else self.name
 
 
+class InterventionQuerySet(models.QuerySet):
+    def visible_to(self, membership):
+        """The project's interventions the member works with: all of them, or for a role that
+        sees only its own (a provider) those its organisation runs (core.policy)."""
+        from core.policy import Capability, can
+
+        if membership is None:
+            return self.none()
+        mine = self.filter(project_id=membership.project_id)
+        if can(membership, Capability.INTERVENTIONS_VIEW_ALL):
+            return mine
+        return mine.filter(provider_id=membership.organisation_id)
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def visible_to(self, membership):
+        """Participations in the interventions the member works with, of enrolments the one
+        visibility rule (Enrolment.objects.visible_to) lets the member see."""
+        from enrolments.models import Enrolment
+
+        return self.filter(
+            intervention__in=Intervention.objects.visible_to(membership),
+            enrolment__in=Enrolment.objects.visible_to(membership),
+        )
+
+
 class Intervention(models.Model):
     project = models.ForeignKey(
         "core.Project",
@@ -48,6 +74,8 @@ class Intervention(models.Model):
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+
+    objects = InterventionQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "name"]
@@ -105,6 +133,8 @@ class Participation(models.Model):
         _("completion"), max_length=12, choices=Completion.choices, default=Completion.ONGOING
     )
     updated_at = models.DateTimeField(_("last changed"), auto_now=True, db_index=True)
+
+    objects = ParticipationQuerySet.as_manager()
 
     class Meta:
         ordering = ["enrolment", "started_on"]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from core.audit import log_action
 from core.decorators import project_view
 from core.policy import Capability, can, sees_people
-from enrolments.access import get_visible_enrolment, visible_enrolments
+from enrolments.access import get_visible_enrolment
 
 from . import services
 from .forms import (
@@ -33,10 +33,7 @@ PAGE_SIZE = 50
 
 def _interventions(request):
     """The project's interventions this membership works with: a provider only their own."""
-    interventions = Intervention.objects.filter(project=request.project)
-    if not can(request.membership, Capability.INTERVENTIONS_VIEW_ALL):
-        interventions = interventions.filter(provider_id=request.membership.organisation_id)
-    return interventions
+    return Intervention.objects.visible_to(request.membership)
 
 
 def _with_places_taken(interventions):
@@ -52,10 +49,7 @@ def _participations(request):
     """Participations the membership may record hours for: in its interventions, and of
     enrolments the one visibility queryset lets it see."""
     return (
-        Participation.objects.filter(
-            intervention__in=_interventions(request),
-            enrolment__in=visible_enrolments(request),
-        )
+        Participation.objects.visible_to(request.membership)
         .select_related("enrolment__participant", "intervention")
         .order_by("enrolment__participant__family_name", "enrolment__participant__given_name", "pk")
     )

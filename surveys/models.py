@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from enrolments.models import VisibleThroughEnrolment
+
 
 class Occasion(models.TextChoices):
     ENTRY = "entry", _("At entry")
@@ -32,6 +34,8 @@ class SurveyAnswer(models.Model):
     value = models.PositiveSmallIntegerField(_("answer"))
     answered_on = models.DateField(_("answered on"))
     updated_at = models.DateTimeField(_("last changed"), auto_now=True, db_index=True)
+
+    objects = VisibleThroughEnrolment.as_manager()
 
     class Meta:
         ordering = ["enrolment", "occasion", "question"]

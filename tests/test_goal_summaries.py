@@ -455,3 +455,11 @@ def test_the_portfolio_computes_small_projects_at_once_and_queues_the_rest(clien
     assert fresh(first)  # the smaller project, computed while the user waited
     assert queued == [second.pk]  # the other one for the worker, and the page says so
     assert 'role="status"' in html
+
+
+def test_the_time_figures_are_valid_for_is_on_the_projects_clock(stored_project, settings):
+    """On a fixed date (the demo's), "figures valid up to" shows that date, not the machine's."""
+    project, *_ = stored_project
+    settings.FOLJSAM_TODAY = "2015-06-22"
+    summary = summaries.refresh(project)
+    assert summary.computed_at.date().isoformat() == "2015-06-22"

@@ -110,7 +110,15 @@ def test_steering_sees_small_groups_hidden(page, login, axe, world, prefix):
     expect(details).to_have_attribute("open", "")
     hidden = details.locator("tr.suppressed")
     expect(hidden.first).to_be_visible()
-    expect(hidden.first).to_contain_text(re.compile("fewer than 5|färre än 5"))
+    # Every hidden group says why: too few, a part too few, or hidden to protect another.
+    expect(hidden.first).to_contain_text(
+        re.compile(
+            "fewer than 5|färre än 5|a part of the group|en del av gruppen"
+            "|to protect another figure|för att skydda en annan uppgift"
+        )
+    )
+    reasons = " ".join(details.locator("tr.suppressed").all_inner_texts())
+    assert re.search("fewer than 5|färre än 5", reasons)
     expect(
         page.get_by_role("link", name=re.compile("uppföljning|follow-up worklist"))
     ).to_have_count(0)
