@@ -136,18 +136,24 @@ def suppress(tables: list[Table], threshold: int | None) -> list[Table]:
                 row.reason = SMALL if 0 < row.total < threshold else SMALL_PART
     changed = True
     while changed:
+        known = {
+            universe: {p.members for p in published}
+            for universe, published in _published(tables).items()
+        }
         changed = False
         for table in tables:
-            changed |= _complete_table(table, threshold)
+            changed |= _complete_table(table, threshold, known.get(table.universe, set()))
         if not changed:
             changed = _separate_nested(tables, threshold)
+        if not changed:
+            changed = _separate_combinations(tables, threshold)
     return tables
 
 
 # --- rules 2 and 3 --------------------------------------------------------------------------
 
 
-def _complete_table(table: Table, threshold: int) -> bool:
+def _complete_table(table: Table, threshold: int, known: set) -> bool:
     changed = False
     if not table.top.shown:
         for rows in table.dimensions.values():
@@ -156,11 +162,18 @@ def _complete_table(table: Table, threshold: int) -> bool:
                     changed |= row.hide(PROTECT)
         return changed
     for rows in table.dimensions.values():
-        while _block_unsafe(rows, threshold):
+        if _overlapping(table.top, rows):
+            # Groups that share people (a participant in two target groups): their sum minus
+            # the total counts the people in several, which no rule here can protect.
+            for row in rows.values():
+                if row.total:
+                    changed |= row.hide(PROTECT)
+            continue
+        while _block_unsafe(_block(table.top, rows, known), threshold):
             candidates = sorted(
                 (row.total, str(name)) for name, row in rows.items() if row.shown and row.total
             )
-            if not candidates:  # groups that overlap: nothing left to hide but the whole table
+            if not candidates:
                 table.top.hide(PROTECT)
                 return True
             rows[_name(rows, candidates[0][1])].hide(PROTECT)
@@ -172,23 +185,76 @@ def _name(rows: dict, text: str):
     return next(name for name in rows if str(name) == text)
 
 
-def _block(rows: dict[str, Row]) -> list[Row]:
-    return [row for row in rows.values() if not row.shown and row.total]
+def _union(parts) -> int | None:
+    members = 0
+    for part in parts:
+        if part.members is None:
+            return None
+        members |= part.members
+    return members
 
 
-def _block_unsafe(rows: dict[str, Row], threshold: int) -> bool:
-    hidden = _block(rows)
-    if not hidden:
+def _overlapping(top: Row, rows: dict[str, Row]) -> bool:
+    """Do the groups of a dimension share people (then they do not add up to the total)?"""
+    seen = 0
+    for row in rows.values():
+        members = _union(row.coarsest.values())
+        if members is None:
+            return sum(r.total for r in rows.values()) > top.total
+        if seen & members:
+            return True
+        seen |= members
+    return False
+
+
+def _remainder(top: Row, rows: dict[str, Row]) -> dict[str, Part] | None:
+    """The people of the total in none of the groups (a quarter outside the ones shown, a group
+    not listed): never shown, so part of the hidden block."""
+    parts = {}
+    for name, part in top.coarsest.items():
+        count = part.count - sum(row.coarsest[name].count for row in rows.values())
+        covered = _union(row.coarsest[name] for row in rows.values())
+        members = None
+        if part.members is not None and covered is not None:
+            members = part.members & ~covered
+            count = members.bit_count()
+        parts[name] = Part(count, members)
+    return parts if any(p.count for p in parts.values()) else None
+
+
+def _effectively_shown(row: Row, known: set) -> bool:
+    """A hidden row whose every figure is shown elsewhere (another goal's top, the flow) is not
+    hidden at all."""
+    return all(part.count == 0 or part.members in known for part in row.coarsest.values()) and all(
+        part.members is not None for part in row.coarsest.values()
+    )
+
+
+def _block(top: Row, rows: dict[str, Row], known: set) -> list[dict[str, Part]]:
+    """The parts of every group of a dimension a reader cannot see, directly or elsewhere."""
+    block = [
+        row.coarsest
+        for row in rows.values()
+        if not row.shown and row.total and not _effectively_shown(row, known)
+    ]
+    rest = _remainder(top, rows)
+    if rest is not None:
+        block.append(rest)
+    return block
+
+
+def _block_unsafe(block: list[dict[str, Part]], threshold: int) -> bool:
+    if not block:
         return False
-    if len(hidden) == 1:
+    if len(block) == 1:
         return True
-    return not all(_safe(count, threshold) for count, _ in _sums(_block_parts(hidden)))
+    return not all(_safe(count, threshold) for count, _ in _sums(_block_parts(block)))
 
 
-def _block_parts(hidden: list[Row]) -> dict[str, Part]:
+def _block_parts(block: list[dict[str, Part]]) -> dict[str, Part]:
     parts: dict[str, Part] = {}
-    for row in hidden:
-        for name, part in row.coarsest.items():
+    for row_parts in block:
+        for name, part in row_parts.items():
             total = parts.setdefault(name, Part(0, 0))
             total.count += part.count
             if total.members is not None:
@@ -220,9 +286,10 @@ def _published(tables: list[Table]) -> dict[str, list[_Published]]:
                     for count, members in _sums(row.levels[row.level]):
                         if members is not None:
                             out.append(_Published(count, members, table, row, dimension))
-            hidden = _block(rows) if dimension is not None else []
-            if hidden:
-                for count, members in _sums(_block_parts(hidden)):
+            hidden = [r.coarsest for r in rows.values() if not r.shown and r.total]
+            if dimension is not None and hidden:
+                rest = _remainder(table.top, rows)
+                for count, members in _sums(_block_parts(hidden + ([rest] if rest else []))):
                     if members is not None:
                         out.append(_Published(count, members, table, None, dimension))
     return by_universe
@@ -241,28 +308,75 @@ def _separate_nested(tables: list[Table], threshold: int) -> bool:
             while j < len(sets) and counts[j] < small.count + threshold:
                 large = sets[j]
                 if large.members & small.members == small.members:
-                    if _break(small, large, tables):
+                    if _break([small, large]):
                         return True
                 j += 1
     return False
 
 
-def _break(small: _Published, large: _Published, tables) -> bool:
-    # A breakdown row first, then a hidden block grows, then a top row loses detail.
-    for published in (small, large):
-        if published.row is not None and published.dimension is not None:
-            return published.row.hide(PROTECT)
-    for published in (small, large):
-        if published.row is None:
-            rows = published.table.dimensions[published.dimension]
+def _separate_combinations(tables: list[Table], threshold: int) -> bool:
+    """Three published sets: two that overlap and a third that is their union give the people
+    in both (|A| + |B| − |A ∪ B|); two disjoint ones inside a third give the rest of it
+    (|C| − |A| − |B|). Each of those must be 0 or at least the threshold."""
+    for sets in _published(tables).values():
+        unique = list({s.members: s for s in sets if s.count}.values())
+        unique.sort(key=lambda s: s.count)
+        by_members = {s.members: s for s in unique}
+        counts = [s.count for s in unique]
+        for i, a in enumerate(unique):
+            for b in unique[i + 1 :]:
+                both = a.members & b.members
+                if both in (a.members, b.members):
+                    continue  # nested: rule 4's pairs
+                union = a.members | b.members
+                if both:
+                    whole = by_members.get(union)
+                    if whole is not None and 0 < both.bit_count() < threshold:
+                        if _break([a, b, whole]):
+                            return True
+                    continue
+                size = a.count + b.count
+                k = _first_at_least(counts, size + 1)
+                while k < len(unique) and counts[k] < size + threshold:
+                    whole = unique[k]
+                    if whole.members & union == union:
+                        if _break([a, b, whole]):
+                            return True
+                    k += 1
+    return False
+
+
+def _first_at_least(counts: list[int], value: int) -> int:
+    from bisect import bisect_left
+
+    return bisect_left(counts, value)
+
+
+def _break(published: list[_Published]) -> bool:
+    """Hide something so that these published sets are no longer all shown: a breakdown row
+    first (the smallest), then a hidden block grows, then a top row loses detail."""
+    rows = sorted(
+        (p for p in published if p.row is not None and p.dimension is not None),
+        key=lambda p: p.count,
+    )
+    for p in rows:
+        if p.row.hide(PROTECT):
+            return True
+    for p in published:
+        if p.row is None:
+            rows = p.table.dimensions[p.dimension]
             shown = sorted(
                 (row.total, str(name)) for name, row in rows.items() if row.shown and row.total
             )
             if shown:
                 return rows[_name(rows, shown[0][1])].hide(PROTECT)
-            return published.table.top.hide(PROTECT)
-    top = small.row
-    if top.level is not None and top.level + 1 < len(top.levels):
-        top.level += 1
-        return True
-    return top.hide(PROTECT)
+            return p.table.top.hide(PROTECT)
+    for p in sorted(published, key=lambda p: p.count):
+        top = p.row
+        if top is None or not top.shown:
+            continue
+        if top.level + 1 < len(top.levels):
+            top.level += 1
+            return True
+        return top.hide(PROTECT)
+    return False

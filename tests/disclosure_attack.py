@@ -68,3 +68,35 @@ def _row_space(matrix: np.ndarray) -> np.ndarray:
     _u, s, vt = np.linalg.svd(matrix, full_matrices=False)
     rank = int((s > 1e-9 * max(matrix.shape) * (s[0] if s.size else 1)).sum())
     return vt[:rank]
+
+
+def recoverable_small_unions(shown: list[int], universe: int, threshold: int) -> list[int]:
+    """The strict attack: every union of the atoms the shown sets separate that holds
+    1 … threshold-1 people and lies in their span — not only figures and their differences,
+    but any group a combination of shown figures pins down (the people in two overlapping
+    groups, a total minus three parts …). A depth-first search over the small atoms, pruned by
+    size: for the small worlds of the property tests."""
+    if not shown:
+        return []
+    atoms = atoms_of(shown, universe)
+    published = np.array([_vector(s, atoms) for s in shown])
+    _u, s, vt = np.linalg.svd(published, full_matrices=True)
+    rank = int((s > 1e-9 * max(published.shape) * (s[0] if s.size else 1)).sum())
+    null = vt[rank:]  # v is in the span of the shown sets when null @ v == 0
+    inside = published.sum(axis=0) > 0  # atoms outside every shown set say nothing
+    small = [i for i, atom in enumerate(atoms) if atom.bit_count() < threshold and inside[i]]
+    found: list[int] = []
+
+    def search(start: int, members: int, size: int, vector) -> None:
+        for k in range(start, len(small)):
+            i = small[k]
+            total = size + atoms[i].bit_count()
+            if total >= threshold:
+                continue
+            following = vector + null[:, i]
+            if not following.size or np.abs(following).max() < 1e-7:
+                found.append(members | atoms[i])
+            search(k + 1, members | atoms[i], total, following)
+
+    search(0, 0, 0, np.zeros(null.shape[0]))
+    return found
