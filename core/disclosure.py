@@ -40,6 +40,9 @@ snapshots from before the people were recorded) get rules 1–3.
 from dataclasses import dataclass, field
 from itertools import combinations
 
+# Raise when the rules change: stored plans made by other rules are then made again.
+RULES_VERSION = 3
+
 SMALL = "small"  # the group itself holds fewer than the threshold
 SMALL_PART = "small_part"  # the group is large enough, one of its parts is not
 PROTECT = "protect"  # hidden so that another hidden figure cannot be worked out
@@ -134,6 +137,7 @@ def suppress(tables: list[Table], threshold: int | None) -> list[Table]:
             row.level = _first_safe_level(row, threshold)
             if row.level is None:
                 row.reason = SMALL if 0 < row.total < threshold else SMALL_PART
+    twins = _twins(tables)
     changed = True
     while changed:
         known = {
@@ -142,7 +146,9 @@ def suppress(tables: list[Table], threshold: int | None) -> list[Table]:
         }
         changed = False
         for table in tables:
-            changed |= _complete_table(table, threshold, known.get(table.universe, set()))
+            if _complete_table(table, threshold, known.get(table.universe, set()), twins):
+                changed = True
+                break  # what is shown elsewhere has changed: count it again first
         if not changed:
             changed = _separate_nested(tables, threshold)
         if not changed:
@@ -153,7 +159,28 @@ def suppress(tables: list[Table], threshold: int | None) -> list[Table]:
 # --- rules 2 and 3 --------------------------------------------------------------------------
 
 
-def _complete_table(table: Table, threshold: int, known: set) -> bool:
+def _signature(row: Row) -> tuple | None:
+    parts = row.coarsest
+    if not row.total or any(parts[name].members is None for name in parts):
+        return None
+    return tuple((name, parts[name].members) for name in sorted(parts))
+
+
+def _twins(tables: list[Table]) -> dict[tuple, list[Row]]:
+    """Rows of different tables about exactly the same people with the same parts (two goals
+    over the same population and condition have the same quarters): hidden together, or one
+    would still show what the other hides."""
+    found: dict[tuple, list[Row]] = {}
+    for table in tables:
+        for rows in table.dimensions.values():
+            for row in rows.values():
+                signature = _signature(row)
+                if signature is not None:
+                    found.setdefault((table.universe, signature), []).append(row)
+    return found
+
+
+def _complete_table(table: Table, threshold: int, known: set, twins: dict) -> bool:
     changed = False
     if not table.top.shown:
         for rows in table.dimensions.values():
@@ -169,15 +196,19 @@ def _complete_table(table: Table, threshold: int, known: set) -> bool:
                 if row.total:
                     changed |= row.hide(PROTECT)
             continue
-        while _block_unsafe(_block(table.top, rows, known), threshold):
+        if _block_unsafe(_block(table.top, rows, known), threshold):
             candidates = sorted(
                 (row.total, str(name)) for name, row in rows.items() if row.shown and row.total
             )
             if not candidates:
                 table.top.hide(PROTECT)
                 return True
-            rows[_name(rows, candidates[0][1])].hide(PROTECT)
-            changed = True
+            chosen = rows[_name(rows, candidates[0][1])]
+            chosen.hide(PROTECT)
+            for twin in twins.get((table.universe, _signature(chosen)), []):
+                twin.hide(PROTECT)
+            # One row at a time: what the page shows elsewhere is counted again first.
+            return True
     return changed
 
 

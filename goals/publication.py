@@ -16,7 +16,7 @@ The plan is JSON: {"threshold": N, "goals": {key: {"level", "reason", "breakdown
 
 import datetime as dt
 
-from core.disclosure import Part, Row, Table, suppress
+from core.disclosure import RULES_VERSION, Part, Row, Table, suppress
 
 from . import definitions
 from .engine.population import quarter_of  # noqa: F401  (the quarters of one clock)
@@ -198,6 +198,7 @@ def build_plan(
     suppress([*goal_tables.values(), *flows, *hour_tables], threshold)
     return {
         "threshold": threshold,
+        "rules": RULES_VERSION,
         "goals": {
             key: {
                 "level": table.top.level,
@@ -231,7 +232,12 @@ def build_plan(
 
 def hidden_plan(threshold: int) -> dict:
     """A plan that shows nothing about people (while a plan for the threshold is being made)."""
-    return {"threshold": threshold, "goals": {}, "flow": {}, "hours": {}}
+    return {"threshold": threshold, "rules": RULES_VERSION, "goals": {}, "flow": {}, "hours": {}}
+
+
+def made_for(plan: dict | None, threshold: int) -> bool:
+    """Was this stored plan made for readers with `threshold`, by today's rules?"""
+    return bool(plan) and plan.get("threshold") == threshold and plan.get("rules") == RULES_VERSION
 
 
 # --- applying it ----------------------------------------------------------------------------

@@ -208,7 +208,7 @@ def locked_results(snapshot: GoalSnapshot, *, threshold: int | None) -> list[Goa
     results = [result_from_dict(data) for data in snapshot.results]
     if threshold:
         plan = snapshot.disclosure or {}
-        if plan.get("threshold") != threshold:
+        if not publication.made_for(plan, threshold):
             plan = publication.build_plan(results, threshold)
         publication.apply(results, plan)
     return results

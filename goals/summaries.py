@@ -278,11 +278,14 @@ class Dashboard:
 def _current_summary(project, versions, threshold: int | None):
     """The project's summary: as stored when fresh; recomputed now when stale and the project
     is small (or has no summary yet); otherwise the last figures, marked as not fresh, with a
-    refresh queued. A plan made for another threshold than the reader's counts as stale."""
+    refresh queued. A plan made for another threshold than the reader's, or by other rules,
+    counts as stale."""
+    from . import publication
+
     version_ids = [v.pk for v in versions]
     summary = ProjectSummary.objects.filter(project=project).first()
     fresh = is_fresh(summary, version_ids) and (
-        threshold is None or (summary.disclosure or {}).get("threshold") == threshold
+        threshold is None or publication.made_for(summary.disclosure, threshold)
     )
     if not fresh and (summary is None or summary.enrolments <= LIVE_LIMIT):
         summary = refresh(project)
@@ -296,9 +299,9 @@ def _plan_of(summary, threshold: int) -> dict:
     from . import publication
 
     plan = summary.disclosure or {}
-    if plan.get("threshold") != threshold:
-        # Made for another threshold (the setting changed): nothing about people until the
-        # queued refresh has made the right one.
+    if not publication.made_for(plan, threshold):
+        # Made for another threshold (the setting changed) or by other rules: nothing about
+        # people until the queued refresh has made the right one.
         return publication.hidden_plan(threshold)
     return plan
 
@@ -373,7 +376,7 @@ def plans(project_ids, threshold_of) -> dict[int, dict]:
     ):
         threshold = threshold_of(project_id)
         if threshold:
-            ok = (plan or {}).get("threshold") == threshold
+            ok = publication.made_for(plan, threshold)
             out[project_id] = plan if ok else publication.hidden_plan(threshold)
     return out
 

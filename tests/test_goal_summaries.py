@@ -463,3 +463,22 @@ def test_the_time_figures_are_valid_for_is_on_the_projects_clock(stored_project,
     settings.FOLJSAM_TODAY = "2015-06-22"
     summary = summaries.refresh(project)
     assert summary.computed_at.date().isoformat() == "2015-06-22"
+
+
+def test_a_plan_made_by_other_rules_or_for_another_threshold_is_made_again(stored_project):
+    """What aggregate-only readers see follows today's disclosure rules and threshold: a stored
+    plan from before is never applied."""
+    from core.disclosure import RULES_VERSION
+    from goals.models import ProjectSummary
+
+    project, *_ = stored_project
+    summaries.read(project, threshold=5)
+    summary = ProjectSummary.objects.get(project=project)
+    old = {**summary.disclosure, "rules": RULES_VERSION - 1, "goals": {}}
+    ProjectSummary.objects.filter(pk=summary.pk).update(disclosure=old)
+    data = summaries.read(project, threshold=5)
+    assert data.plan["rules"] == RULES_VERSION and data.plan["goals"]
+    # A large project shows nothing about people until its refresh has run.
+    ProjectSummary.objects.filter(pk=summary.pk).update(disclosure=old, enrolments=10**9)
+    plan = summaries.disclosure_plan(project, 5)
+    assert plan["goals"] == {} and plan["rules"] == RULES_VERSION
