@@ -1,9 +1,10 @@
 """`Authorization: Bearer <token>` against the stored hashes of personal API tokens."""
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
+
+from core.clock import now as clock_now
 
 from .models import ApiToken, hash_token
 
@@ -33,7 +34,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("The token has been revoked."))
         if token.is_expired:
             raise exceptions.AuthenticationFailed(_("The token has expired."))
-        now = timezone.now()
+        now = clock_now()
         if (
             token.last_used_at is None
             or (now - token.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS

@@ -8,8 +8,9 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.clock import now as clock_now
 
 TOKEN_PREFIX = "fsm_"  # noqa: S105 - a marker on every token, not a secret
 PREFIX_LENGTH = 12  # "fsm_" and the first 8 characters of the secret
@@ -32,7 +33,7 @@ class ApiTokenQuerySet(models.QuerySet):
     def usable(self):
         """Tokens that authenticate now: not revoked, not expired."""
         return self.filter(revoked_at__isnull=True).filter(
-            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now())
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=clock_now())
         )
 
 
@@ -64,7 +65,7 @@ class ApiToken(models.Model):
 
     @property
     def is_expired(self) -> bool:
-        return self.expires_at is not None and self.expires_at <= timezone.now()
+        return self.expires_at is not None and self.expires_at <= clock_now()
 
     @property
     def is_usable(self) -> bool:

@@ -1,9 +1,9 @@
 """Creating and revoking API tokens (keyword-only, audited; the token value is never logged)."""
 
 from django.db import transaction
-from django.utils import timezone
 
 from core.audit import log_action
+from core.clock import now as clock_now
 
 from .models import PREFIX_LENGTH, ApiToken, hash_token, new_token_value
 
@@ -28,7 +28,7 @@ def create_token(*, user, name: str, scopes, expires_at=None, by) -> tuple[ApiTo
 @transaction.atomic
 def revoke_token(*, token: ApiToken, by) -> ApiToken:
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
+        token.revoked_at = clock_now()
         token.save(update_fields=["revoked_at"])
         log_action(by=by, action="change", obj=token, fields=["revoked_at"])
     return token

@@ -229,6 +229,17 @@ def test_unknown_revoked_and_expired_tokens_401(client, world):
     assert Api(client, expired).get(f"{API}/projects/").status_code == 401
 
 
+def test_a_new_token_works_on_the_demos_clock(client, world, settings):
+    """The demo's today is in 2015: a token valid to the end of next week works there, and one
+    that ran out yesterday does not — validity and use on the same clock (core.clock)."""
+    settings.FOLJSAM_TODAY = "2015-06-22"
+    user = world["manager"].user
+    until = timezone.make_aware(dt.datetime(2015, 7, 1))
+    assert Api(client, token_for(user, expires_at=until)).get(f"{API}/projects/").status_code == 200
+    gone = timezone.make_aware(dt.datetime(2015, 6, 21))
+    assert Api(client, token_for(user, expires_at=gone)).get(f"{API}/projects/").status_code == 401
+
+
 def test_token_stored_only_as_hash_and_last_use_recorded(client, world):
     user = world["manager"].user
     value = token_for(user)
