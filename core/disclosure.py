@@ -37,6 +37,7 @@ The rules, applied until nothing changes
 snapshots from before the people were recorded) get rules 1–3.
 """
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -140,19 +141,17 @@ def suppress(tables: list[Table], threshold: int | None) -> list[Table]:
     twins = _twins(tables)
     changed = True
     while changed:
-        known = {
-            universe: {p.members for p in published}
-            for universe, published in _published(tables).items()
-        }
+        published = _published(tables)
+        known = {universe: {p.members for p in sets} for universe, sets in published.items()}
         changed = False
         for table in tables:
             if _complete_table(table, threshold, known.get(table.universe, set()), twins):
                 changed = True
                 break  # what is shown elsewhere has changed: count it again first
         if not changed:
-            changed = _separate_nested(tables, threshold)
+            changed = _separate_nested(published, threshold)
         if not changed:
-            changed = _separate_combinations(tables, threshold)
+            changed = _separate_combinations(published, threshold)
     return tables
 
 
@@ -326,11 +325,11 @@ def _published(tables: list[Table]) -> dict[str, list[_Published]]:
     return by_universe
 
 
-def _separate_nested(tables: list[Table], threshold: int) -> bool:
+def _separate_nested(published: dict[str, list[_Published]], threshold: int) -> bool:
     """Find one pair of published sets, one inside the other, that differ by 1 … threshold-1
     people, and hide (or coarsen) a row to break it. True when something changed."""
-    for sets in _published(tables).values():
-        sets.sort(key=lambda s: s.count)
+    for sets in published.values():
+        sets = sorted(sets, key=lambda s: s.count)
         counts = [s.count for s in sets]
         for i, small in enumerate(sets):
             j = i + 1
@@ -345,11 +344,11 @@ def _separate_nested(tables: list[Table], threshold: int) -> bool:
     return False
 
 
-def _separate_combinations(tables: list[Table], threshold: int) -> bool:
+def _separate_combinations(published: dict[str, list[_Published]], threshold: int) -> bool:
     """Three published sets: two that overlap and a third that is their union give the people
     in both (|A| + |B| − |A ∪ B|); two disjoint ones inside a third give the rest of it
     (|C| − |A| − |B|). Each of those must be 0 or at least the threshold."""
-    for sets in _published(tables).values():
+    for sets in published.values():
         unique = list({s.members: s for s in sets if s.count}.values())
         unique.sort(key=lambda s: s.count)
         by_members = {s.members: s for s in unique}
@@ -367,7 +366,7 @@ def _separate_combinations(tables: list[Table], threshold: int) -> bool:
                             return True
                     continue
                 size = a.count + b.count
-                k = _first_at_least(counts, size + 1)
+                k = bisect_left(counts, size + 1)
                 while k < len(unique) and counts[k] < size + threshold:
                     whole = unique[k]
                     if whole.members & union == union:
@@ -375,12 +374,6 @@ def _separate_combinations(tables: list[Table], threshold: int) -> bool:
                             return True
                     k += 1
     return False
-
-
-def _first_at_least(counts: list[int], value: int) -> int:
-    from bisect import bisect_left
-
-    return bisect_left(counts, value)
 
 
 def _break(published: list[_Published]) -> bool:

@@ -59,10 +59,6 @@ def test_every_demo_project_as_an_aggregate_only_role(client, role):
         member = reader_in(project, role)
         client.force_login(member.user)
         sets = Sets(project)
-        sets.category_names = {
-            i.category.code: i.category.name
-            for i in project.interventions.select_related("category")
-        }
         shown = Shown()
         dashboard_tables(client, project, sets, shown)
         page = client.get(reverse("goals:goals_json", kwargs={"project_id": project.pk}))

@@ -117,6 +117,10 @@ class Sets:
         self.flow = flow_members(project, self.universe)
         self.genders = flow_gender_members(self.universe)
         self.hours = hours_members(project, self.universe)
+        self.category_names = {
+            i.category.code: i.category.name
+            for i in project.interventions.select_related("category")
+        }
 
     def universe_of(self, key) -> str:
         members = self.results[key].members
@@ -293,9 +297,6 @@ def test_no_route_shows_or_gives_away_a_figure_about_fewer_than_five(client, peo
     steering = MembershipFactory(project=project, role=Role.STEERING)
     manager = MembershipFactory(project=project, role=Role.MANAGER)
     sets = Sets(project)
-    sets.category_names = {
-        i.category.code: i.category.name for i in project.interventions.select_related("category")
-    }
     shown = Shown()
     client.force_login(steering.user)
 
