@@ -35,6 +35,9 @@ class Capability(StrEnum):
 
     PROJECT_VIEW = "project.view"
     PROJECT_CHANGE = "project.change"
+    # Project settings: staff (memberships and roles), partners and co-financiers, areas and
+    # target groups (core/views_settings.py). Managers only.
+    PROJECT_SETTINGS = "project.settings"
     PARTICIPANTS_VIEW = "participants.view"
     PARTICIPANTS_CHANGE = "participants.change"
     # Register and enrol people whose consent does not cover one's own organisation (a
@@ -74,6 +77,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
         {
             C.PROJECT_VIEW,
             C.PROJECT_CHANGE,
+            C.PROJECT_SETTINGS,
             C.PARTICIPANTS_VIEW,
             C.PARTICIPANTS_CHANGE,
             C.PARTICIPANTS_REGISTER_FOR_OTHERS,
