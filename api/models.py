@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.clock import now as clock_now
+from core.fields import ClockDateTimeField
 
 TOKEN_PREFIX = "fsm_"  # noqa: S105 - a marker on every token, not a secret
 PREFIX_LENGTH = 12  # "fsm_" and the first 8 characters of the secret
@@ -48,7 +49,7 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("beginning of the token"), max_length=PREFIX_LENGTH)
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
     scopes = models.JSONField(_("scopes"), default=list)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)

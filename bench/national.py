@@ -44,7 +44,8 @@ django.setup()
 import numpy as np  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, models  # noqa: E402
-from django.utils import timezone  # noqa: E402
+
+from core import clock  # noqa: E402
 
 SEED = 2026
 TODAY = dt.date(2026, 6, 30)
@@ -87,7 +88,7 @@ class Writer:
         self.model = model
         self.table = model._meta.db_table
         self.fields = list(model._meta.concrete_fields)
-        now = timezone.now()
+        now = clock.now()
         self.fill = {}
         for f in self.fields:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from .fields import ClockDateTimeField
 from .validators import normalise_organisation_number
 
 
@@ -216,7 +217,7 @@ class Project(models.Model):
             "group. Empty: the installation's threshold. A project can raise it, not lower it."
         ),
     )
-    updated_at = models.DateTimeField(_("last changed"), auto_now=True, db_index=True)
+    updated_at = ClockDateTimeField(_("last changed"), auto_now=True, db_index=True)
 
     objects = ProjectQuerySet.as_manager()
 
@@ -442,7 +443,7 @@ class LogEntry(models.Model):
         EXPORT = "export", _("exported")
         LOGIN = "login", _("logged in")
 
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    at = ClockDateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import ClockDateTimeField
+
 
 class Status(models.TextChoices):
     REFERRED = "referred", _("Referred")
@@ -226,7 +228,7 @@ class Enrolment(models.Model):
     exit_income_source = models.CharField(
         _("income source at exit"), max_length=30, choices=IncomeSource.choices, blank=True
     )
-    updated_at = models.DateTimeField(_("last changed"), auto_now=True, db_index=True)
+    updated_at = ClockDateTimeField(_("last changed"), auto_now=True, db_index=True)
 
     objects = EnrolmentQuerySet.as_manager()
 
@@ -303,7 +305,7 @@ class StatusChange(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
         ordering = ["enrolment", "changed_on", "id"]
@@ -354,7 +356,7 @@ class FollowUp(models.Model):
         blank=True,
         related_name="+",
     )
-    updated_at = models.DateTimeField(_("last changed"), auto_now=True, db_index=True)
+    updated_at = ClockDateTimeField(_("last changed"), auto_now=True, db_index=True)
 
     objects = VisibleThroughEnrolment.as_manager()
 
@@ -411,7 +413,7 @@ class ContactNote(models.Model):
     visibility = models.CharField(
         _("visible to"), max_length=14, choices=Visibility.choices, default=Visibility.PROJECT
     )
-    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("written"), auto_now_add=True)
 
     class Meta:
         ordering = ["-happened_on", "-id"]

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import ClockDateTimeField
+
 
 class ReferenceProgramme(models.Model):
     """A regular programme whose results a project compares itself with, e.g. Särskilt
@@ -109,7 +111,7 @@ class GoalVersion(models.Model):
     title_en = models.CharField(_("title in English"), max_length=250, blank=True)
     template = models.CharField(_("template"), max_length=60, choices=template_choices)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -178,7 +180,7 @@ class GoalSnapshot(models.Model):
     label = models.CharField(_("label"), max_length=120)
     period_start = models.DateField(_("start of period"))
     period_end = models.DateField(_("end of period"))
-    locked_at = models.DateTimeField(_("locked"), auto_now_add=True)
+    locked_at = ClockDateTimeField(_("locked"), auto_now_add=True)
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("locked by"),

@@ -9,7 +9,8 @@ values: no signals are sent and no save() is called — which is why the caller 
 """
 
 from django.db import connection, models
-from django.utils import timezone
+
+from core import clock
 
 _PREPARED = (models.DateField, models.DecimalField, models.JSONField, models.UUIDField)
 
@@ -29,7 +30,7 @@ def insert(model, rows: list[dict], *, returning: bool = False) -> list | None:
     if not rows:
         return [] if returning else None
     fields = _columns(model)
-    now = timezone.now()
+    now = clock.now()
     defaults, converters = [], []
     for f in fields:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import ClockDateTimeField
+
 
 class Upload(models.Model):
     """One uploaded file, referred to only by its random id. Holds the file's bytes until the
@@ -38,7 +40,7 @@ class Upload(models.Model):
     report = models.JSONField(_("check report"), default=dict, blank=True)
     result = models.JSONField(_("import result"), default=dict, blank=True)
     job_id = models.CharField(_("background job"), max_length=64, blank=True)
-    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("uploaded"), auto_now_add=True)
     imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
 
     class Meta:

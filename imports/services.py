@@ -9,9 +9,9 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.audit import current_request_id, log_action
 from core.models import LogEntry
 from core.signals import counted_data_changed
@@ -39,7 +39,7 @@ def max_bytes() -> int:
 
 def purge_expired() -> int:
     """Delete uploads older than a day (their content with them)."""
-    deleted, _details = Upload.objects.filter(created_at__lt=timezone.now() - KEEP_FOR).delete()
+    deleted, _details = Upload.objects.filter(created_at__lt=clock.now() - KEEP_FOR).delete()
     return deleted
 
 
@@ -160,7 +160,7 @@ def import_upload(upload: Upload, *, by, only_valid: bool, progress=None) -> dic
             upload.content = b""
             upload.state = Upload.State.IMPORTED
             upload.result = result
-            upload.imported_at = timezone.now()
+            upload.imported_at = clock.now()
             upload.save(update_fields=["content", "state", "result", "imported_at"])
     except FileRefused as error:
         raise ImportRefused(str(error)) from None
@@ -199,7 +199,7 @@ def write_rows(plan: Plan, *, project, by, progress=None) -> dict:
     """Write the plan's valid rows. Call inside a transaction (import_upload does)."""
     ctx = plan.ctx
     user = by if getattr(by, "is_authenticated", False) else None
-    now = timezone.now()
+    now = clock.now()
     request_id = current_request_id()
     counts = plan.counts()
     rows = [r for r in plan.valid if r.action in ("create", "update")]

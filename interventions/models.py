@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import ClockDateTimeField
+
 
 class InterventionCategory(models.Model):
     """SPEC's categories (outreach, SFI, internship, ...), loaded by a data migration."""
@@ -132,7 +134,7 @@ class Participation(models.Model):
     completion = models.CharField(
         _("completion"), max_length=12, choices=Completion.choices, default=Completion.ONGOING
     )
-    updated_at = models.DateTimeField(_("last changed"), auto_now=True, db_index=True)
+    updated_at = ClockDateTimeField(_("last changed"), auto_now=True, db_index=True)
 
     objects = ParticipationQuerySet.as_manager()
 
@@ -184,7 +186,7 @@ class AttendanceSession(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
         ordering = ["intervention", "-held_on"]
@@ -240,7 +242,7 @@ class AttendanceRecord(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
         ordering = ["participation", "held_on", "id"]

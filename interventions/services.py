@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from core import clock
@@ -237,7 +237,7 @@ def place_participant(
 
 def _add_hours(participation: Participation, hours: Decimal) -> None:
     Participation.objects.filter(pk=participation.pk).update(
-        attended_hours=F("attended_hours") + hours, updated_at=timezone.now()
+        attended_hours=F("attended_hours") + hours, updated_at=clock.now()
     )
     # An update sends no model signal: goals is told here.
     counted_data_changed.send(Participation, enrolment_ids=[participation.enrolment_id])
@@ -330,7 +330,7 @@ def record_hours(
         changed.append("attended_hours")
     if {"completion", "ended_on"} & set(changed):
         Participation.objects.filter(pk=participation.pk).update(
-            completion=completion, ended_on=ended_on, updated_at=timezone.now()
+            completion=completion, ended_on=ended_on, updated_at=clock.now()
         )
         counted_data_changed.send(Participation, enrolment_ids=[participation.enrolment_id])
     participation.refresh_from_db()

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import ClockDateTimeField
+
 
 class JobQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -56,7 +58,7 @@ class Job(models.Model):
     result = models.JSONField(_("result"), null=True, blank=True)
     payload = models.JSONField(_("payload"), default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 

@@ -4,9 +4,9 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext
 
+from core import clock
 from core.audit import log_action
 
 from .models import Job
@@ -26,7 +26,7 @@ def _enqueue(job_id: int) -> None:
         Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
             status=Job.Status.FAILED,
             message=gettext("The work could not be started; try again or contact support."),
-            finished_at=timezone.now(),
+            finished_at=clock.now(),
         )
 
 

@@ -10,9 +10,11 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 from django_tasks import task
+
+from core import clock
 
 from .errors import JobFailed
 from .models import Job
@@ -76,7 +78,7 @@ def execute_job(job_id: int) -> str:
     a task delivered twice) is left alone. Returns the job's final status."""
     started = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
         status=Job.Status.RUNNING,
-        started_at=timezone.now(),
+        started_at=clock.now(),
         finished_at=None,
         attempts=F("attempts") + 1,
         done=0,
@@ -106,7 +108,7 @@ def execute_job(job_id: int) -> str:
         except Exception as error:
             _log_unexpected(job, error)
             fields = {"status": Job.Status.FAILED, "message": unexpected_failure_message()}
-    Job.objects.filter(pk=job_id).update(finished_at=timezone.now(), **fields)
+    Job.objects.filter(pk=job_id).update(finished_at=clock.now(), **fields)
     return fields["status"]
 
 

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import ClockDateTimeField
+
 from . import identity
 
 
@@ -138,8 +140,8 @@ class Participant(models.Model):
         blank=True,
         related_name="members",
     )
-    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("last changed"), auto_now=True, db_index=True)
+    created_at = ClockDateTimeField(_("registered"), auto_now_add=True)
+    updated_at = ClockDateTimeField(_("last changed"), auto_now=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registered by"),

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import ClockDateTimeField
+
 
 class Domain(models.TextChoices):
     LANGUAGE = "language", _("Language")
@@ -86,7 +88,7 @@ class ActionPlan(models.Model):
     )
     version = models.PositiveSmallIntegerField(_("version"))
     goals = models.TextField(_("goals"))
-    created_at = models.DateTimeField(_("saved"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("saved"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("saved by"),

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import ClockDateTimeField
 from enrolments.models import VisibleThroughEnrolment
 
 
@@ -33,7 +34,7 @@ class SurveyAnswer(models.Model):
     question = models.CharField(_("question"), max_length=20, choices=Question.choices)
     value = models.PositiveSmallIntegerField(_("answer"))
     answered_on = models.DateField(_("answered on"))
-    updated_at = models.DateTimeField(_("last changed"), auto_now=True, db_index=True)
+    updated_at = ClockDateTimeField(_("last changed"), auto_now=True, db_index=True)
 
     objects = VisibleThroughEnrolment.as_manager()
 
