@@ -28,9 +28,12 @@ demo: setup
 	@rm -f demo.sqlite3
 	DEBUG=1 DATABASE_URL=$(DEMO_DB) $(PY) manage.py migrate --verbosity 0
 	DEBUG=1 DATABASE_URL=$(DEMO_DB) $(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving the demo on http://127.0.0.1:$(PORT) (Ctrl-C stops it); its today is $(DEMO_TODAY)"
 	@echo "A task worker runs beside the server for background work (imports, reminders); e-mails print here."
-	@export DEBUG=1 DEMO_MODE=1 FOLJSAM_TODAY=$(DEMO_TODAY) DATABASE_URL=$(DEMO_DB) SITE_URL=http://127.0.0.1:$(PORT); \
+	@# Served with DEBUG off: the product's own error pages, never Django's technical ones;
+	@# WhiteNoise serves the collected static files, DEMO_MODE lets the demo's keys be used.
+	@export DEBUG=0 DEMO_MODE=1 FOLJSAM_TODAY=$(DEMO_TODAY) DATABASE_URL=$(DEMO_DB) SITE_URL=http://127.0.0.1:$(PORT); \
 	  $(PY) manage.py db_worker --no-reload & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -1,8 +1,9 @@
 """Följsam settings, read from the environment with development defaults that work out of the box.
 
 Environment variables: DEBUG, SECRET_KEY, FIELD_ENCRYPTION_KEY, DATABASE_URL, ALLOWED_HOSTS,
-TIME_ZONE. In development (DEBUG on) missing keys are generated once into `.dev-keys.json`,
-which git ignores; with DEBUG off they must be set.
+TIME_ZONE, DEMO_MODE, SECURE_COOKIES. In development (DEBUG on) and in the demo (DEMO_MODE on)
+missing keys are generated once into `.dev-keys.json`, which git ignores; otherwise they must be
+set.
 """
 
 import base64
@@ -26,6 +27,10 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("DEBUG", True)
+# The database holds the synthetic demo data set: every page shows a banner. `make demo` serves
+# it with DEBUG off (the product's own error pages, never Django's technical ones) on plain
+# http://127.0.0.1, with the keys the demo was loaded with.
+DEMO_MODE = env_bool("DEMO_MODE", False)
 
 
 def _dev_keys() -> dict:
@@ -47,7 +52,7 @@ def _key(name: str) -> str:
     value = os.environ.get(name)
     if value:
         return value
-    if not DEBUG:
+    if not (DEBUG or DEMO_MODE):
         raise ImproperlyConfigured(f"{name} must be set in the environment when DEBUG is off.")
     return _dev_keys()[name]
 
@@ -166,13 +171,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Cookies only over https, except in development and the demo (served on http://127.0.0.1).
+SECURE_COOKIES = env_bool("SECURE_COOKIES", not (DEBUG or DEMO_MODE))
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-# Shown on every page while the database holds the synthetic demo data set.
-DEMO_MODE = env_bool("DEMO_MODE", False)
 # Cells with fewer people than this are hidden from aggregate-only roles.
 SUPPRESSION_THRESHOLD = int(os.environ.get("SUPPRESSION_THRESHOLD", "5"))
 

@@ -12,6 +12,7 @@ project_patterns = [
     path("goals/compare/", include("reports.urls_comparison")),
     path("goals/snapshots/", include("reports.urls_snapshots")),
     path("import/", include("imports.urls")),
+    path("settings/", include("core.urls_settings")),
 ]
 
 urlpatterns = i18n_patterns(
@@ -26,3 +27,8 @@ urlpatterns = i18n_patterns(
     prefix_default_language=False,
 )
 urlpatterns.append(path("api/", include("api.urls")))
+
+# The product's own error pages (core/errors.py); 404 and 403 are Django's handlers with
+# templates/404.html and 403.html.
+handler400 = "core.errors.bad_request"
+handler500 = "core.errors.server_error"
