@@ -6,6 +6,7 @@ from core.clock import today
 
 from .models import ALLOWED_TRANSITIONS, ContactNote, Enrolment, FollowUp, OutcomeStatus, Status
 from .models import IncomeSource as IncomeSourceChoices
+from .search import MAX_QUERY_LENGTH, MIN_QUERY_LENGTH, NEXT_ACTION_DAYS
 
 
 class DateInput(forms.DateInput):
@@ -146,12 +147,30 @@ SORT_KEYS = {
 
 
 class CaseListFilterForm(forms.Form):
-    """The case list's filters, sent as GET parameters: none of them holds personal data (a
-    name search would put a name in the address, the server log and the browser history)."""
+    """The case list's name search and filters, sent as GET parameters so that a list can be
+    bookmarked and its pages linked. A name typed into the search is in the address like any
+    search term (the audit log records neither it nor the names shown); an identity number is
+    never a GET parameter — it is searched for by POST (IdentityLookupForm)."""
 
+    q = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        help_text=_("Given name, family name or part of them, at least two letters."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
     scope = forms.ChoiceField(
         label=_("Show"),
-        choices=[(SCOPE_MINE, _("My active participants")), (SCOPE_ALL, _("All I may see"))],
+        choices=[(SCOPE_MINE, _("My caseload")), (SCOPE_ALL, _("Everyone I may see"))],
+        required=False,
+        help_text=_(
+            "My caseload: the participants you are responsible case worker for who are still in "
+            "the project or have a follow-up left to record (or those with the status you "
+            "choose)."
+        ),
+    )
+    next_action = forms.BooleanField(
+        label=_("Only those with a next action due"),
         required=False,
     )
     status = forms.ChoiceField(
@@ -165,6 +184,9 @@ class CaseListFilterForm(forms.Form):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["next_action"].help_text = _(
+            "A follow-up not yet recorded that is overdue or due within %(days)s days."
+        ) % {"days": NEXT_ACTION_DAYS}
         self.fields["intervention"].choices = [("", _("Any intervention"))] + [
             (i.pk, i.name) for i in project.interventions.order_by("name")
         ]
@@ -175,6 +197,12 @@ class CaseListFilterForm(forms.Form):
             (f"-{key}", _("%(label)s, descending") % {"label": label})
             for key, label in SORT_KEYS.items()
         ]
+
+    def clean_q(self):
+        query = " ".join(self.cleaned_data["q"].split())
+        if query and len(query) < MIN_QUERY_LENGTH:
+            raise ValidationError(_("Type at least two letters of the name to search."))
+        return query
 
 
 def apply_errors(form, error: ValidationError) -> None:

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
 from core.audit import log_action
@@ -24,7 +25,7 @@ from core.clock import today
 from core.decorators import project_view
 from core.policy import Capability, can
 
-from . import services
+from . import registration, search, services
 from .access import get_visible_enrolment, visible_enrolments
 from .forms import (
     SCOPE_ALL,
@@ -36,11 +37,11 @@ from .forms import (
     StatusChangeForm,
     apply_errors,
 )
-from .models import OPEN_STATUSES, Enrolment, FollowUp, Status
+from .intake_forms import IdentityLookupForm
+from .models import Enrolment, FollowUp, Status
 from .timeline import build_timeline, other_enrolments
 
 PAGE_SIZE = 25
-DUE_SOON_DAYS = 14
 
 
 def _participant_url(request, enrolment) -> str:
@@ -114,60 +115,137 @@ def _ordering(sort: str) -> list:
     return [c.asc(nulls_last=True) for c in columns] + [F("pk").asc()]
 
 
+def _find_by_identity_number(request, number):
+    """The enrolments in this project of the person with this number that the user may see:
+    an exact match on the keyed hash, inside the visibility rule. Logged like the intake's
+    look-up (the person's id when the number is registered, never the number)."""
+    participant = registration.find_by_identity_number(number)
+    found = (
+        visible_enrolments(request).filter(participant=participant)
+        if participant is not None
+        else Enrolment.objects.none()
+    )
+    shown = found.count()
+    if participant is None:
+        reason = "case list identity search: not found"
+    elif not shown:
+        reason = "case list identity search: not visible"
+    else:
+        reason = f"case list identity search: {shown} rows"
+    log_action(
+        by=request.user,
+        action="view",
+        obj=participant,
+        object_type="" if participant else "participants.Participant",
+        project=request.project,
+        reason=reason,
+    )
+    return found, shown
+
+
+@sensitive_post_parameters("identity_number")
 @project_view("enrolments.view")
+@require_http_methods(["GET", "POST"])
+@sensitive_variables("number", "identity_form")
 def case_list(request):
-    """The case worker's participants. By default "my active participants" (responsible case
-    worker = me, an open status) for a case worker, everything visible for others; filters
-    and sort come as GET parameters without personal data, pages are cut on the server."""
+    """The case worker's participants, and finding a person among everyone the user may see.
+
+    GET: a name search (`q`, at least two letters, given or family name) and filters — my
+    caseload (responsible case worker = me, still open or with a follow-up left to record,
+    unless a status is chosen; the default for a case worker unless they search by name),
+    next action due (search.filter_next_action_due), status,
+    intervention, area — with sort; pages are cut on the server and their links keep every
+    parameter. POST: a search by identity number, an exact match through the keyed hash, never
+    in a URL; one enrolment found opens the participant's page."""
+    identity_form = IdentityLookupForm()
+    identity_results = None
+    if request.method == "POST":
+        identity_form = IdentityLookupForm(request.POST)
+        if identity_form.is_valid():
+            number = identity_form.cleaned_data["identity_number"]
+            identity_results, shown = _find_by_identity_number(request, number)
+            if shown == 1:
+                return redirect(_participant_url(request, identity_results.get()))
+            # A fresh, empty box: the number is not echoed back into the page.
+            identity_form = IdentityLookupForm()
+
     own_caseload = can(request.membership, Capability.ENROLMENTS_OWN_CASELOAD)
-    default_scope = SCOPE_MINE if own_caseload else SCOPE_ALL
     params = request.GET.copy()
+    searching = bool(params.get("q", "").strip())
+    # A name search looks among everyone the user may see, unless they chose a scope.
+    default_scope = SCOPE_MINE if own_caseload and not searching else SCOPE_ALL
     params.setdefault("scope", default_scope)
     form = CaseListFilterForm(params, project=request.project)
     form.is_valid()
-    # A tampered or stale parameter is ignored (and named in the form); the valid ones apply.
+    # A tampered or stale parameter, or a name search too short, is ignored (and named in the
+    # form); the valid ones apply.
     data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
     scope = data.get("scope") or default_scope
     status = data.get("status") or ""
     sort = data.get("sort") or "name"
+    query = data.get("q") or ""
+    current = today()
 
-    enrolments = visible_enrolments(request).select_related("participant", "case_worker")
-    if scope == SCOPE_MINE:
-        enrolments = enrolments.filter(case_worker=request.user)
-        if not status:
-            enrolments = enrolments.filter(status__in=OPEN_STATUSES)
-    if status:
-        enrolments = enrolments.filter(status=status)
-    if data.get("intervention"):
-        enrolments = enrolments.filter(
-            Exists(
-                Enrolment.objects.filter(
-                    pk=OuterRef("pk"), participations__intervention_id=data["intervention"]
+    if identity_results is not None:
+        enrolments = identity_results
+    else:
+        enrolments = visible_enrolments(request)
+        if query:
+            enrolments = search.filter_by_name(enrolments, query)
+        if scope == SCOPE_MINE:
+            enrolments = (
+                enrolments.filter(case_worker=request.user)
+                if status
+                else search.filter_caseload(enrolments, request.user)
+            )
+        if status:
+            enrolments = enrolments.filter(status=status)
+        if data.get("next_action"):
+            enrolments = search.filter_next_action_due(enrolments, current)
+        if data.get("intervention"):
+            enrolments = enrolments.filter(
+                Exists(
+                    Enrolment.objects.filter(
+                        pk=OuterRef("pk"), participations__intervention_id=data["intervention"]
+                    )
                 )
             )
-        )
-    if data.get("area"):
-        enrolments = enrolments.filter(area_id=data["area"])
+        if data.get("area"):
+            enrolments = enrolments.filter(area_id=data["area"])
     next_due = (
         FollowUp.objects.filter(enrolment_id=OuterRef("pk"), recorded_on__isnull=True)
         .order_by("due_on")
         .values("due_on")[:1]
     )
-    enrolments = enrolments.annotate(next_follow_up_on=Subquery(next_due)).order_by(
-        *_ordering(sort)
+    enrolments = (
+        enrolments.select_related("participant", "case_worker")
+        .annotate(next_follow_up_on=Subquery(next_due))
+        .order_by(*_ordering(sort))
     )
     page = _page(request, enrolments)
-    _log_list_read(request, "case list", page)
+    if identity_results is None:
+        _log_list_read(request, "case list, name search" if query else "case list", page)
     return render(
         request,
         "enrolments/case_list.html",
         {
             "project": request.project,
             "form": form,
+            "identity_form": identity_form,
+            "identity_searched": identity_results is not None,
             "page": page,
             "scope": scope,
             "sort": sort,
-            "today": today(),
+            "query": query,
+            "filtered": bool(
+                query
+                or status
+                or data.get("next_action")
+                or data.get("intervention")
+                or data.get("area")
+            ),
+            "next_action_days": search.NEXT_ACTION_DAYS,
+            "today": current,
         },
     )
 
@@ -221,8 +299,24 @@ def _participant_context(request, enrolment, **extra):
         .prefetch_related("organisations"),
         "can_change_participants": request.membership.has_capability("participants.change"),
     }
+    context.update(_reenrol_context(request, enrolment, context["same_project_enrolments"]))
     context.update(extra)
     return context
+
+
+def _reenrol_context(request, enrolment, same_project_enrolments) -> dict:
+    """A closed enrolment (exited, followed up, declined, withdrawn) is no longer placed or
+    moved along its lifecycle: the page offers to enrol the person again (the intake's
+    enrol-existing page), or opens their newer open enrolment in this project."""
+    if enrolment.is_open:
+        return {"closed": False}
+    newer_open = next((e for e in same_project_enrolments if e.is_open), None)
+    return {
+        "closed": True,
+        "newer_open_enrolment": newer_open,
+        "can_reenrol": newer_open is None
+        and request.membership.has_capability("participants.change"),
+    }
 
 
 @project_view("enrolments.view")
@@ -422,8 +516,10 @@ def add_note(request, enrolment_id):
 
 @project_view("enrolments.view")
 def follow_up_worklist(request):
-    """What is overdue, what falls due within two weeks and what is done — for the member's
-    own participants; a project manager can switch to everyone's."""
+    """Every open follow-up by when it falls due — overdue, within 14 days, within 15–30 days,
+    later — and what is done, each group counted and cut into pages by the database; each row
+    links to the form that records it. The member's own participants; a project manager can
+    switch to everyone's."""
     sees_all = can(request.membership, Capability.ENROLMENTS_VIEW_ALL_WORK)
     scope = SCOPE_ALL if sees_all and request.GET.get("scope") == SCOPE_ALL else SCOPE_MINE
     current = today()
@@ -432,17 +528,15 @@ def follow_up_worklist(request):
     ).select_related("enrolment", "enrolment__participant", "enrolment__case_worker")
     if scope == SCOPE_MINE:
         follow_ups = follow_ups.filter(enrolment__case_worker=request.user)
-    open_ = follow_ups.filter(recorded_on__isnull=True)
-    overdue = open_.filter(due_on__lt=current).order_by("due_on", "pk")
-    due_soon = open_.filter(
-        due_on__gte=current, due_on__lte=current + dt.timedelta(days=DUE_SOON_DAYS)
-    ).order_by("due_on", "pk")
-    done = follow_ups.filter(recorded_on__isnull=False).order_by("-recorded_on", "-pk")
-    pages = {
-        "overdue": _page(request, overdue, "overdue_page"),
-        "due_soon": _page(request, due_soon, "soon_page"),
-        "done": _page(request, done, "done_page"),
+    groups = search.follow_up_horizons(follow_ups, current)
+    page_params = {
+        "overdue": "overdue_page",
+        "due_soon": "soon_page",
+        "due_month": "month_page",
+        "due_later": "later_page",
+        "done": "done_page",
     }
+    pages = {name: _page(request, groups[name], page_params[name]) for name in groups}
     _log_list_read(request, "follow-up worklist", *pages.values())
     return render(
         request,
@@ -452,7 +546,9 @@ def follow_up_worklist(request):
             "scope": scope,
             "sees_all_work": sees_all,
             "today": current,
-            "due_soon_until": current + dt.timedelta(days=DUE_SOON_DAYS),
+            "due_soon_until": current + dt.timedelta(days=search.SOON_DAYS),
+            "due_month_from": current + dt.timedelta(days=search.SOON_DAYS + 1),
+            "due_month_until": current + dt.timedelta(days=search.MONTH_DAYS),
             **pages,
         },
     )

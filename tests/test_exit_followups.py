@@ -211,18 +211,22 @@ def test_the_worklist_sections_follow_the_clock(client, settings, world, exited)
         overdue = content[
             content.index('id="overdue-heading"') : content.index('id="soon-heading"')
         ]
-        soon = content[content.index('id="soon-heading"') : content.index('id="done-heading"')]
+        soon = content[content.index('id="soon-heading"') : content.index('id="month-heading"')]
+        month = content[content.index('id="month-heading"') : content.index('id="later-heading"')]
+        later = content[content.index('id="later-heading"') : content.index('id="done-heading"')]
         done = content[content.index('id="done-heading"') :]
-        return ["day 90" in part for part in (overdue, soon, done)]
+        return ["day 90" in part for part in (overdue, soon, month, later, done)]
 
-    settings.FOLJSAM_TODAY = "2010-02-10"  # 19 days before day 90 (2010-03-01)
-    assert sections() == [False, False, False]
+    settings.FOLJSAM_TODAY = "2010-01-01"  # 59 days before day 90 (2010-03-01)
+    assert sections() == [False, False, False, True, False]
+    settings.FOLJSAM_TODAY = "2010-02-10"  # 19 days before
+    assert sections() == [False, False, True, False, False]
     settings.FOLJSAM_TODAY = "2010-02-20"  # within 14 days
-    assert sections() == [False, True, False]
+    assert sections() == [False, True, False, False, False]
     settings.FOLJSAM_TODAY = "2010-03-02"  # overdue
-    assert sections() == [True, False, False]
+    assert sections() == [True, False, False, False, False]
     record_follow_up(follow_up=exited[0], by=None, reached=False, recorded_on=dt.date(2010, 3, 2))
-    assert sections() == [False, False, True]
+    assert sections() == [False, False, False, False, True]
     content = page_text(client.get(en(path)))
     assert "non-response" in content
 
