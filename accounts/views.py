@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
-from django.urls import translate_url
+from django.urls import reverse_lazy, translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 
@@ -40,3 +42,20 @@ class LoginView(auth_views.LoginView):
             user.language = chosen
             user.save(update_fields=["language"])
         return translate_url(super().get_success_url(), user.language)
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """A new user chooses their own password through the one-time link their project manager
+    was shown when the account was made (core/views_settings.py). Django's password-reset
+    token: the link stops working once a password is set, and after PASSWORD_RESET_TIMEOUT."""
+
+    template_name = "accounts/set_password.html"
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            _("Your password is set. Log in with your user name and the new password."),
+        )
+        return response

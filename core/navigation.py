@@ -12,6 +12,7 @@ PROJECT_MENU = [
     ("interventions:catalogue", _("Interventions"), "interventions.view"),
     ("goals:dashboard", _("Goals"), "goals.view"),
     ("imports:index", _("Import"), "project.change"),
+    ("project_settings:index", _("Project settings"), "project.settings"),
 ]
 
 

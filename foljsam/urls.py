@@ -12,6 +12,7 @@ project_patterns = [
     path("goals/compare/", include("reports.urls_comparison")),
     path("goals/snapshots/", include("reports.urls_snapshots")),
     path("import/", include("imports.urls")),
+    path("settings/", include("core.urls_settings")),
 ]
 
 urlpatterns = i18n_patterns(

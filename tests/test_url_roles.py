@@ -138,6 +138,9 @@ UNMARKED_VIEWS: dict[str, Unmarked] = {
     "accounts:login": Unmarked(PUBLIC, get={ANONYMOUS: "200", LOGGED_IN: "302"}),
     "accounts:logout": Unmarked(PUBLIC, get={EVERYONE: "405"}, post={EVERYONE: TO_LOGIN}),
     "accounts:language": Unmarked(PUBLIC, get={EVERYONE: "405"}, post={EVERYONE: "302"}),
+    # A new user's one-time link to choose a password (accounts/views.py SetPasswordView, made
+    # by the project settings): Django's reset token decides; a wrong link says it does not work.
+    "accounts:set_password": Unmarked(PUBLIC),
     # core: home sends everyone on (to the login page or the project list); the project list
     # shows only the user's own memberships.
     "core:home": Unmarked(PUBLIC, get={ANONYMOUS: TO_LOGIN, LOGGED_IN: "302"}),

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils import translation
 
-from core.models import Organisation, Role
+from core.models import Area, Municipality, Organisation, ProjectPartner, Role, TargetGroup
 from enrolments.models import Enrolment, FollowUp
 from interventions.models import Participation
 from participants.models import Participant
@@ -156,7 +156,16 @@ def _one_of_each(title, manager, people_org, employer):
     from surveys.services import record_answer
 
     project = ProjectFactory(title=title, follow_up_days=[90])
-    MembershipFactory(project=project, user=manager, organisation=people_org, role=Role.MANAGER)
+    membership = MembershipFactory(
+        project=project, user=manager, organisation=people_org, role=Role.MANAGER
+    )
+    # The project settings' objects: a partner, an area, a target group.
+    partner = ProjectPartner.objects.create(
+        project=project, organisation=people_org, is_partner=True
+    )
+    area = Area.objects.create(name=f"Område {title}", municipality=Municipality.objects.first())
+    project.areas.add(area)
+    target_group = TargetGroup.objects.create(project=project, code="unga", name="Unga vuxna")
     enrolment = EnrolmentFactory(project=project)
     consent = ConsentFactory(
         participant=enrolment.participant, project=project, organisations=[people_org]
@@ -241,6 +250,13 @@ def _one_of_each(title, manager, people_org, employer):
             "upload_id": upload.pk,
             "job_id": job.pk,
             "token_id": token.pk,
+            "membership_id": membership.pk,
+            "partner_id": partner.pk,
+            "area_id": area.pk,
+            "target_group_id": target_group.pk,
+            # A new user's password link (accounts:set_password), here one that does not work.
+            "uidb64": "MA",
+            "token": "not-a-token",
             # Not ids: a plan's version number within its enrolment, a file format.
             "version": plan.version,
             "fmt": "csv",
