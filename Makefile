@@ -27,7 +27,7 @@ setup: $(VENV)/.installed
 demo: setup
 	@rm -f demo.sqlite3
 	DEBUG=1 DATABASE_URL=$(DEMO_DB) $(PY) manage.py migrate --verbosity 0
-	DEBUG=1 DATABASE_URL=$(DEMO_DB) $(PY) manage.py load_demo
+	DEBUG=1 FOLJSAM_TODAY=$(DEMO_TODAY) DATABASE_URL=$(DEMO_DB) $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving the demo on http://127.0.0.1:$(PORT) (Ctrl-C stops it); its today is $(DEMO_TODAY)"
 	@echo "A task worker runs beside the server for background work (imports, reminders); e-mails print here."

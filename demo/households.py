@@ -20,6 +20,14 @@ from participants.models import Household
 from .cohorts import day_between, person, swedish_level
 from .outcomes import no_value, yes_value
 from .synthetic import Case, FollowUpPlan, Synthetic
+from .today import (
+    LERNIA,
+    LERNIA_GROUP,
+    LERNIA_PERIOD,
+    LERNIA_PLACES,
+    recent_exit,
+    recent_exit_dates,
+)
 
 OS = OutcomeStatus
 SEGEVANG_CONTACTED = 131
@@ -52,6 +60,8 @@ def area_interventions(syn: Synthetic) -> None:
             ("Studie- och yrkesvägledning", "basic_education", "Malmö stad, Komvux", *period, 20),
             ("Områdesanställning", "subsidised_employment", north, *period, 15),
             ("Praktik via Jobb Malmö", "internship", "Jobb Malmö", *period, 20),
+            # The provider login's group, running on the demo's today (demo/today.py).
+            (LERNIA_GROUP, "work_training", LERNIA, *LERNIA_PERIOD, LERNIA_PLACES),
         ],
     )
     period = (dt.date(2011, 1, 1), dt.date(2015, 12, 31))
@@ -83,6 +93,8 @@ def segevang(syn: Synthetic) -> dict[str, int]:
     early = [i for i, day in enumerate(contacts) if day <= dt.date(2014, 8, 31)]
     self_sufficient = set(syn.sample(early, SEGEVANG_SELF_SUFFICIENT))
     households = []
+    # The demo's case worker's families who left this spring (demo/today.py).
+    spring_exits = recent_exit_dates()
     for i, contacted in enumerate(contacts):
         adults = 1 if rng.random() < 0.45 else 2
         household = Household(
@@ -147,6 +159,8 @@ def segevang(syn: Synthetic) -> dict[str, int]:
                 _self_sufficient(syn, case)
             elif fate_open or rng.random() < 0.3:
                 case.status = Status.PAUSED if rng.random() < 0.1 else Status.ACTIVE
+                if worker is workers[0] and case.status == Status.ACTIVE and spring_exits:
+                    recent_exit(case, spring_exits.pop(0), len(spring_exits))
             else:
                 _closed_on_assistance(syn, case)
             case.interventions = _segevang_choices(syn, case, catalogue)

@@ -7,9 +7,10 @@ from django.contrib.auth import get_user_model
 from core.models import Area, Organisation, Project
 from enrolments.models import Enrolment
 from goals.models import ReferenceProgramme
+from interventions.models import AttendanceSession
 from participants.models import Consent, Household, Participant
 
-from . import cohorts, households, prestudy_data
+from . import cohorts, households, prestudy_data, today
 from . import goals as demo_goals
 from .seeds import World, create_areas, create_organisations, create_projects
 from .staff import USERS, create_reference_programmes, create_users
@@ -58,6 +59,7 @@ def load_demo(rng: random.Random) -> dict[str, int]:
     cohorts.iga_cohort(syn)
     extra = households.segevang(syn)
     extra.update(households.herrgarden(syn, fif))
+    extra.update(today.lernia_group(syn))
     counts["interventions"] = sum(len(v) for v in syn.interventions.values())
     counts.update(syn.write())
     counts.update(extra)
@@ -72,6 +74,7 @@ def flush_demo() -> None:
     """Delete projects and everything hanging on them, people, organisations, areas and the
     demo users. Raises ProtectedError if records the demo does not know about refer to them."""
     Enrolment.objects.all().delete()
+    AttendanceSession.objects.all().delete()  # protects its intervention
     Consent.objects.all().delete()
     Participant.objects.all().delete()
     Household.objects.all().delete()

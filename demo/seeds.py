@@ -54,14 +54,20 @@ DEMO_LOGINS = [
         "Arbete & Utbildning",
         "Framtid i Fokus; Områdesprogram Segevång",
     ),
-    DemoLogin("provider", "Johan Ek", Role.PROVIDER, "Lernia Malmö", "Framtid i Fokus"),
+    DemoLogin(
+        "provider",
+        "Johan Ek",
+        Role.PROVIDER,
+        "Lernia Malmö",
+        "Framtid i Fokus; Områdesprogram Segevång",
+    ),
     DemoLogin(
         "manager",
         "Helena Sandberg",
         Role.MANAGER,
         "the project owner",
         "I Arbetsmarknadens Utkant; Framtid i Fokus; Integration genom arbete; "
-        "Samverkan för storstadsintegration Malmö",
+        "Samverkan för storstadsintegration Malmö; Områdesprogram Segevång",
     ),
     DemoLogin(
         "evaluator",

@@ -17,12 +17,18 @@ USERS = [
         ("fif", "Arbete & Utbildning", Role.CASE_WORKER),
         ("omr_segevang", "Malmö stad, Stadsområdesförvaltning Norr", Role.CASE_WORKER),
     ]),
-    ("provider", "Johan", "Ek", "sv", [("fif", "Lernia Malmö", Role.PROVIDER)]),
+    # On the demo's today the provider runs a group in Segevång and the manager manages that
+    # running part beside the finished projects (demo/today.py).
+    ("provider", "Johan", "Ek", "sv", [
+        ("fif", "Lernia Malmö", Role.PROVIDER),
+        ("omr_segevang", "Lernia Malmö", Role.PROVIDER),
+    ]),
     ("manager", "Helena", "Sandberg", "sv", [
         ("utkant", "Malmö stad", Role.MANAGER),
         ("fif", "Arbete & Utbildning", Role.MANAGER),
         ("iga", "Integrationsenheten", Role.MANAGER),
         ("storstad", "INAR Integration och Arbetsmarknad", Role.MANAGER),
+        ("omr_segevang", "Malmö stad, Stadsområdesförvaltning Norr", Role.MANAGER),
     ]),
     ("evaluator", "Per", "Ahlström", "en", [
         ("fif", "Extern utvärderare AB", Role.EVALUATOR),

@@ -23,7 +23,13 @@ from enrolments.models import (
     OutcomeStatus,
     Status,
 )
-from interventions.models import Intervention, InterventionCategory, Participation
+from interventions.models import (
+    AttendanceRecord,
+    AttendanceSession,
+    Intervention,
+    InterventionCategory,
+    Participation,
+)
 from participants.models import Consent, EducationLevel, Participant
 from plans.models import ActionPlan, ActionPlanStep, Assessment, AssessmentItem, Domain
 from surveys.models import SurveyAnswer
@@ -476,6 +482,8 @@ class Synthetic:
         Enrolment,
         Consent,
         Participation,
+        AttendanceSession,
+        AttendanceRecord,
         Assessment,
         AssessmentItem,
         ActionPlan,
@@ -528,6 +536,8 @@ LABELS = {
     Enrolment: "enrolments",
     Consent: "consents",
     Participation: "participations",
+    AttendanceSession: "group sessions",
+    AttendanceRecord: "attendance records",
     Assessment: "assessments",
     AssessmentItem: "assessment items",
     ActionPlan: "action plans (versions)",

@@ -6,20 +6,28 @@ the other test modules never see the demo data."""
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import translation
 
+from core import clock
 from core.models import AreaStatistic, Membership, Project, Role
 from demo.identity import DemoIdentityNumbers, is_demo_number
 from demo.seeds import DEMO_LOGINS, DEMO_PASSWORD, SKANE_BLEKINGE
+from demo.today import DEMO_TODAY
 from enrolments.models import Enrolment, FollowUp, IncomeSource, Status
+from interventions.models import Intervention, Participation
 from participants.identity import parse_identity_number
 from participants.models import Consent, Household, Participant
 from prestudy.models import ProposedActivity, Risk, Stakeholder, SwotItem, TargetGroupMapping
@@ -386,6 +394,7 @@ def test_demo_logins_and_memberships():
         FIF,
         "Integration genom arbete",
         "Samverkan för storstadsintegration Malmö",
+        "Områdesprogram Segevång",
     }
     steering = Membership.objects.filter(user__username="steering")
     assert steering.filter(role=Role.STEERING).count() == 7
@@ -440,3 +449,151 @@ def test_summary_and_login_table_are_printed(demo):
     assert "Demo data loaded" in demo
     for login in DEMO_LOGINS:
         assert login.username in demo
+
+
+# --- The demo's today (demo/today.py): every login has something to do ----------------------
+
+
+def test_the_makefile_serves_the_demo_on_the_data_sets_today():
+    makefile = (Path(settings.BASE_DIR) / "Makefile").read_text()
+    assert f"DEMO_TODAY ?= {DEMO_TODAY.isoformat()}" in makefile
+
+
+@pytest.fixture
+def on_demo_today(settings):
+    settings.FOLJSAM_TODAY = DEMO_TODAY.isoformat()
+    settings.DEMO_MODE = True
+    return clock.today()
+
+
+def test_provider_has_a_running_intervention_with_people_to_record_today(on_demo_today):
+    today = on_demo_today
+    running = []
+    for membership in Membership.objects.filter(user__username="provider"):
+        interventions = Intervention.objects.visible_to(membership).filter(
+            starts_on__lte=today, ends_on__gte=today
+        )
+        for intervention in interventions:
+            placed = Participation.objects.visible_to(membership).filter(
+                intervention=intervention,
+                completion=Participation.Completion.ONGOING,
+                started_on__lte=today,
+            )
+            if placed.exists():
+                running.append((membership, intervention, placed))
+    assert running, "the provider has no intervention running on the demo's today"
+    membership, intervention, placed = running[0]
+    assert membership.project.starts_on <= today <= membership.project.ends_on
+    assert (
+        Enrolment.objects.visible_to(membership)
+        .filter(participations__in=placed, exited_on__isnull=True)
+        .exists()
+    )
+    # Hours recorded in the last week, today's session still to record.
+    sessions = intervention.sessions.values_list("held_on", flat=True)
+    assert any(today - dt.timedelta(days=7) <= day < today for day in sessions)
+    assert today not in sessions
+    for participation in placed:
+        recorded = sum(r.hours for r in participation.attendance_records.all())
+        assert participation.attended_hours == recorded
+    client = Client()
+    client.force_login(membership.user)
+    with translation.override("en"):
+        url = reverse(
+            "interventions:group_session",
+            kwargs={"project_id": membership.project_id, "intervention_id": intervention.pk},
+        )
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert today.isoformat() in html
+    for participation in placed:
+        assert str(participation.enrolment.participant.family_name) in html
+
+
+def test_caseworker_has_follow_ups_overdue_due_soon_and_later(on_demo_today):
+    today = on_demo_today
+    caseworker = get_user_model().objects.get(username="caseworker")
+    due = []
+    for membership in Membership.objects.filter(user=caseworker):
+        due += FollowUp.objects.filter(
+            enrolment__in=Enrolment.objects.visible_to(membership),
+            enrolment__case_worker=caseworker,
+            recorded_on__isnull=True,
+        ).values_list("due_on", flat=True)
+    days = [(day - today).days for day in due]
+    assert any(d < 0 for d in days), "nothing overdue"
+    assert any(0 <= d <= 14 for d in days), "nothing due within 14 days"
+    assert any(14 < d <= 30 for d in days), "nothing due within 15-30 days"
+    assert any(d > 30 for d in days), "nothing due later"
+    segevang = Membership.objects.get(user=caseworker, project__title="Områdesprogram Segevång")
+    client = Client()
+    client.force_login(caseworker)
+    with translation.override("en"):
+        url = reverse("enrolments:follow_up_worklist", kwargs={"project_id": segevang.project_id})
+    assert client.get(url).status_code == 200
+
+
+def test_every_demo_date_lies_inside_its_projects_period():
+    for project_ in Project.objects.filter(enrolments__isnull=False).distinct():
+        outside = Q(started_on__lt=project_.starts_on) | Q(exited_on__gt=project_.ends_on)
+        assert not project_.enrolments.filter(outside).exists(), project_.title
+        follow_ups = FollowUp.objects.filter(enrolment__project=project_)
+        if project_.ends_on >= DEMO_TODAY:
+            assert not follow_ups.filter(due_on__gt=project_.ends_on).exists(), project_.title
+    for intervention in Intervention.objects.select_related("project"):
+        period = (intervention.project.starts_on, intervention.project.ends_on)
+        assert period[0] <= (intervention.starts_on or period[0]), intervention.name
+        assert (intervention.ends_on or period[1]) <= period[1], intervention.name
+        assert not intervention.sessions.exclude(held_on__range=period).exists()
+        assert not intervention.participations.exclude(started_on__range=period).exists()
+
+
+def _main_pages(membership) -> list[str]:
+    """The pages a login starts from in one of its projects (those its role may open)."""
+    kwargs = {"project_id": membership.project_id}
+    names = [
+        "core:project_detail",
+        "enrolments:case_list",
+        "enrolments:follow_up_worklist",
+        "goals:dashboard",
+        "goal_editor:list",
+        "interventions:catalogue",
+    ]
+    urls = [reverse(name, kwargs=kwargs) for name in names]
+    if membership.role == Role.PROVIDER:
+        for intervention in Intervention.objects.visible_to(membership):
+            for name in ("interventions:attendance", "interventions:group_session"):
+                urls.append(reverse(name, kwargs={**kwargs, "intervention_id": intervention.pk}))
+    return urls
+
+
+@pytest.mark.parametrize("username", [login.username for login in DEMO_LOGINS])
+def test_no_page_of_a_demo_login_shows_the_wall_clocks_year(on_demo_today, username):
+    """The demo's today is 2015-06-22: its pages never show the year the demo was built in."""
+    wall_year = str(dt.date.today().year)
+    assert wall_year != str(on_demo_today.year)
+    year = re.compile(rf"(?<![0-9]){wall_year}(?![0-9])")
+    user = get_user_model().objects.get(username=username)
+    client = Client()
+    client.force_login(user)
+    with translation.override("en"):
+        urls = [
+            reverse("core:project_list"),
+            reverse("jobs:list"),
+            reverse("api_tokens:list"),
+            reverse("portfolio:portfolio"),
+        ]
+        for membership in Membership.objects.filter(user=user):
+            urls += _main_pages(membership)
+    opened = 0
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (200, 403), (url, response.status_code)
+        if response.status_code == 200:
+            opened += 1
+            found = year.search(response.content.decode())
+            if found:
+                context = found.string[found.start() - 80 : found.end() + 40]
+                pytest.fail(f"{url} shows {wall_year}: ...{context}...")
+    assert opened >= 3

@@ -1,6 +1,8 @@
 """`manage.py load_demo`: fill an empty, migrated database with the demo data set.
 
 `make demo` builds a fresh database file every time; `--flush` is for reloading in place.
+What the command writes is stamped on the demo's today (FOLJSAM_TODAY, or demo.today.DEMO_TODAY
+when it is not set), so no page of the demo shows the year the demo was built.
 """
 
 import random
@@ -10,10 +12,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.test.utils import override_settings
 
 from core.models import Project
 from demo.loader import SEED, flush_demo, load_demo
 from demo.seeds import DEMO_LOGINS, DEMO_PASSWORD
+from demo.today import DEMO_TODAY
 
 
 class Command(BaseCommand):
@@ -37,7 +41,8 @@ class Command(BaseCommand):
                 "Never load the demo into a production database."
             )
         started = time.monotonic()
-        with transaction.atomic():
+        demo_today = settings.FOLJSAM_TODAY or DEMO_TODAY.isoformat()
+        with override_settings(FOLJSAM_TODAY=demo_today), transaction.atomic():
             if Project.objects.exists():
                 if not flush:
                     raise CommandError(
