@@ -271,6 +271,46 @@ class Project(models.Model):
         return self.follow_up_days or [90, 180]
 
 
+class ProjectPeriodChange(models.Model):
+    """A change of a project's period by its manager (core.periods.change_period): the old and
+    the new dates, who, when and why. Shown on the project page; never edited."""
+
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="period_changes",
+    )
+    old_starts_on = models.DateField(_("start before"))
+    old_ends_on = models.DateField(_("end before"))
+    new_starts_on = models.DateField(_("new start"))
+    new_ends_on = models.DateField(_("new end"))
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"))  # core.clock.now(), set by the service
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("change of the project period")
+        verbose_name_plural = _("changes of the project period")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_ends_on__gte=F("new_starts_on")),
+                name="project_period_change_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project}: {self.new_starts_on}–{self.new_ends_on}"
+
+
 class ProjectSection(models.Model):
     """A narrative section of the project-bank page, in one language."""
 

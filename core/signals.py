@@ -15,3 +15,12 @@ post_save/post_delete of the counted models itself.
 from django.dispatch import Signal
 
 counted_data_changed = Signal()
+
+records_outside_period = Signal()
+"""`records_outside_period` — sent by core.periods.records_outside() before a project's period is
+shortened, with `project=`, `starts_on=`, `ends_on=` (the proposed period) and
+`follow_up_until=` (the last date a follow-up may carry in it). Each receiver returns a list of
+(label, count): its app's records of the project with a date outside the proposed period, by
+kind, the label in the user's language. enrolments (enrolments/periods.py) and interventions
+(interventions/periods.py) answer it, connected in their AppConfig.ready().
+"""

@@ -4,7 +4,7 @@ from django.utils.translation import get_language
 
 from .decorators import project_view
 from .models import Membership, Project
-from .policy import sees_people
+from .policy import Capability, can, sees_people
 
 
 def home(request):
@@ -50,5 +50,7 @@ def project_detail(request):
         "twins": project.twins.all(),
         "visible_ids": set(visible_projects.values_list("pk", flat=True)),
         "counts": counts,
+        "period_changes": project.period_changes.select_related("changed_by"),
+        "can_change_period": can(request.membership, Capability.PROJECT_SETTINGS),
     }
     return render(request, "core/project_detail.html", context)

@@ -10,11 +10,13 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from core.clock import today
 from core.models import Membership, Organisation
+from core.periods import period_error
 from core.policy import Capability, can, roles_with
 from participants import identity
 from participants.models import Consent, Participant
@@ -158,6 +160,8 @@ def _validate_enrolment(*, project, enrolment_data) -> None:
         errors["referred_on"] = [_("This field is required.")]
     elif referred_on > now:
         errors["referred_on"] = [_("The referral date cannot be in the future.")]
+    elif outside := period_error(project, referred_on, _enrolment_label("referred_on")):
+        errors["referred_on"] = [outside]
     if started_on:
         if started_on > now:
             errors["started_on"] = [
@@ -165,6 +169,8 @@ def _validate_enrolment(*, project, enrolment_data) -> None:
             ]
         elif referred_on and started_on < referred_on:
             errors["started_on"] = [_("The start cannot be before the referral.")]
+        elif outside := period_error(project, started_on, _enrolment_label("started_on")):
+            errors["started_on"] = [outside]
     months = enrolment_data.get("months_without_work")
     if months is not None and (
         not isinstance(months, int) or months < 0 or months > MAX_MONTHS_WITHOUT_WORK
@@ -191,6 +197,10 @@ def _validate_enrolment(*, project, enrolment_data) -> None:
         ]
     if errors:
         raise ValidationError(errors)
+
+
+def _enrolment_label(name: str) -> str:
+    return capfirst(Enrolment._meta.get_field(name).verbose_name)
 
 
 def _open_enrolment_error():

@@ -4,10 +4,12 @@ import datetime as dt
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from core.clock import today
+from core.periods import check_within_period, period_error
 
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -17,6 +19,7 @@ from .models import (
     Status,
     StatusChange,
 )
+from .signals import enrolments_exited
 
 
 @transaction.atomic
@@ -48,6 +51,20 @@ def change_status(
                     else _("It is closed and cannot change.")
                 )
             }
+        )
+    # Every dated step lies within the project's period (core/periods.py); "followed up" comes
+    # with the last follow-up, which may fall in the follow-up time after the period.
+    if new_status == Status.EXITED:
+        check_within_period(
+            enrolment.project, on or today(), _label("exited_on"), field="exited_on"
+        )
+    else:
+        check_within_period(
+            enrolment.project,
+            on or today(),
+            _("Date"),
+            field="on",
+            follow_up=new_status == Status.FOLLOWED_UP,
         )
     fields = ["status"]
     if new_status == Status.ACTIVE and enrolment.started_on is None:
@@ -89,7 +106,22 @@ def change_status(
         changed_by=by if getattr(by, "is_authenticated", False) else None,
     )
     log_action(by=by, action="change", obj=enrolment, project=enrolment.project, fields=fields)
+    if new_status == Status.EXITED:
+        # The placements end at the exit, in this transaction (interventions answers).
+        enrolments_exited.send(Enrolment, exits={enrolment.pk: enrolment.exited_on}, by=_user(by))
     return enrolment
+
+
+def _label(field: str) -> str:
+    return _label_of(Enrolment, field)
+
+
+def _label_of(model, field: str) -> str:
+    return capfirst(model._meta.get_field(field).verbose_name)
+
+
+def _user(by):
+    return by if getattr(by, "is_authenticated", False) else None
 
 
 FOLLOW_UP_EARLY_DAYS = 14  # a follow-up may be recorded from this many days before it is due
@@ -171,6 +203,17 @@ def add_note(
         errors["happened_on"] = _("The date cannot be before the referral (%(date)s).") % {
             "date": enrolment.referred_on.isoformat()
         }
+    else:
+        # A note of the follow-up time (on or after the exit) may fall after the period.
+        after_exit = enrolment.exited_on is not None and happened_on >= enrolment.exited_on
+        outside = period_error(
+            enrolment.project,
+            happened_on,
+            _label_of(ContactNote, "happened_on"),
+            follow_up=after_exit,
+        )
+        if outside:
+            errors["happened_on"] = outside
     if not (text or "").strip():
         errors["text"] = _("Write the note.")
     if errors:
@@ -230,6 +273,12 @@ def record_follow_up(
         ) % {"due": follow_up.due_on.isoformat(), "earliest": earliest.isoformat()}
     elif recorded_on < enrolment.exited_on:
         errors["recorded_on"] = _("The date cannot be before the exit.")
+    else:
+        outside = period_error(
+            enrolment.project, recorded_on, _label_of(FollowUp, "recorded_on"), follow_up=True
+        )
+        if outside:
+            errors["recorded_on"] = outside
     if reached:
         if not status:
             errors["status"] = _("Choose the participant's status.")
@@ -280,6 +329,16 @@ def record_status_change(*, enrolment: Enrolment, new_status: str, by, on: dt.da
                 "status": _(
                     "An enrolment becomes “followed up” when all its follow-ups are recorded."
                 )
+            }
+        )
+    if current.status in (Status.EXITED, Status.FOLLOWED_UP):
+        raise ValidationError(
+            {
+                "status": _(
+                    "This participant exited on %(date)s: the enrolment's status no longer "
+                    "changes by hand. To work with them again, re-enrol them in the project."
+                )
+                % {"date": current.exited_on.isoformat() if current.exited_on else "—"}
             }
         )
     if on > today():

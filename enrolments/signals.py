@@ -11,3 +11,12 @@ interventions (placements) answer it from their timeline.py, connected in AppCon
 from django.dispatch import Signal
 
 timeline_events = Signal()
+
+enrolments_exited = Signal()
+"""`enrolments_exited` — sent inside the transaction that records exits, with `exits=` a dict
+{enrolment id: exit date} and `by=` the acting user (None for a system write): by
+enrolments.services.change_status() for one exit (the exit form, the API) and by the
+spreadsheet import for its rows. interventions ends the enrolments' ongoing placements at the
+exit date (interventions/services.end_placements_at_exit), connected in AppConfig.ready(), so
+an exited person no longer takes part in group sessions after their exit.
+"""

@@ -16,6 +16,7 @@ from core.audit import current_request_id, log_action
 from core.models import LogEntry
 from core.signals import counted_data_changed
 from enrolments.models import Enrolment, FollowUp, Status, StatusChange
+from enrolments.signals import enrolments_exited
 from interventions.models import Participation
 from participants import identity
 from participants.models import Consent, Participant
@@ -444,6 +445,16 @@ def write_rows(plan: Plan, *, project, by, progress=None) -> dict:
                 )
         insert(Participation, part_new)
         Participation.objects.bulk_update(part_upd, ["attended_hours", "updated_at"])
+        # An exit recorded by the file ends the person's ongoing placements at the exit date,
+        # as the exit form does (interventions answers the signal, in this transaction).
+        exits = {
+            r.enrolment_id: r.merged["exited_on"]
+            for r in upd_rows
+            if r.merged["exited_on"]
+            and plan.existing[r.enrolment_id]["status"] not in (Status.EXITED, Status.FOLLOWED_UP)
+        }
+        if exits:
+            enrolments_exited.send(Enrolment, exits=exits, by=user)
         insert(LogEntry, logs)
         logs.clear()
         if progress:

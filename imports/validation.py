@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.clock import today
 from core.models import Membership
+from core.periods import period_error
 from enrolments.models import Enrolment, FollowUp, Status
 from enrolments.registration import (
     CASE_WORKER_ROLES,
@@ -831,7 +832,7 @@ def match(plan: Plan, ctx: Context, layout: Layout):
                     ),
                 )
             )
-        _check_dates(row, merged, header)
+        _check_dates(row, merged, header, project)
         if row.participations and not merged["started_on"]:
             row.errors.append(
                 (
@@ -846,7 +847,15 @@ def match(plan: Plan, ctx: Context, layout: Layout):
             for day in recorded:
                 due = merged["exited_on"] + dt.timedelta(days=day)
                 earliest = max(merged["exited_on"], due - dt.timedelta(days=14))
-                if row.follow_ups[day]["recorded_on"] < earliest:
+                outside = period_error(
+                    project,
+                    row.follow_ups[day]["recorded_on"],
+                    row.fu_headers.get(day, ""),
+                    follow_up=True,
+                )
+                if outside:
+                    row.errors.append((row.fu_headers.get(day, ""), outside))
+                elif row.follow_ups[day]["recorded_on"] < earliest:
                     row.errors.append(
                         (
                             row.fu_headers.get(day, ""),
@@ -912,8 +921,13 @@ def _follow_up_changed(current, values) -> bool:
     return any(current[name] != value for name, value in values.items())
 
 
-def _check_dates(row, merged, header):
+def _check_dates(row, merged, header, project):
     referred, started, exited = merged["referred_on"], merged["started_on"], merged["exited_on"]
+    # Within the project's period (core/periods.py), each named by its column.
+    for key, value in (("referred_on", referred), ("started_on", started), ("exited_on", exited)):
+        outside = period_error(project, value, header(key))
+        if outside:
+            row.errors.append((header(key), outside))
     if referred and started and started < referred:
         row.errors.append((header("started_on"), _("The start cannot be before the referral.")))
     if exited and not started:

@@ -12,3 +12,13 @@ class InterventionsConfig(AppConfig):
         from .timeline import timeline_events as interventions_events
 
         timeline_events.connect(interventions_events, dispatch_uid="interventions-timeline")
+
+        # An exit ends the person's ongoing placements (in the exit's transaction), and a
+        # shortened project period must not leave placements or sessions outside it.
+        from core.signals import records_outside_period
+        from enrolments.signals import enrolments_exited
+
+        from . import periods, services
+
+        enrolments_exited.connect(services._on_enrolments_exited, dispatch_uid="interventions-exit")
+        records_outside_period.connect(periods.records_outside, dispatch_uid="interventions-period")

@@ -102,6 +102,9 @@ class Participation(models.Model):
         ONGOING = "ongoing", _("Ongoing")
         COMPLETED = "completed", _("Completed")
         INTERRUPTED = "interrupted", _("Interrupted")
+        # Still ongoing when the participant exited the project: ended at the exit date by
+        # interventions.services.end_placements_at_exit (the hours attended are kept).
+        ENDED = "ended", _("Ended at exit")
 
     intervention = models.ForeignKey(
         Intervention,

@@ -12,10 +12,12 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core import clock
 from core.audit import log_action
+from core.periods import period_error
 from core.signals import counted_data_changed
 from enrolments.models import Status
 
@@ -46,6 +48,23 @@ def _date(value) -> str:
 
 def _has_more_than_one_decimal(value: Decimal) -> bool:
     return value.as_tuple().exponent < -1 and value != value.quantize(Decimal("0.1"))
+
+
+def _label(model, field: str) -> str:
+    return capfirst(model._meta.get_field(field).verbose_name)
+
+
+def not_placeable_message(enrolment) -> str:
+    """Why this enrolment cannot be placed: exited (re-enrol them), or not active or paused."""
+    if enrolment.exited_on:
+        return _(
+            "%(name)s exited on %(date)s: an exited participant cannot be placed in an "
+            "intervention. Re-enrol them in the project to place them again."
+        ) % {"name": enrolment.participant, "date": _date(enrolment.exited_on)}
+    return _(
+        "Only an active or paused enrolment can be placed in an intervention; "
+        "this one is “%(status)s”."
+    ) % {"status": enrolment.get_status_display()}
 
 
 def ongoing_count(intervention) -> int:
@@ -181,10 +200,7 @@ def place_participant(
     intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
     errors = {}
     if enrolment.status not in PLACEABLE_STATUSES:
-        errors[NON_FIELD_ERRORS] = _(
-            "Only an active or paused enrolment can be placed in an intervention; "
-            "this one is “%(status)s”."
-        ) % {"status": enrolment.get_status_display()}
+        errors[NON_FIELD_ERRORS] = not_placeable_message(enrolment)
     planned_hours = Decimal(planned_hours if planned_hours is not None else 0)
     if planned_hours < 0:
         errors["planned_hours"] = _("The planned hours cannot be negative.")
@@ -202,8 +218,10 @@ def place_participant(
         errors["started_on"] = _(
             "The placement cannot start after the intervention ends (%(date)s)."
         ) % {"date": _date(intervention.ends_on)}
-    elif not (enrolment.project.starts_on <= started_on <= enrolment.project.ends_on):
-        errors["started_on"] = _("The placement must start within the project period.")
+    elif outside := period_error(
+        enrolment.project, started_on, _label(Participation, "started_on")
+    ):
+        errors["started_on"] = outside
     ongoing = intervention.participations.filter(completion=Participation.Completion.ONGOING)
     if ongoing.filter(enrolment__participant_id=enrolment.participant_id).exists():
         errors["intervention"] = _("This participant already takes part in %(intervention)s.") % {
@@ -230,6 +248,47 @@ def place_participant(
         reason=f"enrolment {enrolment.pk}",
     )
     return participation
+
+
+def end_placements_at_exit(*, exits: dict, by=None) -> int:
+    """End the ongoing placements of exited enrolments at their exit dates: `exits` is
+    {enrolment id: exit date}. Completion becomes "ended at exit" and the end date the exit date
+    (a placement planned to start after the exit ends on its start date, so the end is never
+    before the start); the hours attended are kept. Called in the exit's transaction, through
+    the signal enrolments.signals.enrolments_exited (apps.py); returns how many ended."""
+    if not exits:
+        return 0
+    ongoing = list(
+        Participation.objects.select_for_update(of=("self",))
+        .filter(enrolment_id__in=list(exits), completion=Participation.Completion.ONGOING)
+        .select_related("intervention__project")
+    )
+    if not ongoing:
+        return 0
+    now = clock.now()
+    for participation in ongoing:
+        participation.completion = Participation.Completion.ENDED
+        participation.ended_on = max(exits[participation.enrolment_id], participation.started_on)
+        participation.updated_at = now
+    Participation.objects.bulk_update(ongoing, ["completion", "ended_on", "updated_at"])
+    # A bulk update sends no model signal: goals is told here.
+    counted_data_changed.send(
+        Participation, enrolment_ids=sorted({p.enrolment_id for p in ongoing})
+    )
+    for participation in ongoing:
+        log_action(
+            by=by,
+            action="change",
+            obj=participation,
+            project=participation.intervention.project,
+            fields=["completion", "ended_on"],
+            reason=f"exit of enrolment {participation.enrolment_id}",
+        )
+    return len(ongoing)
+
+
+def _on_enrolments_exited(sender, *, exits, by=None, **kwargs):
+    end_placements_at_exit(exits=exits, by=by)
 
 
 # --- Attendance ------------------------------------------------------------------------------
@@ -283,6 +342,8 @@ def record_hours(
             errors["held_on"] = _("The date cannot be after the intervention ended (%(date)s).") % {
                 "date": _date(intervention.ends_on)
             }
+        elif outside := period_error(intervention.project, held_on, _("Date")):
+            errors["held_on"] = outside
         elif AttendanceRecord.objects.filter(
             participation=participation, session__isnull=True, held_on=held_on
         ).exists():
@@ -302,6 +363,10 @@ def record_hours(
             }
         elif ended_on > today:
             errors["ended_on"] = _("The end date cannot be in the future.")
+        elif outside := period_error(
+            intervention.project, ended_on, _label(Participation, "ended_on")
+        ):
+            errors["ended_on"] = outside
         elif adds_hours and held_on and held_on > ended_on:
             errors.setdefault("held_on", _("The date cannot be after the participation ended."))
     changed = []
@@ -383,8 +448,8 @@ def record_group_session(
         errors["held_on"] = _("The session cannot be after the intervention ends (%(date)s).") % {
             "date": _date(intervention.ends_on)
         }
-    elif not (project.starts_on <= held_on <= project.ends_on):
-        errors["held_on"] = _("The session must be within the project period.")
+    elif outside := period_error(project, held_on, _label(AttendanceSession, "held_on")):
+        errors["held_on"] = outside
     elif AttendanceSession.objects.filter(intervention=intervention, held_on=held_on).exists():
         errors["held_on"] = _(
             "A session on %(date)s is already recorded for this intervention."
@@ -425,12 +490,9 @@ def record_group_session(
                 problem = _("the session is before the participant started (%(date)s).") % {
                     "date": _date(participation.started_on)
                 }
-            elif (
-                hours > 0
-                and held_on
-                and participation.ended_on
-                and held_on > participation.ended_on
-            ):
+            elif held_on and participation.ended_on and held_on > participation.ended_on:
+                # Not even as "did not attend": after the end (an exit, say) the person is no
+                # longer in the group.
                 problem = _("the session is after the participation ended (%(date)s).") % {
                     "date": _date(participation.ended_on)
                 }

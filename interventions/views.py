@@ -175,7 +175,9 @@ def place(request, enrolment_id):
         initial={"started_on": enrolment.started_on, "planned_hours": 0},
     )
     placeable = enrolment.status in services.PLACEABLE_STATUSES
-    if request.method == "POST" and form.is_valid():
+    # An enrolment that cannot be placed (exited, say) gets the reason and no form: a POST is
+    # refused before the form is read.
+    if request.method == "POST" and placeable and form.is_valid():
         try:
             participation = services.place_participant(
                 by=request.user, enrolment=enrolment, **form.cleaned_data
@@ -198,6 +200,7 @@ def place(request, enrolment_id):
             "participant": enrolment.participant,
             "form": form,
             "placeable": placeable,
+            "not_placeable_message": "" if placeable else services.not_placeable_message(enrolment),
         },
     )
 

@@ -563,13 +563,16 @@ def test_placement_of_an_exited_enrolment_is_refused(client, world, lang):
     assert response.status_code == 200
     with translation.override(lang):
         status = exited.get_status_display()
+        name = str(exited.participant)
     expected = text(
         lang,
-        "Only an active or paused enrolment can be placed in an intervention; "
-        "this one is “%(status)s”.",
-        status=status,
+        "%(name)s exited on %(date)s: an exited participant cannot be placed in an "
+        "intervention. Re-enrol them in the project to place them again.",
+        name=name,
+        date="2009-05-01",
     )
-    assert expected in page_text(response)
+    assert status and expected in page_text(response)
+    assert 'name="intervention"' not in page_text(response)  # no form to fill in
     assert Participation.objects.count() == before
 
 
