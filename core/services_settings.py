@@ -179,6 +179,42 @@ def end_membership(*, by, membership) -> None:
     membership.delete()
 
 
+def may_get_password_link(membership) -> bool:
+    """May the project's manager make a new password link for this member? Only for an account
+    nobody has used yet (no usable password, never logged in) that belongs to this project
+    alone: a manager can never take over an account in use, nor one of another project."""
+    user = membership.user
+    return (
+        not user.has_usable_password()
+        and user.last_login is None
+        and not Membership.objects.filter(user=user)
+        .exclude(project_id=membership.project_id)
+        .exists()
+    )
+
+
+@transaction.atomic
+def new_password_link(*, by, membership) -> str:
+    """A new one-time link for a member who has not chosen a password yet (the first one was
+    lost or expired); recorded in the audit log."""
+    if not may_get_password_link(membership):
+        raise ValidationError(
+            _(
+                "%(user)s has chosen a password already, or also works in other projects: an "
+                "administrator can reset the password."
+            )
+            % {"user": membership.user.get_username()}
+        )
+    log_action(
+        by=by,
+        action="change",
+        obj=membership.user,
+        project=membership.project,
+        reason="password link",
+    )
+    return password_link_path(membership.user)
+
+
 def password_link_path(user) -> str:
     """The path of a one-time link by which a new user sets their own password (Django's
     password-reset token: it stops working once a password is set, and after

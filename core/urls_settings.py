@@ -12,6 +12,11 @@ urlpatterns = [
     path("staff/new-user/", views.staff_new_user, name="staff_new_user"),
     path("staff/<int:membership_id>/", views.staff_edit, name="staff_edit"),
     path("staff/<int:membership_id>/remove/", views.staff_remove, name="staff_remove"),
+    path(
+        "staff/<int:membership_id>/password-link/",
+        views.staff_password_link,
+        name="staff_password_link",
+    ),
     path("partners/", views.partners, name="partners"),
     path("partners/add/", views.partner_add, name="partner_add"),
     path("partners/<int:partner_id>/", views.partner_edit, name="partner_edit"),

@@ -83,6 +83,8 @@ def staff(request):
         _memberships(request),
         key=lambda m: (m.get_role_display(), m.user.get_full_name() or m.user.username),
     )
+    for member in members:
+        member.needs_password = services.may_get_password_link(member)
     return _page(request, "staff_list.html", members=members)
 
 
@@ -141,6 +143,35 @@ def staff_new_user(request):
                 days=max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
             )
     return _page(request, "staff_new_user.html", form=form)
+
+
+@project_view(SETTINGS)
+def staff_password_link(request, membership_id):
+    """A new password link for a member who has not chosen a password yet. GET explains, POST
+    makes the link and shows it once."""
+    membership = get_object_or_404(_memberships(request), pk=membership_id)
+    error = None
+    if request.method == "POST":
+        try:
+            path = services.new_password_link(by=request.user, membership=membership)
+        except ValidationError as refused:
+            error = refused.messages
+        else:
+            return _page(
+                request,
+                "staff_created.html",
+                membership=membership,
+                link=request.build_absolute_uri(path),
+                days=max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+                again=True,
+            )
+    return _page(
+        request,
+        "staff_password_link.html",
+        membership=membership,
+        errors=error,
+        allowed=services.may_get_password_link(membership),
+    )
 
 
 @project_view(SETTINGS)

@@ -288,6 +288,32 @@ def test_manager_creates_a_new_user_who_sets_a_password_with_the_link(client, wo
     assert 'name="new_password1"' not in again.text
 
 
+def test_a_new_password_link_only_for_an_unused_account_of_this_project_alone(client, world):
+    project = world["project"]
+    fresh = UserFactory(username="fresh")
+    fresh.set_unusable_password()
+    fresh.save()
+    membership = MembershipFactory(
+        project=project, user=fresh, organisation=world["owner"], role=Role.CASE_WORKER
+    )
+    assert "New password link" in client.get(url("staff", project)).text
+    response = client.post(url("staff_password_link", project, membership.pk))
+    assert response.status_code == 200
+    assert 'id="password-link"' in response.text
+    entry = log_of("change", "accounts.User").get()
+    assert (entry.object_id, entry.reason) == (str(fresh.pk), "password link")
+
+    # Also a member of another project: only an administrator may reset it.
+    MembershipFactory(project=world["other"], user=fresh, organisation=world["other"].owner)
+    response = client.post(url("staff_password_link", project, membership.pk))
+    assert 'id="password-link"' not in response.text
+    assert "administrator can reset the password" in response.text
+    # An account in use (the manager's own): never.
+    response = client.post(url("staff_password_link", project, world["manager"].pk))
+    assert 'id="password-link"' not in response.text
+    assert log_of("change", "accounts.User").count() == 1
+
+
 def test_a_new_users_bad_input_saves_nothing(client, world):
     UserFactory(username="taken", email="taken@example.se")
     before = (User.objects.count(), Membership.objects.count(), LogEntry.objects.count())
