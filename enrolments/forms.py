@@ -200,6 +200,16 @@ class CaseListFilterForm(forms.Form):
 
     def clean_q(self):
         query = " ".join(self.cleaned_data["q"].split())
+        if any(character.isdigit() for character in query):
+            # Most likely an identity number typed into the wrong box: refused (the view takes
+            # it out of the address).
+            self.query_has_digits = True
+            raise ValidationError(
+                _(
+                    "A name has no digits. To find someone by personnummer or "
+                    "samordningsnummer, use the field for the number."
+                )
+            )
         if query and len(query) < MIN_QUERY_LENGTH:
             raise ValidationError(_("Type at least two letters of the name to search."))
         return query

@@ -177,6 +177,13 @@ def case_list(request):
     params.setdefault("scope", default_scope)
     form = CaseListFilterForm(params, project=request.project)
     form.is_valid()
+    if getattr(form, "query_has_digits", False):
+        # Most likely an identity number in the name box: said so, and the address is cleaned
+        # at once (the page, its links and the language switch would carry it on).
+        messages.error(request, form.errors["q"][0])
+        cleaned = request.GET.copy()
+        del cleaned["q"]
+        return redirect(request.path + (f"?{cleaned.urlencode()}" if cleaned else ""))
     # A tampered or stale parameter, or a name search too short, is ignored (and named in the
     # form); the valid ones apply.
     data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
