@@ -482,3 +482,11 @@ def test_next_action_due_means_a_follow_up_overdue_or_due_within_14_days(client,
     assert sorted(names_in(content)) == ["Fourteen Ek", "Overdue Ek", "Today Ek"]
     mine = names_in(page_text(client.get(url("case_list", world))))
     assert "Fifteen Ek" in mine and "Recorded Ek" not in mine
+
+
+@pytest.mark.parametrize("query", ["%%", "__", "(be", "a.*", "\\\\", "[ab]", "'; --"])
+def test_a_name_search_takes_special_characters_literally(client, world, query):
+    enrol(world, "Bo", "Berg")
+    response = login(client, world.case_worker).get(url("case_list", world), {"q": query})
+    assert response.status_code == 200
+    assert names_in(page_text(response)) == []
