@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from core.periods import follow_up_until
 from enrolments.models import (
     ContactNote,
     Enrolment,
@@ -253,9 +254,17 @@ class Synthetic:
                         answered_on=answered_on,
                     )
                 )
+        # A follow-up is recorded on its due date or up to three weeks later, but never after
+        # the project's follow-up time (core.periods: the longest follow-up day after its end).
+        last_follow_up_day = follow_up_until(project)
         for plan in case.follow_ups:
             due = case.exited_on + dt.timedelta(days=plan.day)
             recorded = plan.reached is not None
+            recorded_on = (
+                min(due + dt.timedelta(days=rng.randint(0, 21)), last_follow_up_day)
+                if recorded
+                else None
+            )
             self.rows[FollowUp].append(
                 FollowUp(
                     enrolment=e,
@@ -265,7 +274,7 @@ class Synthetic:
                     status=plan.status if plan.reached else "",
                     income_source=plan.income_source if plan.reached else "",
                     source=plan.source if plan.reached else "",
-                    recorded_on=due + dt.timedelta(days=rng.randint(0, 21)) if recorded else None,
+                    recorded_on=recorded_on,
                     recorded_by=user if recorded else None,
                 )
             )

@@ -597,3 +597,17 @@ def test_no_page_of_a_demo_login_shows_the_wall_clocks_year(on_demo_today, usern
                 context = found.string[found.start() - 80 : found.end() + 40]
                 pytest.fail(f"{url} shows {wall_year}: ...{context}...")
     assert opened >= 3
+
+
+def test_no_demo_record_lies_outside_its_projects_period_by_the_products_own_rule():
+    """The rule every form and service asks (core/periods.py), over every kind of dated record
+    (follow-ups: up to the longest follow-up day after the end)."""
+    from core.periods import records_outside
+
+    with translation.override("en"):
+        outside = {
+            project_.title: found
+            for project_ in Project.objects.all()
+            if (found := records_outside(project_, project_.starts_on, project_.ends_on))
+        }
+    assert outside == {}
