@@ -1,0 +1,78 @@
+/* Följsam: where keyboard focus goes (docs/accessibility.md). No build step; every page works
+   without this file — the error summary is at the top of its form either way.
+
+   1. After a form comes back with errors, focus moves to its error summary (.error-summary,
+      tabindex="-1"), so a screen reader reads what to correct and Tab goes on to the links to the
+      fields. `autofocus` is not enough: screen readers do not read a focused container on load.
+   2. After an htmx save (any request that is not a GET: a status change, a note, a row of
+      hours, the agreement, showing the identity number), focus goes to what was updated: the
+      error summary if the answer has errors, else the first field marked invalid, else an
+      element marked data-focus-after-swap in the answer, else the swapped element itself.
+      Polling (GET, e.g. a job's progress) never moves focus. */
+(function () {
+  "use strict";
+
+  function focusElement(element) {
+    if (!element) return false;
+    if (!element.matches("a[href], button, input, select, textarea, [tabindex]")) {
+      element.setAttribute("tabindex", "-1");
+    }
+    element.focus();
+    return document.activeElement === element;
+  }
+
+  function focusErrorSummary() {
+    var summary = document.querySelector("main .error-summary");
+    if (summary) focusElement(summary);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusErrorSummary);
+  } else {
+    focusErrorSummary();
+  }
+
+  // One request settles several elements (the target's new content and any out-of-band parts):
+  // gather them, then decide once.
+  var pending = null;
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var detail = event.detail || {};
+    var verb = ((detail.requestConfig || {}).verb || "").toLowerCase();
+    if (!verb || verb === "get") return;
+    if (pending && pending.detail === detail) {
+      pending.settled.push(event.target);
+      return;
+    }
+    pending = { detail: detail, settled: [event.target] };
+    setTimeout(function () {
+      var request = pending;
+      pending = null;
+      focusAfterSave(request);
+    }, 0);
+  });
+
+  function focusAfterSave(request) {
+    var target = request.detail.target;
+    if (target && !document.body.contains(target) && target.id) {
+      target = document.getElementById(target.id); // an outerHTML swap replaced it
+    }
+    var parts = [target].concat(request.settled).filter(function (part) {
+      return part && part.nodeType === 1 && document.body.contains(part);
+    });
+    function find(selector) {
+      for (var i = 0; i < parts.length; i++) {
+        if (parts[i].matches(selector)) return parts[i];
+        var found = parts[i].querySelector(selector);
+        if (found) return found;
+      }
+      return null;
+    }
+    focusElement(
+      find(".error-summary") ||
+        find('[aria-invalid="true"]') ||
+        find("[data-focus-after-swap]") ||
+        target
+    );
+  }
+})();
