@@ -43,8 +43,14 @@ class Capability(StrEnum):
     # Register and enrol people whose consent does not cover one's own organisation (a
     # manager registers on behalf of the whole project).
     PARTICIPANTS_REGISTER_FOR_OTHERS = "participants.register_for_others"
+    # Correct a person's own fields after saving (name, gender, birth year…), with a reason
+    # kept as history (participants.Correction).
+    PARTICIPANTS_CORRECT = "participants.correct"
     ENROLMENTS_VIEW = "enrolments.view"
     ENROLMENTS_CHANGE = "enrolments.change"
+    # Correct an enrolment's details and exit, a recorded follow-up and the order of the
+    # plan's steps, with a reason kept as history.
+    ENROLMENTS_CORRECT = "enrolments.correct"
     # Holds a caseload of their own: lists open on "my participants" by default.
     ENROLMENTS_OWN_CASELOAD = "enrolments.own_caseload"
     # May switch the follow-up worklist to everyone's participants.
@@ -54,6 +60,9 @@ class Capability(StrEnum):
     # Sees every intervention of the project (a provider sees only their own organisation's).
     INTERVENTIONS_VIEW_ALL = "interventions.view_all"
     ATTENDANCE_CHANGE = "attendance.change"
+    # Correct or remove an attendance recording (of the interventions one works with), with a
+    # reason kept as history.
+    ATTENDANCE_CORRECT = "attendance.correct"
     GOALS_VIEW = "goals.view"
     GOALS_CHANGE = "goals.change"
     REPORTS_VIEW = "reports.view"
@@ -80,14 +89,17 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.PROJECT_SETTINGS,
             C.PARTICIPANTS_VIEW,
             C.PARTICIPANTS_CHANGE,
+            C.PARTICIPANTS_CORRECT,
             C.PARTICIPANTS_REGISTER_FOR_OTHERS,
             C.ENROLMENTS_VIEW,
             C.ENROLMENTS_CHANGE,
+            C.ENROLMENTS_CORRECT,
             C.ENROLMENTS_VIEW_ALL_WORK,
             C.INTERVENTIONS_VIEW,
             C.INTERVENTIONS_CHANGE,
             C.INTERVENTIONS_VIEW_ALL,
             C.ATTENDANCE_CHANGE,
+            C.ATTENDANCE_CORRECT,
             C.GOALS_VIEW,
             C.GOALS_CHANGE,
             C.REPORTS_VIEW,
@@ -100,8 +112,10 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.PROJECT_VIEW,
             C.PARTICIPANTS_VIEW,
             C.PARTICIPANTS_CHANGE,
+            C.PARTICIPANTS_CORRECT,
             C.ENROLMENTS_VIEW,
             C.ENROLMENTS_CHANGE,
+            C.ENROLMENTS_CORRECT,
             C.ENROLMENTS_OWN_CASELOAD,
             C.INTERVENTIONS_VIEW,
             C.INTERVENTIONS_VIEW_ALL,
@@ -110,7 +124,9 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.PRESTUDY_VIEW,
         }
     ),
-    Role.PROVIDER: frozenset({C.PROJECT_VIEW, C.INTERVENTIONS_VIEW, C.ATTENDANCE_CHANGE}),
+    Role.PROVIDER: frozenset(
+        {C.PROJECT_VIEW, C.INTERVENTIONS_VIEW, C.ATTENDANCE_CHANGE, C.ATTENDANCE_CORRECT}
+    ),
     Role.EVALUATOR: frozenset(
         {C.PROJECT_VIEW, C.GOALS_VIEW, C.REPORTS_VIEW, C.REPORTS_PSEUDONYMISED, C.PRESTUDY_VIEW}
     ),

@@ -109,6 +109,7 @@ def _recognition(request, participant: Participant) -> dict:
         Consent.objects.filter(
             participant=participant,
             withdrawn_on__isnull=True,
+            replaced_on__isnull=True,
             organisations=request.membership.organisation_id,
         )
         .exclude(project=project)

@@ -129,6 +129,7 @@ class EnrolmentQuerySet(models.QuerySet):
                 participant_id=OuterRef("participant_id"),
                 project_id=membership.project_id,
                 withdrawn_on__isnull=True,
+                replaced_on__isnull=True,
                 organisations=membership.organisation_id,
             )
             return in_project.filter(

@@ -474,6 +474,16 @@ def withdraw_consent(*, consent: Consent, by, on: dt.date | None = None) -> Cons
     """Record that a consent is withdrawn. Sharing stops at once: the visibility rule only
     counts consents that are not withdrawn."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.replaced_on is not None:
+        raise ValidationError(
+            {
+                "withdrawn_on": _(
+                    "This version of the consent was replaced on %(date)s: withdraw the "
+                    "current version."
+                )
+                % {"date": consent.replaced_on.isoformat()}
+            }
+        )
     if consent.withdrawn_on is not None:
         raise ValidationError(
             {
@@ -503,3 +513,110 @@ def withdraw_consent(*, consent: Consent, by, on: dt.date | None = None) -> Cons
 
 def _user(by):
     return by if getattr(by, "is_authenticated", False) else None
+
+
+CONSENT_CHANGE_FIELDS = ("organisations", "purposes", "given_by")
+
+
+@transaction.atomic
+def change_consent(*, consent: Consent, by, consent_data) -> Consent:
+    """Widen or narrow a consent (organisations covered, purposes) as a new version: a new
+    Consent row pointing to the one it replaces, whose `replaced_on` is set to the new
+    version's date. The old row is kept unchanged otherwise, so the history shows every
+    version and who recorded it; only the newest version counts for who may see the person
+    (Consent.objects.current(), Enrolment.objects.visible_to). A version already replaced or
+    withdrawn cannot be changed; a change that changes nothing is refused."""
+    current = (
+        Consent.objects.select_for_update()
+        .select_related("project")
+        .prefetch_related("organisations")
+        .get(pk=consent.pk)
+    )
+    if current.replaced_on is not None:
+        newer = Consent.objects.filter(previous=current).values_list("version", flat=True).first()
+        raise ValidationError(
+            _(
+                "This consent was replaced by version %(version)s on %(date)s after you opened "
+                "the form. Nothing was saved: open the participant's page and change the "
+                "current version."
+            )
+            % {"version": newer or "?", "date": current.replaced_on.isoformat()},
+            code="replaced",
+        )
+    if current.withdrawn_on is not None:
+        raise ValidationError(
+            _(
+                "This consent was withdrawn on %(date)s and cannot be changed. When the "
+                "participant consents again, enrol them with a new consent."
+            )
+            % {"date": current.withdrawn_on.isoformat()},
+            code="withdrawn",
+        )
+    # The rule that the recorder's own organisation is covered applies to registering a person;
+    # narrowing a consent may leave one's own organisation out (the view then says so).
+    org_ids = _validate_consent(project=current.project, membership=None, consent_data=consent_data)
+    given_on = consent_data["given_on"]
+    if given_on < current.given_on:
+        raise ValidationError(
+            {
+                "given_on": _(
+                    "The new version cannot be dated before the version it replaces (%(date)s)."
+                )
+                % {"date": current.given_on.isoformat()}
+            }
+        )
+    purposes = sorted(set(consent_data.get("purposes") or []))
+    given_by = consent_data.get("given_by") or "participant"
+    old_orgs = sorted(o.pk for o in current.organisations.all())
+    if old_orgs == org_ids and sorted(current.purposes) == purposes:
+        raise ValidationError(
+            _(
+                "The organisations and purposes are the same as in the current version: "
+                "nothing to change."
+            ),
+            code="unchanged",
+        )
+    new = Consent.objects.create(
+        participant=current.participant,
+        project=current.project,
+        purposes=purposes,
+        given_on=given_on,
+        given_by=given_by,
+        recorded_by=_user(by),
+        version=current.version + 1,
+        previous=current,
+    )
+    new.organisations.set(org_ids)
+    current.replaced_on = given_on
+    current.save(update_fields=["replaced_on"])
+    log_action(
+        by=by,
+        action="create",
+        obj=new,
+        project=current.project,
+        fields=["organisations", "purposes", "given_on", "given_by", "previous"],
+        reason=f"new version of consent {current.pk}",
+    )
+    log_action(by=by, action="change", obj=current, project=current.project, fields=["replaced_on"])
+    return new
+
+
+def consent_changes(consent: Consent) -> dict:
+    """What a consent version changed against the one it replaced: organisations added and
+    removed, purposes added and removed (labels), for the participant page's history."""
+    previous = consent.previous
+    if previous is None:
+        return {}
+    before = {o.pk: o for o in previous.organisations.all()}
+    after = {o.pk: o for o in consent.organisations.all()}
+    labels = dict(Consent.Purpose.choices)
+    return {
+        "organisations_added": [after[pk] for pk in after if pk not in before],
+        "organisations_removed": [before[pk] for pk in before if pk not in after],
+        "purposes_added": [
+            str(labels.get(p, p)) for p in consent.purposes if p not in previous.purposes
+        ],
+        "purposes_removed": [
+            str(labels.get(p, p)) for p in previous.purposes if p not in consent.purposes
+        ],
+    }

@@ -10,6 +10,15 @@ from django.utils.translation import gettext as _
 from core.audit import log_action
 from core.clock import today
 from core.periods import check_within_period, period_error
+from core.signals import counted_data_changed
+from participants.corrections import (
+    changes_between,
+    check_unchanged,
+    clean_reason,
+    record_correction,
+    values_of,
+)
+from participants.models import Correction
 
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -363,3 +372,317 @@ def record_status_change(*, enrolment: Enrolment, new_status: str, by, on: dt.da
             }
         )
     return change_status(enrolment=current, new_status=new_status, by=by, on=on)
+
+
+# --- Corrections (issue 11): change what was recorded, with history -----------------------------
+#
+# Each takes the form's `expected` values (participants.corrections.version_token), refuses the
+# save when the record changed since the form was opened, validates like the first recording,
+# and writes the change, one history row (participants.Correction) and one audit entry in one
+# transaction. The counted rows are saved with .save() (goals hears post_save) and the projects
+# are told through core.signals.counted_data_changed as well.
+
+ENROLMENT_CORRECTABLE = (
+    "referred_on",
+    "referred_by",
+    "started_on",
+    "labour_market_status",
+    "months_without_work",
+    "income_source",
+    "swedish_level",
+    "target_groups",
+    "area",
+    "case_worker",
+)
+EXIT_CORRECTABLE = ("exited_on", "exit_reason", "exit_status", "exit_income_source")
+FOLLOW_UP_CORRECTABLE = ("reached", "status", "income_source", "source", "recorded_on")
+STARTED_STATUSES = (Status.ACTIVE, Status.PAUSED, Status.EXITED, Status.FOLLOWED_UP)
+
+
+def _counted(enrolment) -> None:
+    counted_data_changed.send(
+        Enrolment, project_ids=[enrolment.project_id], enrolment_ids=[enrolment.pk]
+    )
+
+
+def _history(*, enrolment, obj, kind, changes, reason, by, detail="") -> None:
+    record_correction(
+        participant=enrolment.participant,
+        project=enrolment.project,
+        obj=obj,
+        kind=kind,
+        changes=changes,
+        reason=reason,
+        by=by,
+        detail=detail,
+    )
+    log_action(
+        by=by,
+        action="change",
+        obj=obj,
+        project=enrolment.project,
+        fields=[change["field"] for change in changes],
+        reason=f"correction, enrolment {enrolment.pk}",
+    )
+
+
+def _reason_or_error(reason: str, errors: dict) -> str:
+    try:
+        return clean_reason(reason)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        return ""
+
+
+@transaction.atomic
+def correct_enrolment(
+    *, enrolment: Enrolment, by, values: dict, reason: str, expected: dict | None
+) -> Enrolment:
+    """Correct an enrolment's referral, start, baseline, statistical fields, area and
+    responsible case worker (ENROLMENT_CORRECTABLE). The same rules as at intake
+    (registration._validate_enrolment), and: a started enrolment keeps a start date, a referred
+    one gets its start through "Change the status", the start stays on or before the exit and
+    the first placement. The dated status changes of the referral and the start follow."""
+    from .registration import _validate_enrolment
+
+    current = (
+        Enrolment.objects.select_for_update().select_related("participant").get(pk=enrolment.pk)
+    )
+    before = values_of(current, ENROLMENT_CORRECTABLE)
+    check_unchanged(object_type=Enrolment._meta.label, expected=expected, current=before)
+    errors: dict = {}
+    reason = _reason_or_error(reason, errors)
+    data = {name: values.get(name, getattr(current, name)) for name in ENROLMENT_CORRECTABLE}
+    if "target_groups" not in values:
+        data["target_groups"] = list(current.target_groups.all())
+    try:
+        _validate_enrolment(project=current.project, enrolment_data=data)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    started_on = data["started_on"]
+    if current.status in STARTED_STATUSES and started_on is None:
+        errors.setdefault("started_on", [_("A participant who has started needs a start date.")])
+    elif current.status not in STARTED_STATUSES and started_on is not None:
+        errors.setdefault(
+            "started_on",
+            [_("This participant has not started: record the start with “Change the status”.")],
+        )
+    if started_on and current.exited_on and started_on > current.exited_on:
+        errors.setdefault(
+            "started_on",
+            [
+                _("The start cannot be after the exit (%(date)s).")
+                % {"date": current.exited_on.isoformat()}
+            ],
+        )
+    if started_on:
+        first_placement = (
+            current.participations.order_by("started_on")
+            .values_list("started_on", flat=True)
+            .first()
+        )
+        if first_placement and started_on > first_placement:
+            errors.setdefault(
+                "started_on",
+                [
+                    _(
+                        "The start cannot be after the first placement in an intervention "
+                        "(%(date)s)."
+                    )
+                    % {"date": first_placement.isoformat()}
+                ],
+            )
+    if errors:
+        raise ValidationError(errors)
+    old_referred, old_started = current.referred_on, current.started_on
+    for name in ENROLMENT_CORRECTABLE:
+        if name == "target_groups":
+            continue
+        value = data[name]
+        if name in ("labour_market_status", "income_source", "swedish_level"):
+            value = value or ""
+        setattr(current, name, value)
+    current.full_clean(exclude=["participant", "project", "case_worker", "referred_by", "area"])
+    after = values_of(current, [n for n in ENROLMENT_CORRECTABLE if n != "target_groups"])
+    groups = list(data["target_groups"] or [])
+    if any(isinstance(g, int) for g in groups):
+        groups = list(current.project.target_groups.filter(pk__in=groups))
+    after["target_groups"] = "; ".join(sorted(str(g) for g in groups))
+    changes = changes_between(before, after)
+    if not changes:
+        return current
+    current.save()
+    if "target_groups" in values:
+        current.target_groups.set(groups)
+    # The dated lifecycle follows the corrected dates.
+    if current.referred_on != old_referred:
+        current.status_changes.filter(
+            from_status="", to_status=Status.REFERRED, changed_on=old_referred
+        ).update(changed_on=current.referred_on)
+    if current.started_on != old_started and old_started is not None:
+        current.status_changes.filter(
+            to_status=Status.ACTIVE,
+            from_status__in=["", Status.REFERRED],
+            changed_on=old_started,
+        ).update(changed_on=current.started_on)
+    _history(
+        enrolment=current,
+        obj=current,
+        kind=Correction.Kind.ENROLMENT,
+        changes=changes,
+        reason=reason,
+        by=by,
+    )
+    _counted(current)
+    return current
+
+
+@transaction.atomic
+def correct_exit(
+    *, enrolment: Enrolment, by, values: dict, reason: str, expected: dict | None
+) -> Enrolment:
+    """Correct a recorded exit: date, reason, status and income source at exit. The date stays
+    on or after the start, not in the future and on or before any follow-up already recorded;
+    the follow-ups not yet recorded fall due counting from the new date."""
+    current = (
+        Enrolment.objects.select_for_update().select_related("participant").get(pk=enrolment.pk)
+    )
+    if current.exited_on is None:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: _(
+                    "No exit is recorded for this enrolment, so none can be corrected."
+                )
+            }
+        )
+    before = values_of(current, EXIT_CORRECTABLE)
+    check_unchanged(object_type=Enrolment._meta.label, expected=expected, current=before)
+    errors: dict = {}
+    reason = _reason_or_error(reason, errors)
+    data = {name: values.get(name, getattr(current, name)) for name in EXIT_CORRECTABLE}
+    for name in EXIT_CORRECTABLE:
+        if not data[name]:
+            errors.setdefault(name, [_("This field is required.")])
+    exited_on = data["exited_on"]
+    if exited_on:
+        first_recorded = (
+            current.follow_ups.filter(recorded_on__isnull=False)
+            .order_by("recorded_on")
+            .values_list("recorded_on", flat=True)
+            .first()
+        )
+        if exited_on > today():
+            errors.setdefault(
+                "exited_on",
+                [_("An exit is recorded when it has happened: the date is in the future.")],
+            )
+        elif current.started_on and exited_on < current.started_on:
+            errors.setdefault("exited_on", [_("The exit date cannot be before the start.")])
+        elif first_recorded and exited_on > first_recorded:
+            errors.setdefault(
+                "exited_on",
+                [
+                    _(
+                        "A follow-up was recorded on %(date)s: the exit cannot be after it. "
+                        "Correct that follow-up first."
+                    )
+                    % {"date": first_recorded.isoformat()}
+                ],
+            )
+    if errors:
+        raise ValidationError(errors)
+    old_exit = current.exited_on
+    for name in EXIT_CORRECTABLE:
+        setattr(current, name, data[name])
+    current.full_clean(exclude=["participant", "project", "case_worker", "referred_by", "area"])
+    after = values_of(current, EXIT_CORRECTABLE)
+    changes = changes_between(before, after)
+    if not changes:
+        return current
+    current.save(update_fields=[*EXIT_CORRECTABLE, "updated_at"])
+    if current.exited_on != old_exit:
+        for follow_up in current.follow_ups.filter(recorded_on__isnull=True):
+            follow_up.due_on = current.exited_on + dt.timedelta(days=follow_up.day)
+            follow_up.save(update_fields=["due_on", "updated_at"])
+        current.status_changes.filter(to_status=Status.EXITED, changed_on=old_exit).update(
+            changed_on=current.exited_on
+        )
+    _history(
+        enrolment=current,
+        obj=current,
+        kind=Correction.Kind.EXIT,
+        changes=changes,
+        reason=reason,
+        by=by,
+    )
+    _counted(current)
+    return current
+
+
+@transaction.atomic
+def correct_follow_up(
+    *, follow_up: FollowUp, by, values: dict, reason: str, expected: dict | None
+) -> FollowUp:
+    """Correct a recorded follow-up: reached or not (a non-response), the status, income
+    source and source, and the date it was recorded — by the same rules as its recording."""
+    current = (
+        FollowUp.objects.select_for_update()
+        .select_related("enrolment", "enrolment__participant", "enrolment__project")
+        .get(pk=follow_up.pk)
+    )
+    enrolment = current.enrolment
+    if current.recorded_on is None:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: _("This follow-up is not recorded yet: record it instead.")}
+        )
+    before = values_of(current, FOLLOW_UP_CORRECTABLE)
+    check_unchanged(object_type=FollowUp._meta.label, expected=expected, current=before)
+    errors: dict = {}
+    reason = _reason_or_error(reason, errors)
+    reached = values.get("reached", current.reached)
+    status = values.get("status", current.status) or ""
+    income_source = values.get("income_source", current.income_source) or ""
+    source = values.get("source", current.source) or ""
+    recorded_on = values.get("recorded_on") or current.recorded_on
+    earliest = current.due_on - dt.timedelta(days=FOLLOW_UP_EARLY_DAYS)
+    if recorded_on > today():
+        errors.setdefault("recorded_on", [_("The date cannot be in the future.")])
+    elif recorded_on < earliest:
+        errors.setdefault(
+            "recorded_on",
+            [
+                _("This follow-up is due on %(due)s and can be recorded from %(earliest)s.")
+                % {"due": current.due_on.isoformat(), "earliest": earliest.isoformat()}
+            ],
+        )
+    elif enrolment.exited_on and recorded_on < enrolment.exited_on:
+        errors.setdefault("recorded_on", [_("The date cannot be before the exit.")])
+    if reached:
+        if not status:
+            errors.setdefault("status", [_("Choose the participant's status.")])
+        if not source:
+            errors.setdefault("source", [_("Say where the information comes from.")])
+    if errors:
+        raise ValidationError(errors)
+    current.reached = bool(reached)
+    current.status = status if reached else ""
+    current.income_source = income_source if reached else ""
+    current.source = source if reached else ""
+    current.recorded_on = recorded_on
+    current.full_clean(exclude=["enrolment", "recorded_by"])
+    after = values_of(current, FOLLOW_UP_CORRECTABLE)
+    changes = changes_between(before, after)
+    if not changes:
+        return current
+    current.save(update_fields=[*FOLLOW_UP_CORRECTABLE, "updated_at"])
+    _history(
+        enrolment=enrolment,
+        obj=current,
+        kind=Correction.Kind.FOLLOW_UP,
+        changes=changes,
+        reason=reason,
+        by=by,
+        detail=str(current.day),
+    )
+    _counted(enrolment)
+    return current

@@ -96,6 +96,7 @@ def other_enrolments(request, enrolment):
         participant_id=OuterRef("participant_id"),
         project_id=OuterRef("project_id"),
         withdrawn_on__isnull=True,
+        replaced_on__isnull=True,
         organisations=request.membership.organisation_id,
     )
     others = list(

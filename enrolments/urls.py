@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_corrections
 
 app_name = "enrolments"
 urlpatterns = [
@@ -14,5 +14,26 @@ urlpatterns = [
         "enrolments/<int:enrolment_id>/follow-ups/<int:follow_up_id>/",
         views.record_follow_up,
         name="record_follow_up",
+    ),
+    # Corrections with history (enrolments/views_corrections.py)
+    path(
+        "enrolments/<int:enrolment_id>/correct/person/",
+        views_corrections.correct_person,
+        name="correct_person",
+    ),
+    path(
+        "enrolments/<int:enrolment_id>/correct/",
+        views_corrections.correct_enrolment,
+        name="correct_enrolment",
+    ),
+    path(
+        "enrolments/<int:enrolment_id>/correct/exit/",
+        views_corrections.correct_exit,
+        name="correct_exit",
+    ),
+    path(
+        "enrolments/<int:enrolment_id>/follow-ups/<int:follow_up_id>/correct/",
+        views_corrections.correct_follow_up,
+        name="correct_follow_up",
     ),
 ]

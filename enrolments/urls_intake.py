@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import intake_views as views
+from . import views_corrections
 
 app_name = "participants"
 urlpatterns = [
@@ -12,5 +13,10 @@ urlpatterns = [
         "consents/<int:consent_id>/withdraw/",
         views.consent_withdraw,
         name="consent_withdraw",
+    ),
+    path(
+        "consents/<int:consent_id>/change/",
+        views_corrections.change_consent,
+        name="consent_change",
     ),
 ]

@@ -767,7 +767,10 @@ def match(plan: Plan, ctx: Context, layout: Layout):
             latest[participant_id] = pk
         consented.update(
             Consent.objects.filter(
-                project=project, participant_id__in=chunk, withdrawn_on__isnull=True
+                project=project,
+                participant_id__in=chunk,
+                withdrawn_on__isnull=True,
+                replaced_on__isnull=True,
             ).values_list("participant_id", flat=True)
         )
     existing = {}

@@ -538,3 +538,116 @@ def record_group_session(
         reason=f"{len(clean_rows)} participations",
     )
     return session
+
+
+# --- Correcting an attendance recording (issue 11) -------------------------------------------
+
+
+@transaction.atomic
+def correct_attendance(
+    *,
+    by,
+    record: AttendanceRecord,
+    reason: str,
+    expected: dict | None,
+    hours=None,
+    remove: bool = False,
+) -> Participation:
+    """Correct the hours of one attendance recording, or remove the recording. The
+    participation's attended_hours changes by the same difference in the same transaction, so
+    it stays the sum of its recordings (plus any opening balance); a group session's row stays
+    within the session's length. Kept as history (participants.Correction) with the reason;
+    a record changed since the form was opened is refused, naming the change."""
+    from participants.corrections import (
+        changes_between,
+        check_unchanged,
+        clean_reason,
+        record_correction,
+        values_of,
+    )
+    from participants.models import Correction
+
+    participation = (
+        Participation.objects.select_for_update()
+        .select_related("intervention__project", "enrolment__participant")
+        .get(pk=record.participation_id)
+    )
+    current = (
+        AttendanceRecord.objects.select_for_update()
+        .select_related("session")
+        .filter(pk=record.pk)
+        .first()
+    )
+    if current is None:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: _(
+                    "This recording was removed after you opened the form. Nothing was saved."
+                )
+            }
+        )
+    compared = ("held_on", "hours")
+    before = values_of(current, compared)
+    check_unchanged(object_type=AttendanceRecord._meta.label, expected=expected, current=before)
+    errors = {}
+    try:
+        reason = clean_reason(reason)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    new_hours = Decimal(0)
+    if not remove:
+        if hours in (None, ""):
+            errors["hours"] = _("Enter the hours attended (0 if they did not attend).")
+        else:
+            new_hours = Decimal(hours)
+            if new_hours < 0:
+                errors["hours"] = _("The hours cannot be negative.")
+            elif _has_more_than_one_decimal(new_hours):
+                errors["hours"] = _("Give the hours with at most one decimal.")
+            elif new_hours > MAX_SESSION_HOURS:
+                errors["hours"] = _("At most 24 hours can be recorded for one day.")
+            elif current.session is not None and new_hours > current.session.length_hours:
+                errors["hours"] = _("The hours exceed the session's length of %(length)s.") % {
+                    "length": format_hours(current.session.length_hours)
+                }
+    difference = new_hours - current.hours
+    if not errors and participation.attended_hours + difference < 0:
+        errors["hours"] = _(
+            "The participant's attended hours would fall below 0: the total (%(total)s) is "
+            "less than this recording. Ask the project manager to check the hours."
+        ) % {"total": format_hours(participation.attended_hours)}
+    if errors:
+        raise ValidationError(errors)
+    detail = f"{participation.intervention.name}, {_date(current.held_on)}"
+    if remove:
+        changes = [{"field": "hours", "old": before["hours"], "new": ""}]
+        current.delete()
+    else:
+        current.hours = new_hours
+        changes = changes_between(before, values_of(current, compared))
+        if not changes:
+            return participation
+        current.save(update_fields=["hours"])
+    if difference:
+        _add_hours(participation, difference)
+    record_correction(
+        participant=participation.enrolment.participant,
+        project=participation.intervention.project,
+        obj=current if not remove else record,
+        kind=Correction.Kind.ATTENDANCE,
+        changes=changes,
+        reason=reason,
+        by=by,
+        detail=detail,
+        removed=remove,
+    )
+    log_action(
+        by=by,
+        action="delete" if remove else "change",
+        obj=record,
+        project=participation.intervention.project,
+        fields=["hours", "attended_hours"],
+        reason=f"correction, participation {participation.pk}",
+    )
+    participation.refresh_from_db()
+    return participation

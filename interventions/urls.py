@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_corrections
 
 app_name = "interventions"
 urlpatterns = [
@@ -14,5 +14,15 @@ urlpatterns = [
         "participations/<int:participation_id>/hours/",
         views.record_hours,
         name="record_hours",
+    ),
+    path(
+        "participations/<int:participation_id>/records/",
+        views_corrections.participation_records,
+        name="participation_records",
+    ),
+    path(
+        "participations/<int:participation_id>/records/<int:record_id>/correct/",
+        views_corrections.correct_attendance,
+        name="correct_attendance",
     ),
 ]

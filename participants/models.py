@@ -210,8 +210,21 @@ class Participant(models.Model):
             )
 
 
+class ConsentQuerySet(models.QuerySet):
+    def current(self):
+        """The consents in force: not withdrawn and not replaced by a newer version. Only these
+        let anyone see a person (Enrolment.objects.visible_to)."""
+        return self.filter(withdrawn_on__isnull=True, replaced_on__isnull=True)
+
+
 class Consent(models.Model):
-    """A participant's consent: which organisations it covers and what it allows."""
+    """A participant's consent: which organisations it covers and what it allows.
+
+    Widening or narrowing a consent (organisations, purposes) records a new version: a new row
+    pointing to the one it replaces (`previous`), whose `replaced_on` is then set. Old versions
+    are kept unchanged, so the history shows who recorded what and when; only the newest
+    version that is not withdrawn counts (`Consent.objects.current()`).
+    """
 
     class Purpose(models.TextChoices):
         REGISTRATION = "registration", _("Registration in the project")
@@ -257,9 +270,22 @@ class Consent(models.Model):
         blank=True,
         related_name="+",
     )
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    previous = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_version",
+    )
+    replaced_on = models.DateField(_("replaced on"), null=True, blank=True)
+    recorded_at = ClockDateTimeField(_("recorded"), auto_now_add=True, null=True)
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-given_on"]
+        ordering = ["-given_on", "-version"]
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
         constraints = [
@@ -274,7 +300,7 @@ class Consent(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.withdrawn_on is None
+        return self.withdrawn_on is None and self.replaced_on is None
 
     @property
     def purpose_labels(self) -> list[str]:
@@ -290,3 +316,102 @@ class Consent(models.Model):
             raise ValidationError(
                 {"withdrawn_on": _("A consent cannot be withdrawn before it was given.")}
             )
+
+
+class Correction(models.Model):
+    """One correction of something already recorded about a participant, kept as history:
+    who, when, which record, every field changed from what to what, and why.
+
+    One row per saved correction (one form), with the changed fields as a list in `changes`:
+    `[{"field": "gender", "old": "woman", "new": "man"}, …]`. Values are stored as the data
+    is (choice codes, ISO dates, numbers, names of related rows) and shown in the reader's
+    language by `lines()`. An identity number is never stored: its entry is
+    `{"field": "identity_number", "masked": true}` and is shown as "changed". The record
+    corrected is named by `object_type` (the model's label) and `object_id`, so every app above
+    participants (enrolments, interventions, plans) writes here through its own services.
+    Rows are only ever added."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person details")
+        ENROLMENT = "enrolment", _("Enrolment details")
+        EXIT = "exit", _("Exit")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+        ATTENDANCE = "attendance", _("Attendance")
+        PLAN_STEPS = "plan_steps", _("Order of the plan's steps")
+
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="corrections",
+    )
+    project = models.ForeignKey(
+        "core.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("what was corrected"), max_length=20, choices=Kind.choices)
+    object_type = models.CharField(_("record type"), max_length=100)
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    detail = models.CharField(
+        _("which"),
+        max_length=200,
+        blank=True,
+        help_text=_("Which record: the follow-up's day, the attendance's date and intervention."),
+    )
+    removed = models.BooleanField(_("removed"), default=False)
+    changes = models.JSONField(_("changes"), default=list)
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("corrected by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("corrected at"), db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        indexes = [models.Index(fields=["participant", "project"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="correction_has_a_reason"),
+        ]
+
+    def __str__(self):
+        return _("Correction of %(what)s") % {"what": self.get_kind_display()}
+
+    def title(self) -> str:
+        """What was corrected, in the reader's language."""
+        if self.kind == self.Kind.FOLLOW_UP and self.detail:
+            return _("Follow-up at day %(day)s") % {"day": self.detail}
+        if self.kind == self.Kind.PLAN_STEPS and self.detail:
+            return _("Order of the plan's steps, version %(version)s") % {"version": self.detail}
+        if self.detail:
+            return f"{self.get_kind_display()} · {self.detail}"
+        return str(self.get_kind_display())
+
+    def lines(self) -> list[dict]:
+        """Each change as {"label", "old", "new", "masked", "subject"} in the reader's language."""
+        from .corrections import field_label, show_value
+
+        return [
+            {
+                "label": field_label(self.object_type, change.get("field", "")),
+                "old": ""
+                if change.get("masked")
+                else show_value(self.object_type, change.get("field", ""), change.get("old", "")),
+                "new": ""
+                if change.get("masked")
+                else show_value(self.object_type, change.get("field", ""), change.get("new", "")),
+                "masked": bool(change.get("masked")),
+                "subject": change.get("subject", ""),
+            }
+            for change in self.changes
+        ]

@@ -220,3 +220,51 @@ class AgreementForm(forms.ModelForm):
     def _post_clean(self):
         # The service saves; the model's own checks would only repeat ours.
         pass
+
+
+class StepOrderForm(forms.Form):
+    """The order of the current plan's steps: a position for each step, and why it changes
+    (participants.forms.CorrectionFormMixin's reason and token)."""
+
+    def __init__(self, *args, steps, **kwargs):
+        from participants.forms import CorrectionFormMixin
+
+        super().__init__(*args, **kwargs)
+        self.steps = list(steps)
+        choices = [(str(n), str(n)) for n in range(1, len(self.steps) + 1)]
+        for step in self.steps:
+            self.fields[f"position_{step.pk}"] = forms.TypedChoiceField(
+                label=format_lazy(
+                    "{} {}: {}",
+                    gettext_lazy("Position of step"),
+                    step.order,
+                    step.description[:80],
+                ),
+                choices=choices,
+                coerce=int,
+                initial=str(step.order),
+            )
+        mixin = CorrectionFormMixin()
+        self.fields["reason"] = mixin.fields["reason"]
+        self.fields["original"] = mixin.fields["original"]
+
+    def position_fields(self):
+        return [self[f"position_{step.pk}"] for step in self.steps]
+
+    def clean(self):
+        cleaned = super().clean()
+        positions = [cleaned.get(f"position_{step.pk}") for step in self.steps]
+        if None not in positions and len(set(positions)) != len(positions):
+            raise forms.ValidationError(
+                _("Give every step its own place in the order: two steps share a place.")
+            )
+        return cleaned
+
+    def order(self) -> list[int]:
+        """The step ids, first step first."""
+        return [
+            step.pk
+            for step in sorted(
+                self.steps, key=lambda s: (self.cleaned_data[f"position_{s.pk}"], s.order)
+            )
+        ]

@@ -9,7 +9,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -469,3 +469,95 @@ def steps_diff(before: list[ActionPlanStep], after: list[ActionPlanStep]) -> lis
         )
     )
     return rows
+
+
+# --- correcting the order of the steps (issue 11) -----------------------------------------------
+
+
+def step_order_token_values(plan: ActionPlan) -> dict[str, str]:
+    """What a reordering form compares: the steps of the plan, in order, by id."""
+    ids = plan.steps.order_by("order").values_list("pk", flat=True)
+    return {"steps": ",".join(str(pk) for pk in ids)}
+
+
+@transaction.atomic
+def reorder_steps(
+    *, plan: ActionPlan, by, order: list[int], reason: str, expected: dict | None
+) -> ActionPlan:
+    """Put the steps of the current version of a plan in a new order (`order`: every step's
+    id, first step first), without making a new version. Only the newest version can be
+    reordered; a plan saved or reordered since the form was opened is refused. Each step that
+    moved is kept in the history (participants.Correction) with the reason."""
+    from participants.corrections import check_unchanged, clean_reason, record_correction
+    from participants.models import Correction
+
+    Enrolment.objects.select_for_update().filter(pk=plan.enrolment_id).first()
+    plan = ActionPlan.objects.select_related("enrolment__participant", "enrolment__project").get(
+        pk=plan.pk
+    )
+    enrolment = plan.enrolment
+    latest = enrolment.action_plans.order_by("-version").values_list("version", flat=True).first()
+    if plan.version != latest:
+        raise ValidationError(
+            {
+                "__all__": _(
+                    "Version %(version)s of the plan was saved after you opened this form. Open "
+                    "the plan again to see the latest version."
+                )
+                % {"version": latest}
+            }
+        )
+    check_unchanged(
+        object_type=ActionPlan._meta.label,
+        expected=expected,
+        current=step_order_token_values(plan),
+    )
+    errors: dict[str, list[str]] = {}
+    try:
+        reason = clean_reason(reason)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    steps = {step.pk: step for step in plan.steps.order_by("order")}
+    if sorted(order) != sorted(steps) or len(set(order)) != len(order):
+        errors.setdefault("__all__", []).append(
+            _("Give every step its own place in the order: two steps share a place.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    changes = []
+    for position, pk in enumerate(order, start=1):
+        step = steps[pk]
+        if step.order != position:
+            changes.append(
+                {
+                    "field": "position",
+                    "old": str(step.order),
+                    "new": str(position),
+                    "subject": step.description[:80],
+                }
+            )
+    if not changes:
+        return plan
+    offset = len(order) + 1000
+    ActionPlanStep.objects.filter(plan=plan).update(order=F("order") + offset)
+    for position, pk in enumerate(order, start=1):
+        ActionPlanStep.objects.filter(pk=pk).update(order=position)
+    record_correction(
+        participant=enrolment.participant,
+        project=enrolment.project,
+        obj=plan,
+        kind=Correction.Kind.PLAN_STEPS,
+        changes=changes,
+        reason=reason,
+        by=by,
+        detail=str(plan.version),
+    )
+    log_action(
+        by=by,
+        action="change",
+        obj=plan,
+        project=enrolment.project,
+        fields=["steps.order"],
+        reason=f"correction, enrolment {enrolment.pk}",
+    )
+    return plan

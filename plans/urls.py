@@ -17,6 +17,11 @@ urlpatterns = [
     path("enrolments/<int:enrolment_id>/plan/", views.plan_detail, name="plan_detail"),
     path("enrolments/<int:enrolment_id>/plan/edit/", views.plan_edit, name="plan_edit"),
     path(
+        "enrolments/<int:enrolment_id>/plan/steps/order/",
+        views.plan_steps_order,
+        name="plan_steps_order",
+    ),
+    path(
         "enrolments/<int:enrolment_id>/plan/<int:version>/",
         views.plan_version,
         name="plan_version",

@@ -347,3 +347,53 @@ def plan_print(request, enrolment_id, version):
             "goals": [line.strip() for line in plan.goals.splitlines() if line.strip()],
         },
     )
+
+
+# --- correcting the order of the steps (issue 11) -----------------------------------------------
+
+
+@project_view("enrolments.correct")
+@require_http_methods(["GET", "POST"])
+def plan_steps_order(request, enrolment_id):
+    """Change the order of the current plan's steps, with a reason kept in the participant's
+    history (no new version: the plan's content is unchanged)."""
+    from participants.corrections import read_token, version_token
+
+    from .forms import StepOrderForm
+
+    enrolment = get_visible_enrolment(request, enrolment_id)
+    plan = ActionPlan.objects.filter(enrolment=enrolment).order_by("-version").first()
+    if plan is None:
+        raise Http404
+    steps = _steps(plan)
+    if request.method == "POST":
+        form = StepOrderForm(request.POST, steps=steps)
+        if form.is_valid():
+            try:
+                services.reorder_steps(
+                    plan=plan,
+                    by=request.user,
+                    order=form.order(),
+                    reason=form.cleaned_data["reason"],
+                    expected=read_token(form.cleaned_data.get("original")),
+                )
+            except ValidationError as error:
+                _add_service_errors(form, error)
+                data = form.data.copy()
+                data["original"] = version_token(services.step_order_token_values(plan))
+                form.data = data
+            else:
+                messages.success(
+                    request, _("The order of the steps is saved and kept in the history.")
+                )
+                return redirect(_plan_url("plan_detail", request.project, enrolment))
+    else:
+        form = StepOrderForm(
+            steps=steps,
+            initial={"original": version_token(services.step_order_token_values(plan))},
+        )
+    return render(
+        request,
+        "plans/plan_steps_order.html",
+        {"project": request.project, "enrolment": enrolment, "plan": plan, "form": form},
+    )

@@ -151,6 +151,7 @@ def _one_of_each(title, manager, people_org, employer):
     from goals.services import create_goal
     from goals.snapshots import lock_snapshot
     from imports.services import store_upload, validate_upload
+    from interventions.services import record_hours
     from jobs.models import Job
     from plans.services import record_assessment, save_plan_version
     from surveys.services import record_answer
@@ -172,6 +173,10 @@ def _one_of_each(title, manager, people_org, employer):
     )
     intervention = InterventionFactory(project=project, provider=employer)
     participation = ParticipationFactory(enrolment=enrolment, intervention=intervention)
+    record_hours(  # an attendance recording, for the correction pages (record_id)
+        by=manager, participation=participation, held_on=dt.date(2009, 3, 2), hours=2
+    )
+    attendance_record = participation.attendance_records.get()
     assessment = record_assessment(
         enrolment=enrolment,
         assessed_on=dt.date(2009, 3, 1),
@@ -245,6 +250,7 @@ def _one_of_each(title, manager, people_org, employer):
             "assessment_id": assessment.pk,
             "intervention_id": intervention.pk,
             "participation_id": participation.pk,
+            "record_id": attendance_record.pk,
             "goal_id": goal.pk,
             "snapshot_id": snapshot.pk,
             "upload_id": upload.pk,
