@@ -28,7 +28,7 @@ from .models import (
     Status,
     StatusChange,
 )
-from .signals import enrolments_exited
+from .signals import enrolments_exited, exit_corrected
 
 
 @transaction.atomic
@@ -571,6 +571,13 @@ def correct_exit(
             .values_list("recorded_on", flat=True)
             .first()
         )
+        attended_after = (
+            current.participations.filter(attendance_records__held_on__gt=exited_on)
+            .order_by("-attendance_records__held_on")
+            .values_list("attendance_records__held_on", flat=True)
+            .first()
+        )
+        outside = period_error(current.project, exited_on, _label("exited_on"))
         if exited_on > today():
             errors.setdefault(
                 "exited_on",
@@ -578,6 +585,19 @@ def correct_exit(
             )
         elif current.started_on and exited_on < current.started_on:
             errors.setdefault("exited_on", [_("The exit date cannot be before the start.")])
+        elif outside:
+            errors.setdefault("exited_on", [outside])
+        elif attended_after:
+            errors.setdefault(
+                "exited_on",
+                [
+                    _(
+                        "Attendance is recorded on %(date)s, after this date. Correct or remove "
+                        "that recording first."
+                    )
+                    % {"date": attended_after.isoformat()}
+                ],
+            )
         elif first_recorded and exited_on > first_recorded:
             errors.setdefault(
                 "exited_on",
@@ -606,6 +626,14 @@ def correct_exit(
             follow_up.save(update_fields=["due_on", "updated_at"])
         current.status_changes.filter(to_status=Status.EXITED, changed_on=old_exit).update(
             changed_on=current.exited_on
+        )
+        # The placements that ended at the exit end at the corrected date (interventions).
+        exit_corrected.send(
+            Enrolment,
+            enrolment_id=current.pk,
+            old=old_exit,
+            new=current.exited_on,
+            by=_user(by),
         )
     _history(
         enrolment=current,
@@ -657,6 +685,10 @@ def correct_follow_up(
         )
     elif enrolment.exited_on and recorded_on < enrolment.exited_on:
         errors.setdefault("recorded_on", [_("The date cannot be before the exit.")])
+    elif outside := period_error(
+        enrolment.project, recorded_on, _label_of(FollowUp, "recorded_on"), follow_up=True
+    ):
+        errors.setdefault("recorded_on", [outside])
     if reached:
         if not status:
             errors.setdefault("status", [_("Choose the participant's status.")])

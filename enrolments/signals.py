@@ -20,3 +20,11 @@ spreadsheet import for its rows. interventions ends the enrolments' ongoing plac
 exit date (interventions/services.end_placements_at_exit), connected in AppConfig.ready(), so
 an exited person no longer takes part in group sessions after their exit.
 """
+
+exit_corrected = Signal()
+"""`exit_corrected` — sent inside the transaction of a corrected exit date
+(enrolments.services.correct_exit), with `enrolment_id=`, `old=` and `new=` (the exit dates)
+and `by=`. interventions moves the end of the placements that ended at the old exit date
+("ended at exit") to the new one (interventions/corrections.py), so a placement still ends
+when the person left.
+"""

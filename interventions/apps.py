@@ -22,3 +22,10 @@ class InterventionsConfig(AppConfig):
 
         enrolments_exited.connect(services._on_enrolments_exited, dispatch_uid="interventions-exit")
         records_outside_period.connect(periods.records_outside, dispatch_uid="interventions-period")
+
+        # A corrected exit date moves the end of the placements that ended at the exit.
+        from enrolments.signals import exit_corrected
+
+        from .corrections import _on_exit_corrected
+
+        exit_corrected.connect(_on_exit_corrected, dispatch_uid="interventions-exit-corrected")

@@ -461,6 +461,52 @@ def test_the_exit_is_corrected_and_open_follow_ups_move(client, world, english):
     }
 
 
+def test_a_corrected_exit_moves_the_placements_that_ended_at_the_exit(world):
+    intervention_services.record_hours(
+        by=world.provider.user,
+        participation=world.participation,
+        held_on=dt.date(2009, 8, 20),
+        hours=3,
+    )
+    services.exit_enrolment(
+        enrolment=world.enrolment,
+        by=world.case_worker.user,
+        exited_on=dt.date(2009, 9, 1),
+        exit_reason="completed",
+        exit_status=OutcomeStatus.JOB_SEEKING,
+        exit_income_source="social_assistance",
+    )
+    world.participation.refresh_from_db()
+    assert world.participation.completion == Participation.Completion.ENDED
+    assert world.participation.ended_on == dt.date(2009, 9, 1)
+    world.enrolment.refresh_from_db()
+
+    def correct(on):
+        services.correct_exit(
+            enrolment=world.enrolment,
+            by=world.case_worker.user,
+            values={"exited_on": on},
+            reason="Rätt slutdatum",
+            expected=values_of(world.enrolment, services.EXIT_CORRECTABLE),
+        )
+        world.enrolment.refresh_from_db()
+
+    # Before the attendance recorded on 2009-08-20: refused, naming the date.
+    with pytest.raises(ValidationError) as refused:
+        correct(dt.date(2009, 8, 15))
+    assert "2009-08-20" in refused.value.message_dict["exited_on"][0]
+    # Outside the project's period (2009-01-01 – 2011-12-31): refused.
+    world.project.starts_on = dt.date(2009, 8, 25)
+    world.project.save()
+    with pytest.raises(ValidationError) as outside:
+        correct(dt.date(2009, 8, 24))
+    assert "exited_on" in outside.value.message_dict
+    correct(dt.date(2009, 8, 28))
+    world.participation.refresh_from_db()
+    assert world.participation.ended_on == dt.date(2009, 8, 28)
+    assert world.participation.attended_hours == 3
+
+
 # --- follow-ups ------------------------------------------------------------------------------
 
 
