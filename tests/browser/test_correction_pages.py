@@ -137,6 +137,11 @@ def test_a_case_worker_corrects_gender_and_a_follow_up(page, login, axe, world):
     )
     expect(history).to_contain_text("Amira Haddad")
     axe(page, "participant-corrections")
+    # At 320 CSS px the page with its history does not scroll sideways (tables scroll inside
+    # their own focusable containers).
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     # The goals: the summary went stale with each correction and is computed again.
     after = work_at_90(page, project)
