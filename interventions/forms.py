@@ -171,6 +171,13 @@ class RecordHoursForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.participation = participation
+        if participation.completion != Participation.Completion.ENDED:
+            # "Ended at exit" is set by the exit, never chosen.
+            self.fields["completion"].choices = [
+                (value, label)
+                for value, label in Participation.Completion.choices
+                if value != Participation.Completion.ENDED
+            ]
 
 
 def shown_row_ids(data) -> set[int] | None:

@@ -321,8 +321,24 @@ def record_hours(
     hours = Decimal(hours) if hours not in (None, "") else None
     adds_hours = hours is not None and hours != 0
     completion = completion or participation.completion
-    if completion not in Participation.Completion.values:
+    if completion not in Participation.Completion.values or (
+        # "Ended at exit" is the exit's to set (end_placements_at_exit), not a choice.
+        completion == Participation.Completion.ENDED
+        and participation.completion != Participation.Completion.ENDED
+    ):
         errors["completion"] = _("Choose ongoing, completed or interrupted.")
+    elif (
+        completion == Participation.Completion.ONGOING
+        and participation.completion != Participation.Completion.ONGOING
+        and participation.enrolment.exited_on is not None
+    ):
+        errors["completion"] = _(
+            "%(name)s exited on %(date)s: the placement cannot be ongoing again. Re-enrol them "
+            "in the project and place them again."
+        ) % {
+            "name": participation.enrolment.participant,
+            "date": _date(participation.enrolment.exited_on),
+        }
     if hours is not None and hours < 0:
         errors["hours"] = _("The hours cannot be negative.")
     elif hours is not None and _has_more_than_one_decimal(hours):

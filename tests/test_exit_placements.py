@@ -385,3 +385,44 @@ def test_a_provider_does_not_get_the_participant_page(client, world):
     exit_now(world)
     response = login(client, world.provider).get(url("participant", world, world.enrolment.pk))
     assert response.status_code == 404
+
+
+# --- "ended at exit" is the exit's to set --------------------------------------------------------
+
+
+def test_an_ended_placement_cannot_become_ongoing_again_after_the_exit(world):
+    exit_now(world)
+    with pytest.raises(ValidationError) as refused:
+        intervention_services.record_hours(
+            by=world.provider.user, participation=reload(world.ongoing), completion="ongoing"
+        )
+    assert "completion" in refused.value.message_dict
+    assert reload(world.ongoing).completion == C.ENDED
+    # Correcting it to completed (with its end date) is still possible.
+    intervention_services.record_hours(
+        by=world.provider.user,
+        participation=reload(world.ongoing),
+        completion="completed",
+        ended_on=dt.date(2009, 12, 1),
+    )
+    assert reload(world.ongoing).completion == C.COMPLETED
+
+
+def test_ended_at_exit_is_not_a_choice_for_an_ongoing_placement(world):
+    from interventions.forms import RecordHoursForm
+
+    with pytest.raises(ValidationError) as refused:
+        intervention_services.record_hours(
+            by=world.provider.user,
+            participation=world.ongoing,
+            completion="ended",
+            ended_on=dt.date(2009, 12, 1),
+        )
+    assert "completion" in refused.value.message_dict
+    choices = dict(RecordHoursForm(participation=world.ongoing).fields["completion"].choices)
+    assert "ended" not in choices and "completed" in choices
+    exit_now(world)
+    choices = dict(
+        RecordHoursForm(participation=reload(world.ongoing)).fields["completion"].choices
+    )
+    assert "ended" in choices
