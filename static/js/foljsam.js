@@ -6,8 +6,9 @@
       fields. `autofocus` is not enough: screen readers do not read a focused container on load.
    2. After an htmx save (any request that is not a GET: a status change, a note, a row of
       hours, the agreement, showing the identity number), focus goes to what was updated: the
-      error summary if the answer has errors, else the first field marked invalid, else an
-      element marked data-focus-after-swap in the answer, else the swapped element itself.
+      error summary if the answer has errors, else the first field marked invalid, else the
+      element the answer marks data-focus-after-swap (in the target or an out-of-band part),
+      else the swapped element itself.
       Polling (GET, e.g. a job's progress) never moves focus. */
 (function () {
   "use strict";
@@ -68,11 +69,12 @@
       }
       return null;
     }
-    focusElement(
-      find(".error-summary") ||
-        find('[aria-invalid="true"]') ||
-        find("[data-focus-after-swap]") ||
-        target
-    );
+    // A marker comes only with an answer to a save (templates render it then); one left from an
+    // earlier answer must not win, so every marker is used up now.
+    var marked = find("[data-focus-after-swap]") || document.querySelector("[data-focus-after-swap]");
+    var chosen = find(".error-summary") || find('[aria-invalid="true"]') || marked || target;
+    var stale = document.querySelectorAll("[data-focus-after-swap]");
+    for (var i = 0; i < stale.length; i++) stale[i].removeAttribute("data-focus-after-swap");
+    focusElement(chosen);
   }
 })();
