@@ -61,6 +61,29 @@ def test_every_table_is_in_a_focusable_scroll_container():
     )
 
 
+LANDMARK_NAMED_BY = re.compile(
+    r'<(?:section|nav|aside|form|main)\b[^>]*\baria-labelledby="([^"]+)"', re.I
+)
+CONTAINER_NAMED_BY = re.compile(r'<div\b[^>]*\btable-scroll\b[^>]*\baria-labelledby="([^"]+)"')
+
+
+def test_no_scroll_container_shares_its_name_with_a_landmark():
+    """A container named by the heading that also names its <section> makes two landmarks of
+    one name (axe: landmark-unique): name it by the table's caption instead."""
+    problems = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        landmarks = set(LANDMARK_NAMED_BY.findall(text))
+        for name in CONTAINER_NAMED_BY.findall(text):
+            if name in landmarks:
+                problems.append(f"{path.relative_to(TEMPLATES.parent)}: {name}")
+    assert not problems, (
+        "Scroll containers named like the landmark around them: "
+        + ", ".join(problems)
+        + '. Give the table a <caption id="…"> and point aria-labelledby at it.'
+    )
+
+
 def test_the_check_sees_a_bare_table_and_accepts_the_container():
     assert table_problems('<h2>x</h2>\n<table class="table"></table>') == [
         (2, "it is not inside a .table-scroll container")

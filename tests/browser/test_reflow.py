@@ -23,6 +23,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, get_resolver, resolve, reverse
 
+from core.models import Project
 from demo.seeds import DEMO_LOGINS, DEMO_PASSWORD
 from demo.today import DEMO_TODAY
 from tests.url_roles import (
@@ -226,6 +227,43 @@ def test_the_demo_does_not_scroll_sideways_at_320_px(narrow, demo):
         for url in crawl(page, reverse("core:project_list")):
             kinds.add(resolve(url.split("?")[0]).view_name)
             problems += [f"[{demo_login.username}] {line}" for line in problems_at(page, url)]
-    for expected in ("enrolments:follow_up_worklist", "enrolments:participant", "goals:dashboard"):
+    for expected in (
+        "enrolments:follow_up_worklist",
+        "enrolments:participant",
+        "goals:dashboard",
+        "goal_comparison:twins",
+    ):
         assert expected in kinds, f"the crawl never reached {expected}: {sorted(kinds)}"
     assert not problems, "\n".join(problems)
+
+
+SCROLL_BOXES = """() => [...document.querySelectorAll('main .table-scroll')].map(box => ({
+  tabindex: box.getAttribute('tabindex'), role: box.getAttribute('role'),
+  name: box.getAttribute('aria-label')
+    || (document.getElementById(box.getAttribute('aria-labelledby') || '') || {}).textContent || '',
+}))"""
+
+
+def test_the_twin_comparison_scrolls_in_focusable_named_regions(narrow, demo):
+    """The twin comparison's wide tables (two projects side by side, by gender) scroll in boxes
+    a keyboard reaches and a screen reader names."""
+    context, page = narrow
+    page.goto("/en/accounts/login/")
+    page.locator("#id_username").fill("evaluator")  # a member of both twins
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    project = Project.objects.get(title__startswith="Framtid i Fokus - ett Tvillingprojekt")
+    page.goto(f"/en/projects/{project.pk}/goals/compare/twins/")
+    boxes = page.evaluate(SCROLL_BOXES)
+    assert boxes, "the twin comparison shows no table"
+    for box in boxes:
+        assert box["tabindex"] == "0" and box["role"] == "region", box
+        assert box["name"].strip(), box
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= WIDTH
+    # A keyboard user reaches the first box and scrolls it with the arrow keys.
+    first = page.locator("main .table-scroll").first
+    first.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert first.evaluate("box => box.scrollWidth <= box.clientWidth || box.scrollLeft > 0")
