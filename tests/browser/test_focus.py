@@ -1,7 +1,8 @@
 """Where keyboard focus goes (issue 11, item 9; docs/accessibility.md):
 
-- after a failed form submit (a full page), focus is on the error summary at the top of the
-  form, and each of its links points at a field that exists — and following one focuses it;
+- after a failed form submit (a full page: the exit, a registration, the case list's search, the
+  log-in), focus is on the error summary at the top of the form, and each of its links points
+  at a field that exists — and following one focuses it;
 - after an htmx save, focus is on what was updated: the new status, the saved note's message,
   the row of hours; after an htmx save with errors, on the error summary in the swapped part.
 
@@ -80,6 +81,15 @@ def test_a_failed_form_puts_focus_on_its_error_summary(page, login, axe, world):
     focused = active(page)
     assert "error-summary" in focused["classes"], focused
     summary_links_point_at_fields(page)
+
+    # The case list's name search, one letter: the summary in the search form.
+    page.goto(f"/en/projects/{project}/enrolments/")
+    page.locator("#id_q").fill("b")
+    page.locator("#id_q").press("Enter")
+    page.wait_for_load_state()
+    focused = active(page)
+    assert "error-summary" in focused["classes"], focused
+    assert summary_links_point_at_fields(page) == ["#id_q"]
 
     # The log-in page's summary, too.
     page.locator('form[action$="/accounts/logout/"] button').click()
