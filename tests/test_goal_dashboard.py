@@ -237,7 +237,7 @@ def test_breakdown_gender_first_and_small_cell_hidden_from_steering(client, worl
     project, members, _outsider = world
     html = get(client, members[Role.STEERING].user, url("dashboard", project)).content.decode()
     details = breakdown(html, "fif-job-or-chances")
-    captions = re.findall(r"<caption>(.*?)</caption>", details)
+    captions = re.findall(r"<caption[^>]*>(.*?)</caption>", details)
     assert "Gender" in captions[0] or "kön" in captions[0].lower()
     hidden = dict(
         re.findall(
