@@ -605,3 +605,12 @@ def test_target_group_bad_input_and_one_in_use(client, world):
     assert "1 enrolment is registered in the target group Unga" in response.text
     assert TargetGroup.objects.filter(pk=group.pk).exists()
     assert not log_of("delete", "core.TargetGroup").exists()
+
+
+def test_the_settings_page_leads_to_the_project_period(client, world):
+    """The period is a project setting too: the manager finds it where the others are."""
+    with translation.override("en"):
+        period_url = reverse("core:project_period", args=[world["project"].pk])
+    page = client.get(url("index", world["project"])).text
+    assert f'href="{period_url}"' in page
+    assert client.get(period_url).status_code == 200
