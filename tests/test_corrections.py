@@ -191,6 +191,11 @@ def test_a_correction_without_a_reason_is_refused_on_the_reason_field(client, wo
     )
     assert response.status_code == 200
     assert errors_of(response, "reason") == ["Say why the record is corrected."]
+    # The summary at the top links to the field, once, and says nothing else.
+    summary = re.search(r'<div class="error-summary".*?</div>', response.text, re.S).group(0)
+    assert re.findall(r'<a href="#([^"]+)">', summary) == ["id_reason"]
+    assert re.search(r"<p>", summary) is None
+    assert "?:" not in summary
     world.person.refresh_from_db()
     assert world.person.gender == "woman"
     assert not Correction.objects.exists()
