@@ -86,6 +86,14 @@ class AddMemberForm(_StaffFields):
                 _("This user account is switched off. An administrator can switch it on again."),
                 code="inactive",
             )
+        if found[0].is_staff or found[0].is_superuser:
+            raise forms.ValidationError(
+                _(
+                    "This is an administrator's account; administrators give it memberships in "
+                    "the administration pages."
+                ),
+                code="administrator",
+            )
         return found[0]
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .audit import log_action
-from .models import Area, Membership, Organisation, ProjectPartner, TargetGroup
+from .models import Area, LogEntry, Membership, Organisation, ProjectPartner, TargetGroup
 from .policy import Capability, capabilities_of, roles_with
 from .signals import counted_data_changed
 from .validators import normalise_organisation_number
@@ -181,15 +181,25 @@ def end_membership(*, by, membership) -> None:
 
 def may_get_password_link(membership) -> bool:
     """May the project's manager make a new password link for this member? Only for an account
-    nobody has used yet (no usable password, never logged in) that belongs to this project
-    alone: a manager can never take over an account in use, nor one of another project."""
+    that this project's settings created (the audit log says so), that nobody has used yet (no
+    usable password, never logged in), that belongs to this project alone and that holds no
+    staff or administrator rights: a manager can never take over an account in use, one of
+    another project, or an administrator's account that happens to have no password yet."""
     user = membership.user
     return (
-        not user.has_usable_password()
+        not user.is_staff
+        and not user.is_superuser
+        and not user.has_usable_password()
         and user.last_login is None
         and not Membership.objects.filter(user=user)
         .exclude(project_id=membership.project_id)
         .exists()
+        and LogEntry.objects.filter(
+            action=LogEntry.Action.CREATE,
+            object_type=user._meta.label,
+            object_id=str(user.pk),
+            project_id=membership.project_id,
+        ).exists()
     )
 
 

@@ -82,6 +82,14 @@ class CorrectionFormMixin(forms.Form):
     original = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
+class NotShownBackInput(forms.TextInput):
+    """A text box that never renders a value: an identity number typed into a refused form is
+    not written back into the page (nor into the browser's cache of it)."""
+
+    def format_value(self, value):
+        return None
+
+
 class PersonCorrectionForm(CorrectionFormMixin, forms.ModelForm):
     """Correct a person's own fields. For an identified person a new identity number may be
     given (empty: unchanged); it is never shown back, and the birth year follows it."""
@@ -91,7 +99,7 @@ class PersonCorrectionForm(CorrectionFormMixin, forms.ModelForm):
         max_length=15,
         required=False,
         help_text=_("Only when the number is wrong: YYYYMMDD-NNNN. Leave empty to keep it."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=NotShownBackInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
     class Meta:

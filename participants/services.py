@@ -62,8 +62,30 @@ def compared_fields(participant: Participant) -> tuple[str, ...]:
     return (*fields, "birth_year", IDENTITY_NUMBER)
 
 
-@transaction.atomic
 def correct_participant(
+    *, participant: Participant, project, by, **correction
+) -> Correction | None:
+    """Correct a person's own fields (`_correct_participant`). A new identity number that
+    belongs to someone else is refused — and, since the refusal tells the user that the number
+    is registered, it is logged as a read of that other person, like the intake's look-up (after
+    the refused transaction is rolled back, so the entry stays)."""
+    try:
+        return _correct_participant(participant=participant, project=project, by=by, **correction)
+    except ValidationError as error:
+        other = getattr(error, "number_registered_to", None)
+        if other is not None:
+            log_action(
+                by=by,
+                action="view",
+                obj=other,
+                project=project,
+                reason="correction: number registered",
+            )
+        raise
+
+
+@transaction.atomic
+def _correct_participant(
     *,
     participant: Participant,
     project,
@@ -113,7 +135,7 @@ def correct_participant(
             errors.setdefault("birth_year", []).append(
                 _("Write the birth year with four digits, between 1900 and this year.")
             )
-    number = None
+    number = other = None
     if identity_number and not person.is_anonymous:
         try:
             number = identity.parse_identity_number(identity_number)
@@ -123,9 +145,9 @@ def correct_participant(
             other = (
                 Participant.objects.with_identity_number(number.digits)
                 .exclude(pk=person.pk)
-                .exists()
+                .first()
             )
-            if other:
+            if other is not None:
                 errors.setdefault("identity_number", []).append(
                     _(
                         "Another person is registered with this number. Nothing was changed; "
@@ -140,7 +162,9 @@ def correct_participant(
         for name, messages in error.message_dict.items():
             errors.setdefault(name, []).extend(m for m in messages if m not in errors.get(name, []))
     if errors:
-        raise ValidationError(errors)
+        refusal = ValidationError(errors)
+        refusal.number_registered_to = other
+        raise refusal
     after = values_of(person, compared)
     changes = changes_between(before, after)
     if not changes:

@@ -298,8 +298,10 @@ def test_an_identity_number_is_never_in_the_history_in_clear(client, world):
     assert NEW_IDENTITY[-4:] not in logged and IDENTITY[-4:] not in logged
 
 
-def test_a_number_of_another_person_is_refused(client, world):
-    ParticipantFactory(identity=NEW_IDENTITY)
+def test_a_number_of_another_person_is_refused_logged_and_not_shown_back(client, world):
+    """The refusal tells the user the number is registered: like the intake's look-up it is
+    logged as a read of that other person, and the number is not written back into the page."""
+    other = ParticipantFactory(identity=NEW_IDENTITY)
     login(client, world.manager)
     response = client.post(
         url("enrolments:correct_person", world, world.enrolment.pk),
@@ -308,6 +310,25 @@ def test_a_number_of_another_person_is_refused(client, world):
     assert response.status_code == 200
     assert errors_of(response, "identity_number")
     assert Participant.objects.get(pk=world.person.pk).identity_number().digits == IDENTITY
+    assert LogEntry.objects.filter(
+        action="view",
+        object_type="participants.Participant",
+        object_id=str(other.pk),
+        reason="correction: number registered",
+    ).exists()
+    page = response.content.decode()
+    assert NEW_IDENTITY not in page and NEW_IDENTITY[-4:] not in page
+
+
+def test_a_refused_new_number_is_not_shown_back(client, world):
+    login(client, world.manager)
+    response = client.post(
+        url("enrolments:correct_person", world, world.enrolment.pk),
+        person_form_data(world, identity_number=NEW_IDENTITY, reason=""),
+    )
+    assert response.status_code == 200
+    assert errors_of(response, "reason")
+    assert NEW_IDENTITY[-4:] not in response.content.decode()
 
 
 def test_an_anonymous_persons_birth_year_is_corrected(world):

@@ -290,12 +290,19 @@ def test_manager_creates_a_new_user_who_sets_a_password_with_the_link(client, wo
 
 def test_a_new_password_link_only_for_an_unused_account_of_this_project_alone(client, world):
     project = world["project"]
-    fresh = UserFactory(username="fresh")
-    fresh.set_unusable_password()
-    fresh.save()
-    membership = MembershipFactory(
-        project=project, user=fresh, organisation=world["owner"], role=Role.CASE_WORKER
+    client.post(
+        url("staff_new_user", project),
+        {
+            "username": "fresh",
+            "first_name": "Frida",
+            "last_name": "Ny",
+            "email": "fresh@example.se",
+            "organisation": world["owner"].pk,
+            "role": "case_worker",
+        },
     )
+    fresh = User.objects.get(username="fresh")
+    membership = Membership.objects.get(user=fresh, project=project)
     assert "New password link" in client.get(url("staff", project)).text
     response = client.post(url("staff_password_link", project, membership.pk))
     assert response.status_code == 200
@@ -614,3 +621,30 @@ def test_the_settings_page_leads_to_the_project_period(client, world):
     page = client.get(url("index", world["project"])).text
     assert f'href="{period_url}"' in page
     assert client.get(period_url).status_code == 200
+
+
+def test_a_manager_cannot_take_over_an_account_the_project_did_not_create(client, world):
+    """An administrator made without a password (createsuperuser --noinput), or any unused
+    account made elsewhere, is never the manager's to give a password: it cannot be added as a
+    member, and a membership an administrator gave it gets no password link."""
+    project = world["project"]
+    root = User.objects.create_superuser("root", "root@example.se", None)
+    response = client.post(
+        url("staff_add", project),
+        {"user": "root", "organisation": world["owner"].pk, "role": "evaluator"},
+    )
+    assert "an administrator's account" in error_at(response, "id_user")
+    assert not Membership.objects.filter(user=root).exists()
+
+    unused = UserFactory(username="unused")
+    unused.set_unusable_password()
+    unused.save()
+    for account in (root, unused):
+        membership = MembershipFactory(
+            project=project, user=account, organisation=world["owner"], role=Role.EVALUATOR
+        )
+        response = client.post(url("staff_password_link", project, membership.pk))
+        assert 'id="password-link"' not in response.text
+    assert not log_of("change", "accounts.User").exists()
+    root.refresh_from_db()
+    assert not root.has_usable_password()
