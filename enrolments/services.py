@@ -133,6 +133,24 @@ def _user(by):
     return by if getattr(by, "is_authenticated", False) else None
 
 
+def _attendance_after(enrolment: Enrolment, exited_on: dt.date) -> str:
+    """Why the person cannot have exited on this date: attendance recorded after it (an exit
+    ends the placements at the exit date, so hours after it would be hours of nobody). Empty
+    when there is none. The exit and its correction both ask."""
+    attended_after = (
+        enrolment.participations.filter(attendance_records__held_on__gt=exited_on)
+        .order_by("-attendance_records__held_on")
+        .values_list("attendance_records__held_on", flat=True)
+        .first()
+    )
+    if not attended_after:
+        return ""
+    return _(
+        "Attendance is recorded on %(date)s, after this date. Correct or remove that recording "
+        "first."
+    ) % {"date": attended_after.isoformat()}
+
+
 FOLLOW_UP_EARLY_DAYS = 14  # a follow-up may be recorded from this many days before it is due
 EXITABLE_STATUSES = (Status.ACTIVE, Status.PAUSED)
 
@@ -172,6 +190,9 @@ def exit_enrolment(
         raise ValidationError(
             {"exited_on": _("An exit is recorded when it has happened: the date is in the future.")}
         )
+    attended_after = _attendance_after(current, exited_on)
+    if attended_after:
+        raise ValidationError({"exited_on": attended_after})
     return change_status(
         enrolment=current,
         new_status=Status.EXITED,
@@ -571,12 +592,7 @@ def correct_exit(
             .values_list("recorded_on", flat=True)
             .first()
         )
-        attended_after = (
-            current.participations.filter(attendance_records__held_on__gt=exited_on)
-            .order_by("-attendance_records__held_on")
-            .values_list("attendance_records__held_on", flat=True)
-            .first()
-        )
+        attended_after = _attendance_after(current, exited_on)
         outside = period_error(current.project, exited_on, _label("exited_on"))
         if exited_on > today():
             errors.setdefault(
@@ -588,16 +604,7 @@ def correct_exit(
         elif outside:
             errors.setdefault("exited_on", [outside])
         elif attended_after:
-            errors.setdefault(
-                "exited_on",
-                [
-                    _(
-                        "Attendance is recorded on %(date)s, after this date. Correct or remove "
-                        "that recording first."
-                    )
-                    % {"date": attended_after.isoformat()}
-                ],
-            )
+            errors.setdefault("exited_on", [attended_after])
         elif first_recorded and exited_on > first_recorded:
             errors.setdefault(
                 "exited_on",

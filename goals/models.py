@@ -5,10 +5,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import ClockDateTimeField
+from core.periods import period_error
 
 
 class ReferenceProgramme(models.Model):
@@ -233,14 +235,10 @@ class GoalSnapshot(models.Model):
             errors["period_end"] = _("The period cannot end before it starts.")
         project = self.project if self.project_id else None
         if project is not None:
-            if start and not project.starts_on <= start <= project.ends_on:
-                errors["period_start"] = _(
-                    "The period must lie within the project's period (%(start)s – %(end)s)."
-                ) % {"start": project.starts_on, "end": project.ends_on}
-            if end and not project.starts_on <= end <= project.ends_on:
-                errors["period_end"] = _(
-                    "The period must lie within the project's period (%(start)s – %(end)s)."
-                ) % {"start": project.starts_on, "end": project.ends_on}
+            for name in ("period_start", "period_end"):
+                label = capfirst(self._meta.get_field(name).verbose_name)
+                if outside := period_error(project, getattr(self, name), label):
+                    errors.setdefault(name, outside)
             label = (self.label or "").strip()
             if (
                 label

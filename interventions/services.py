@@ -93,16 +93,12 @@ def _validate_intervention(intervention: Intervention) -> None:
     if intervention.provider_id is None:
         errors["provider"] = _("Choose the organisation that provides the intervention.")
     starts, ends = intervention.starts_on, intervention.ends_on
-    if starts and not (project.starts_on <= starts <= project.ends_on):
-        errors["starts_on"] = _(
-            "The intervention must start within the project period, %(start)s – %(end)s."
-        ) % {"start": _date(project.starts_on), "end": _date(project.ends_on)}
+    if outside := period_error(project, starts, _label(Intervention, "starts_on")):
+        errors["starts_on"] = outside
     if ends and starts and ends < starts:
         errors["ends_on"] = _("The intervention cannot end before it starts.")
-    elif ends and not (project.starts_on <= ends <= project.ends_on):
-        errors["ends_on"] = _(
-            "The intervention must end within the project period, %(start)s – %(end)s."
-        ) % {"start": _date(project.starts_on), "end": _date(project.ends_on)}
+    elif outside := period_error(project, ends, _label(Intervention, "ends_on")):
+        errors["ends_on"] = outside
     if intervention.capacity is not None and intervention.capacity < 1:
         errors["capacity"] = _("Give at least one place, or leave empty for no limit.")
     if intervention.pk and not errors:

@@ -158,6 +158,24 @@ def test_an_exit_refused_by_the_period_rule_ends_nothing(world):
     assert Enrolment.objects.get(pk=world.enrolment.pk).status == Status.ACTIVE
 
 
+def test_an_exit_before_recorded_attendance_is_refused_and_ends_nothing(world, english):
+    """Hours recorded after the exit date would belong to a placement that ended before them:
+    the first exit is refused as its correction is, naming the recording's date."""
+    intervention_services.record_hours(
+        by=world.provider.user,
+        participation=world.ongoing,
+        held_on=dt.date(2009, 12, 10),
+        hours=Decimal("2"),
+    )
+    with pytest.raises(ValidationError) as refused:
+        exit_now(world, on=dt.date(2009, 12, 5))
+    assert "2009-12-10" in refused.value.message_dict["exited_on"][0]
+    assert reload(world.ongoing).completion == C.ONGOING
+    assert Enrolment.objects.get(pk=world.enrolment.pk).status == Status.ACTIVE
+    exit_now(world, on=dt.date(2009, 12, 10))  # on the day of the recording: fine
+    assert reload(world.ongoing).ended_on == dt.date(2009, 12, 10)
+
+
 def test_the_placements_end_in_the_exits_transaction(world, monkeypatch):
     """If ending the placements fails, the exit is not saved either (one transaction)."""
 

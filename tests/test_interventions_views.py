@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from core.models import LogEntry, Organisation, Role
@@ -65,7 +66,13 @@ def text(lang, message, **params):
     the expectation is computed through gettext rather than typed)."""
     with translation.override(lang):
         translated = gettext(message)
+        params = {k: v() if callable(v) else v for k, v in params.items()}
     return translated % params if params else translated
+
+
+def field_label(name: str) -> str:
+    """An intervention field's label as the form and the period rule name it."""
+    return capfirst(Intervention._meta.get_field(name).verbose_name)
 
 
 def page_text(response) -> str:
@@ -388,14 +395,14 @@ INTERVENTION_BAD_INPUT = [
     (
         {"starts_on": "2008-12-31"},
         "starts_on",
-        "The intervention must start within the project period, %(start)s – %(end)s.",
-        {"start": "2009-01-01", "end": "2011-12-31"},
+        "%(field)s must be within the project's period %(start)s–%(end)s.",
+        {"field": lambda: field_label("starts_on"), "start": "2009-01-01", "end": "2011-12-31"},
     ),
     (
         {"ends_on": "2012-01-31"},
         "ends_on",
-        "The intervention must end within the project period, %(start)s – %(end)s.",
-        {"start": "2009-01-01", "end": "2011-12-31"},
+        "%(field)s must be within the project's period %(start)s–%(end)s.",
+        {"field": lambda: field_label("ends_on"), "start": "2009-01-01", "end": "2011-12-31"},
     ),
     (
         {"starts_on": "2010-06-01", "ends_on": "2010-05-01"},
