@@ -106,10 +106,9 @@ def _recognition(request, participant: Participant) -> dict:
         participant=participant, project=project, status__in=OPEN_STATUSES
     ).first()
     covered_projects = set(
-        Consent.objects.filter(
+        Consent.objects.current()
+        .filter(
             participant=participant,
-            withdrawn_on__isnull=True,
-            replaced_on__isnull=True,
             organisations=request.membership.organisation_id,
         )
         .exclude(project=project)

@@ -125,11 +125,9 @@ class EnrolmentQuerySet(models.QuerySet):
         if scope == PersonScope.CONSENTED:
             from participants.models import Consent
 
-            covering_consent = Consent.objects.filter(
+            covering_consent = Consent.objects.current().filter(
                 participant_id=OuterRef("participant_id"),
                 project_id=membership.project_id,
-                withdrawn_on__isnull=True,
-                replaced_on__isnull=True,
                 organisations=membership.organisation_id,
             )
             return in_project.filter(

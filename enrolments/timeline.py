@@ -92,11 +92,9 @@ def other_enrolments(request, enrolment):
     participant = enrolment.participant
     if participant.is_anonymous:
         return [], 0
-    covering = Consent.objects.filter(
+    covering = Consent.objects.current().filter(
         participant_id=OuterRef("participant_id"),
         project_id=OuterRef("project_id"),
-        withdrawn_on__isnull=True,
-        replaced_on__isnull=True,
         organisations=request.membership.organisation_id,
     )
     others = list(

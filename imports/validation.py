@@ -766,12 +766,12 @@ def match(plan: Plan, ctx: Context, layout: Layout):
         ):
             latest[participant_id] = pk
         consented.update(
-            Consent.objects.filter(
+            Consent.objects.current()
+            .filter(
                 project=project,
                 participant_id__in=chunk,
-                withdrawn_on__isnull=True,
-                replaced_on__isnull=True,
-            ).values_list("participant_id", flat=True)
+            )
+            .values_list("participant_id", flat=True)
         )
     existing = {}
     for chunk in _chunks(latest.values()):
