@@ -580,12 +580,12 @@ def correct_attendance(
     from participants.models import Correction
 
     participation = (
-        Participation.objects.select_for_update()
+        Participation.objects.select_for_update(of=("self",))
         .select_related("intervention__project", "enrolment__participant")
         .get(pk=record.participation_id)
     )
     current = (
-        AttendanceRecord.objects.select_for_update()
+        AttendanceRecord.objects.select_for_update(of=("self",))
         .select_related("session")
         .filter(pk=record.pk)
         .first()
