@@ -1,9 +1,10 @@
 """Följsam settings, read from the environment with development defaults that work out of the box.
 
 Environment variables: DEBUG, SECRET_KEY, FIELD_ENCRYPTION_KEY, DATABASE_URL, ALLOWED_HOSTS,
-TIME_ZONE, DEMO_MODE, SECURE_COOKIES. In development (DEBUG on) and in the demo (DEMO_MODE on)
-missing keys are generated once into `.dev-keys.json`, which git ignores; otherwise they must be
-set.
+TIME_ZONE, DEMO_MODE, SECURE_COOKIES, BEHIND_TLS_PROXY, CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT,
+SECURE_HSTS_SECONDS, CONTENT_SECURITY_POLICY. In development (DEBUG on) and in the demo
+(DEMO_MODE on) missing keys are generated once into `.dev-keys.json`, which git ignores; otherwise
+they must be set.
 """
 
 import base64
@@ -102,6 +103,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -177,6 +179,33 @@ SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Behind a TLS-terminating proxy (README, Settings): the proxy says the request came over https
+# (X-Forwarded-Proto), and the site's public origin must be trusted for form posts, or every
+# POST is refused with 403.
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",")
+    if origin.strip()
+]
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# HSTS is sent only on https answers; a year in production, off in development and the demo.
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", "0" if (DEBUG or DEMO_MODE) else "31536000")
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_REFERRER_POLICY = "same-origin"
+# Sent on every answer of the application (core.middleware.SecurityHeadersMiddleware): scripts
+# only from Följsam's own files, no inline script; styles may use attributes (htmx's indicator).
+CONTENT_SECURITY_POLICY = os.environ.get(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
 
 # Cells with fewer people than this are hidden from aggregate-only roles.
 SUPPRESSION_THRESHOLD = int(os.environ.get("SUPPRESSION_THRESHOLD", "5"))
