@@ -266,4 +266,9 @@ def test_the_twin_comparison_scrolls_in_focusable_named_regions(narrow, demo):
     first.focus()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    assert first.evaluate("box => box.scrollWidth <= box.clientWidth || box.scrollLeft > 0")
+    # The browser scrolls after the key press, not during it: wait for the box to have moved.
+    page.wait_for_function(
+        "box => box.scrollWidth <= box.clientWidth || box.scrollLeft > 0",
+        arg=first.element_handle(),
+        timeout=5000,
+    )
