@@ -217,6 +217,16 @@ class Project(models.Model):
             "group. Empty: the installation's threshold. A project can raise it, not lower it."
         ),
     )
+    retention_months = models.PositiveSmallIntegerField(
+        _("retention after the project ends (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Personal data is anonymised this many months after the end of the project's "
+            "period. Empty: the installation's retention period."
+        ),
+    )
+    anonymised_at = ClockDateTimeField(_("personal data anonymised"), null=True, blank=True)
     updated_at = ClockDateTimeField(_("last changed"), auto_now=True, db_index=True)
 
     objects = ProjectQuerySet.as_manager()

@@ -217,6 +217,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# Personal data of a project is anonymised this many months after its period ends, unless the
+# project sets its own retention (privacy app, docs/privacy.md).
+DEFAULT_RETENTION_MONTHS = int(os.environ.get("DEFAULT_RETENTION_MONTHS", "24"))
+
 # A fixed "today" for demos and tests ("YYYY-MM-DD"); empty means the real date.
 FOLJSAM_TODAY = os.environ.get("FOLJSAM_TODAY", "")
 
