@@ -61,6 +61,11 @@ def _key(name: str) -> str:
 SECRET_KEY = _key("SECRET_KEY")
 # Fernet key (32 url-safe base64 bytes) for identity numbers at rest.
 FIELD_ENCRYPTION_KEY = _key("FIELD_ENCRYPTION_KEY")
+# Keys that were FIELD_ENCRYPTION_KEY before a rotation (comma-separated): still read, never
+# written; `manage.py rotate_keys` re-encrypts everything under the current key (core/crypto.py).
+FIELD_ENCRYPTION_OLD_KEYS = [
+    key.strip() for key in os.environ.get("FIELD_ENCRYPTION_OLD_KEYS", "").split(",") if key.strip()
+]
 # HMAC key for the keyed hash that finds the same person across projects without decrypting.
 IDENTITY_HASH_KEY = _key("IDENTITY_HASH_KEY")
 

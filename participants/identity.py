@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from personnummer import personnummer
+
+from core import crypto
 
 _SHAPE = re.compile(r"^(\d{2})?(\d{6})([-+]?)(\d{4})$")
 
@@ -74,16 +75,12 @@ def validate_identity_number(value: str) -> None:
     parse_identity_number(value)
 
 
-def _fernet() -> Fernet:
-    return Fernet(settings.FIELD_ENCRYPTION_KEY.encode())
-
-
 def encrypt(number: IdentityNumber) -> str:
-    return _fernet().encrypt(number.digits.encode()).decode()
+    return crypto.encrypt_text(number.digits)
 
 
 def decrypt(token: str) -> IdentityNumber:
-    return IdentityNumber(_fernet().decrypt(token.encode()).decode())
+    return IdentityNumber(crypto.decrypt_text(token))
 
 
 def keyed_hash(number: IdentityNumber) -> str:
