@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "jobs",
     "imports",
     "projectbank",
+    "privacy",
     "reports",
     "api",
     "demo",

@@ -157,7 +157,8 @@ def describe(graph, cycle: list[str]) -> str:
 def test_every_app_of_the_brief_is_checked():
     expected = {
         "accounts", "api", "core", "demo", "enrolments", "goals", "imports", "interventions",
-        "jobs", "participants", "plans", "prestudy", "projectbank", "reports", "surveys",
+        "jobs", "participants", "plans", "prestudy", "privacy", "projectbank", "reports",
+        "surveys",
     }  # fmt: skip
     assert expected <= set(first_party_apps())
 
