@@ -22,3 +22,10 @@ def now() -> dt.datetime:
     if not fixed:
         return current
     return current.replace(year=today().year, month=today().month, day=today().day)
+
+
+def real_now() -> dt.datetime:
+    """The wall clock's moment, unaffected by FOLJSAM_TODAY: only for measuring how much real
+    time has passed between two of the program's own events (a background job's heartbeat, the
+    age of a task queue's row), never for a date a person reads or the product records."""
+    return timezone.now()
