@@ -227,6 +227,12 @@ LOGGING = {
 # project sets its own retention (privacy app, docs/privacy.md).
 DEFAULT_RETENTION_MONTHS = int(os.environ.get("DEFAULT_RETENTION_MONTHS", "24"))
 
+# Look-ups by identity number (intake, registration, case list, corrections): at most this many
+# per user within this many minutes; each is an audit entry, and the entries are the count
+# (participants/lookup.py, docs/privacy-lookup.md).
+IDENTITY_LOOKUP_LIMIT = int(os.environ.get("IDENTITY_LOOKUP_LIMIT", "30"))
+IDENTITY_LOOKUP_WINDOW_MINUTES = int(os.environ.get("IDENTITY_LOOKUP_WINDOW_MINUTES", "10"))
+
 # A fixed "today" for demos and tests ("YYYY-MM-DD"); empty means the real date.
 FOLJSAM_TODAY = os.environ.get("FOLJSAM_TODAY", "")
 
