@@ -29,3 +29,13 @@ def real_now() -> dt.datetime:
     time has passed between two of the program's own events (a background job's heartbeat, the
     age of a task queue's row), never for a date a person reads or the product records."""
     return timezone.now()
+
+
+def real_seconds() -> float:
+    """Seconds since the epoch by the real wall clock, for security timers only (the idle
+    timeout and the absolute age of a login session, accounts/middleware.py). Never the demo's
+    fixed date: a session must expire after real minutes, whatever day the demo says it is.
+    Tests replace this function instead of sleeping."""
+    import time
+
+    return time.time()
