@@ -46,6 +46,11 @@ class Capability(StrEnum):
     # Correct a person's own fields after saving (name, gender, birth year…), with a reason
     # kept as history (participants.Correction).
     PARTICIPANTS_CORRECT = "participants.correct"
+    # Data-protection rights (privacy/): make a register extract of a person (GDPR art. 15:
+    # everything held about them and every read of it), and erase a person on request (art.
+    # 17: personal data removed, statistics kept).
+    PARTICIPANTS_REGISTER_EXTRACT = "participants.register_extract"
+    PARTICIPANTS_ERASE = "participants.erase"
     ENROLMENTS_VIEW = "enrolments.view"
     ENROLMENTS_CHANGE = "enrolments.change"
     # Correct an enrolment's details and exit, a recorded follow-up and the order of the
@@ -91,6 +96,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.PARTICIPANTS_CHANGE,
             C.PARTICIPANTS_CORRECT,
             C.PARTICIPANTS_REGISTER_FOR_OTHERS,
+            C.PARTICIPANTS_REGISTER_EXTRACT,
+            C.PARTICIPANTS_ERASE,
             C.ENROLMENTS_VIEW,
             C.ENROLMENTS_CHANGE,
             C.ENROLMENTS_CORRECT,
