@@ -24,6 +24,7 @@ from core.audit import log_action
 from core.clock import today
 from core.decorators import project_view
 from core.policy import Capability, can
+from participants import lookup
 
 from . import registration, search, services
 from .access import get_visible_enrolment, visible_enrolments
@@ -161,6 +162,12 @@ def case_list(request):
     identity_results = None
     if request.method == "POST":
         identity_form = IdentityLookupForm(request.POST)
+        if identity_form.is_valid():
+            # Counted against the user's limit on look-ups by number (docs/privacy-lookup.md).
+            try:
+                lookup.check_limit(by=request.user, project=request.project)
+            except lookup.LookupLimitReached as refusal:
+                identity_form.add_error("identity_number", refusal)
         if identity_form.is_valid():
             number = identity_form.cleaned_data["identity_number"]
             identity_results, shown = _find_by_identity_number(request, number)
