@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from . import clock
 from .fields import ClockDateTimeField
 from .validators import normalise_organisation_number
 
@@ -480,10 +481,38 @@ class LogEntryQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionError("The audit log is append-only.")
 
+    def about_person(self, participant):
+        """Every entry about one person (a participants.Participant or its id): reads of their
+        page, the list pages that showed them, changes of their records. The question "who has
+        read my data?" is this queryset (docs/audit.md)."""
+        person_id = getattr(participant, "pk", participant)
+        return self.filter(person_id=person_id)
+
+    def in_chain_order(self):
+        return self.order_by("seq")
+
+
+class Purpose(models.TextChoices):
+    """Why a user opened a person's record (asked outside one's own caseload, core/purpose.py)."""
+
+    OWN_CASELOAD = "own_caseload", _("own caseload")
+    FOLLOW_UP = "follow_up", _("follow-up of the case")
+    PARTNER_PLANNING = "partner_planning", _("planning together with a partner")
+    REVIEW = "review", _("quality control or review")
+    REQUESTED = "requested", _("requested by the person")
+    OTHER = "other", _("other")
+
 
 class LogEntry(models.Model):
     """An append-only record of who read or changed what. Holds no personal data in clear:
-    the object is named by type and id, changed fields by name only."""
+    the object is named by type and id, changed fields by name only, the person concerned by
+    id (`person_id`).
+
+    Append-only in the database (triggers refuse UPDATE, DELETE and TRUNCATE, migration 0009)
+    and hash-chained: `seq` orders the chain, `chain_hash` is the SHA-256 of the previous
+    entry's hash and this entry's canonical content (core/audit.py, `manage.py verify_audit`).
+    The user and the project are kept as plain ids (no database constraint, nothing cascades):
+    deleting a project or a user never changes an entry."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("viewed")
@@ -493,24 +522,43 @@ class LogEntry(models.Model):
         EXPORT = "export", _("exported")
         LOGIN = "login", _("logged in")
 
-    at = ClockDateTimeField(_("when"), auto_now_add=True, db_index=True)
+    at = ClockDateTimeField(_("when"), default=clock.now, editable=False, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         related_name="+",
     )
     user_label = models.CharField(_("user name"), max_length=150, blank=True)
     project = models.ForeignKey(
-        Project, verbose_name=_("project"), on_delete=models.SET_NULL, null=True, related_name="+"
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    person_id = models.BigIntegerField(
+        _("participant id"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("The person the entry is about, by id."),
     )
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     object_type = models.CharField(_("object type"), max_length=100)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     fields = models.JSONField(_("fields"), default=list, blank=True)
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    # What the system knows of the occasion ("case list", "enrolment 19"); the user's own
+    # purpose is `purpose`.
+    reason = models.CharField(_("context"), max_length=200, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, blank=True)
+    purpose_text = models.CharField(_("purpose, in the user's words"), max_length=200, blank=True)
     request_id = models.UUIDField(_("request id"), null=True, blank=True)
+    seq = models.BigIntegerField(_("sequence number"), unique=True, null=True, editable=False)
+    chain_hash = models.CharField(_("chain hash"), max_length=64, blank=True, editable=False)
 
     objects = LogEntryQuerySet.as_manager()
 
@@ -526,7 +574,9 @@ class LogEntry(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("The audit log is append-only.")
-        super().save(*args, **kwargs)
+        from .audit import append
+
+        append([self])  # sealed into the hash chain, inserted under its lock
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
