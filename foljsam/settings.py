@@ -251,6 +251,12 @@ TASKS = {
 # (not files) are limited by DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB default).
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "50")) * 1024 * 1024
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "2000"))
+# Measured before any parsing (imports/reader.py): an XLSX file's unpacked size and how much
+# more it unpacks to than it is (a zip bomb), and the rows of one file; rows per user a day.
+IMPORT_MAX_UNCOMPRESSED_MB = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_MB", "200"))
+IMPORT_MAX_ZIP_RATIO = int(os.environ.get("IMPORT_MAX_ZIP_RATIO", "100"))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
+IMPORT_MAX_ROWS_PER_DAY = int(os.environ.get("IMPORT_MAX_ROWS_PER_DAY", "200000"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -101,3 +101,175 @@ def _copy(model, fields, defaults, converters, rows, returning):
                     values.append(convert(value) if convert is not None else value)
                 copy.write_row(values)
     return pks if returning else None
+
+
+# --- prepared writes: everything built before the write transaction ------------------------------
+#
+# The import prepares every row's values (converted for the database) before it takes the write
+# lock; rows that point at rows not yet written hold a New placeholder. Inside the one short
+# transaction, reserve() takes the ids for each table at once and the placeholders are filled:
+# on SQLite the write lock (BEGIN IMMEDIATE) is held only while the INSERTs themselves run.
+
+
+class New:
+    """The id a new row of `table` will get: the `index`-th of the ids reserved for it."""
+
+    __slots__ = ("index", "table", "text")
+
+    def __init__(self, table: str, index: int, text: bool = False):
+        self.table = table
+        self.index = index
+        self.text = text  # wanted as text (an audit entry's object id)
+
+    def resolve(self, ids: dict):
+        value = ids[self.table][self.index]
+        return str(value) if self.text else value
+
+
+def _converters(fields, now):
+    defaults, converters = [], []
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            default = now
+        else:
+            default = f.get_default()
+        defaults.append(default)
+        if connection.vendor == "postgresql":
+            converters.append(_jsonb if isinstance(f, models.JSONField) else None)
+        elif isinstance(f, _PREPARED):
+            converters.append(lambda v, f=f: f.get_db_prep_save(v, connection))
+        else:
+            converters.append(None)
+    return defaults, converters
+
+
+class PreparedInsert:
+    """Rows for one table, converted for the database; `new` rows get reserved ids."""
+
+    def __init__(self, model, rows: list[dict], *, new: bool = False):
+        self.model = model
+        self.table = model._meta.db_table
+        self.new = new
+        self.fields = _columns(model)
+        defaults, converters = _converters(self.fields, clock.now())
+        attnames = [f.attname for f in self.fields]
+        plan = list(zip(attnames, defaults, converters, strict=True))
+        self.values = [
+            [
+                convert(value) if convert is not None and type(value) is not New else value
+                for name, default, convert in plan
+                for value in (row.get(name, default),)
+            ]
+            for row in rows
+        ]
+        self.refs = sorted(
+            {i for values in self.values for i, v in enumerate(values) if type(v) is New}
+        )
+
+    def __len__(self):
+        return len(self.values)
+
+    def execute(self, ids: dict) -> None:
+        if not self.values:
+            return
+        refs = self.refs
+        own = ids.get(self.table) if self.new else None
+        rows = self.values
+        if refs:
+            for values in rows:
+                for i in refs:
+                    v = values[i]
+                    if type(v) is New:
+                        values[i] = v.resolve(ids)
+        columns = [f.column for f in self.fields]
+        if own is not None:
+            columns = [self.model._meta.pk.column, *columns]
+            rows = [[pk, *values] for pk, values in zip(own, rows, strict=True)]
+        quote = connection.ops.quote_name
+        names = ", ".join(quote(c) for c in columns)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {quote(self.table)} ({names}) FROM STDIN") as copy:
+                    for values in rows:
+                        copy.write_row(values)
+                return
+            row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+            batch = max(1, min(1000, 999 // len(columns)))
+            table = quote(self.table)
+            full = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([row_sql] * batch)  # noqa: S608
+            for start in range(0, len(rows), batch):
+                part = rows[start : start + batch]
+                sql = (
+                    full
+                    if len(part) == batch
+                    else f"INSERT INTO {table} ({names}) VALUES " + ", ".join([row_sql] * len(part))  # noqa: S608
+                )
+                cursor.execute(sql, [v for values in part for v in values])
+
+
+class PreparedUpdate:
+    """UPDATE ... SET <fields> WHERE pk = %s, one statement run for every row (executemany)."""
+
+    def __init__(self, model, field_names: list[str], rows: list[dict]):
+        self.model = model
+        fields = [model._meta.get_field(name) for name in field_names]
+        now = clock.now()
+        prepared = []
+        for f in fields:
+            if getattr(f, "auto_now", False):
+                prepared.append(lambda _v, now=now, f=f: f.get_db_prep_save(now, connection))
+            else:
+                prepared.append(lambda v, f=f: f.get_db_prep_save(v, connection))
+        self.params = [
+            [
+                *(
+                    convert(row.get(f.attname, row.get(f.name)))
+                    for f, convert in zip(fields, prepared, strict=True)
+                ),
+                row["pk"],
+            ]
+            for row in rows
+        ]
+        quote = connection.ops.quote_name
+        sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+        self.sql = (
+            f"UPDATE {quote(model._meta.db_table)} SET {sets} "  # noqa: S608
+            f"WHERE {quote(model._meta.pk.column)} = %s"
+        )
+
+    def __len__(self):
+        return len(self.params)
+
+    def execute(self, ids: dict) -> None:
+        if self.params:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, self.params)
+
+
+def reserve(counts: dict) -> dict:
+    """Ids for new rows, {table: [id, ...]} for {table: (model, count)}. Call inside the write
+    transaction: on SQLite it holds the write lock, so the next ids after the highest ever
+    given (sqlite_sequence, as AUTOINCREMENT would) are this transaction's; on PostgreSQL the
+    table's sequence hands them out."""
+    ids = {}
+    with connection.cursor() as cursor:
+        for table, (model, count) in counts.items():
+            if not count:
+                ids[table] = []
+                continue
+            pk = model._meta.pk.column
+            quote = connection.ops.quote_name
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [quote(table), pk, count],
+                )
+                ids[table] = [r[0] for r in cursor.fetchall()]
+                continue
+            cursor.execute(f"SELECT MAX({quote(pk)}) FROM {quote(table)}")  # noqa: S608
+            highest = cursor.fetchone()[0] or 0
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            seq = cursor.fetchone()
+            base = max(highest, seq[0] if seq else 0) + 1
+            ids[table] = list(range(base, base + count))
+    return ids

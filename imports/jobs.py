@@ -1,4 +1,8 @@
-"""The import's background work: the check (dry run) and the write of a large file."""
+"""The import's background work: the check (dry run) and the write of a large file.
+
+The handler is safe to run again (the jobs app retries a job whose worker died): an import is
+written in one transaction or not at all, so a retry starts over; an import already written
+returns its result; and the upload's conditional claim lets only one run at a time."""
 
 from django.contrib.auth import get_user_model
 from django.utils import translation
@@ -30,15 +34,22 @@ def run_spreadsheet_import(job, progress):
                 )
             )
         if payload.get("action") == "import":
+            if upload.state == Upload.State.IMPORTED:
+                # A retry after the import was written (the worker died before the job was
+                # marked done): the import is done, once.
+                return {**(upload.result or {}), "upload": str(upload.pk), "action": "import"}
             by = get_user_model().objects.filter(pk=job.created_by_id).first()
             try:
+                # Starts over after a crash or a dead worker: nothing of an unfinished import
+                # was written (one transaction), and the claim lets only one run at a time.
                 result = services.import_upload(
                     upload, by=by, only_valid=bool(payload.get("only_valid")), progress=progress
                 )
             except services.ImportRefused as error:
-                Upload.objects.filter(pk=upload.pk).update(state=Upload.State.VALIDATED)
                 raise JobFailed(str(error)) from None
             return {**result, "upload": str(upload.pk), "action": "import"}
+        if not upload.has_content:
+            raise JobFailed(services.gone_message())
         report = services.validate_upload(upload, progress=progress)
         if report.get("refused"):
             raise JobFailed(report["refused"])

@@ -7,12 +7,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.crypto import decrypt_bytes, encrypt_bytes
 from core.fields import ClockDateTimeField
 
 
 class Upload(models.Model):
-    """One uploaded file, referred to only by its random id. Holds the file's bytes until the
-    import is done (then they are emptied) or for a day (then the row is deleted)."""
+    """One uploaded file, referred to only by its random id. Holds the file's bytes, encrypted
+    (core/crypto.py), until the import is done or has failed (then they are emptied), until a
+    check nobody imports is pruned (imports.services.prune_uploads), or for a day (then the row
+    is deleted). Read and write them only through raw_content() and set_content()."""
 
     class State(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")
@@ -50,6 +53,19 @@ class Upload(models.Model):
 
     def __str__(self):
         return self.filename
+
+    def set_content(self, data: bytes) -> None:
+        """Keep the file's bytes encrypted; empty bytes stay empty (nothing kept)."""
+        self.content = encrypt_bytes(data) if data else b""
+
+    def raw_content(self) -> bytes:
+        """The file's bytes in clear (empty when they are no longer kept)."""
+        stored = bytes(self.content or b"")
+        return decrypt_bytes(stored) if stored else b""
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.content)
 
 
 class RowKey(models.Model):

@@ -3,6 +3,13 @@
 CSV: UTF-8 with or without BOM, otherwise Windows-1252; separator ; or , (or tab), detected from
 the header line. XLSX: the first worksheet, read with openpyxl in read-only mode with the values
 Excel cached for formulas; a formula cell with no cached value is reported per cell.
+
+Before any parsing, measure() sizes the file up from what is cheap to know: for XLSX the zip's
+central directory (the unpacked size of every part, and how much each is compressed — a zip
+bomb is refused there) and a streamed count of the sheet's row tags; for CSV the byte size and
+a count of line breaks. The limits are settings: IMPORT_MAX_UNCOMPRESSED_MB, IMPORT_MAX_ROWS and
+IMPORT_MAX_ZIP_RATIO. The view decides from the measure whether the file is checked in the
+request or in the background, so a large file is never parsed in a web request.
 """
 
 import csv
@@ -12,6 +19,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -31,10 +39,118 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
 
+def max_rows() -> int:
+    return int(getattr(settings, "IMPORT_MAX_ROWS", 100_000))
+
+
+def max_uncompressed() -> int:
+    return int(getattr(settings, "IMPORT_MAX_UNCOMPRESSED_MB", 200)) * 1024 * 1024
+
+
+def max_ratio() -> int:
+    return int(getattr(settings, "IMPORT_MAX_ZIP_RATIO", 100))
+
+
+@dataclass
+class Measure:
+    kind: str  # "xlsx" | "csv"
+    uncompressed: int  # bytes of text to read once unpacked
+    rows: int  # data rows (below the header), counted without parsing
+
+
+def too_many_rows_message(rows: int) -> str:
+    return _(
+        "The file has about %(rows)s rows; at most %(max)s rows can be imported from one file: "
+        "split it into smaller files."
+    ) % {
+        "rows": f"{rows:,}".replace(",", "\u00a0"),
+        "max": f"{max_rows():,}".replace(",", "\u00a0"),
+    }
+
+
+def measure(content: bytes) -> Measure:
+    """Size the file up without parsing it; refuse a zip bomb, a file that unpacks to more
+    than IMPORT_MAX_UNCOMPRESSED_MB and one with more than IMPORT_MAX_ROWS rows."""
+    if content.startswith(XLSX_MAGIC):
+        found = _measure_xlsx(content)
+    else:
+        breaks = max(content.count(b"\n"), content.count(b"\r"))
+        lines = breaks + (0 if content.endswith((b"\n", b"\r")) else 1)
+        found = Measure(kind="csv", uncompressed=len(content), rows=max(0, lines - 1))
+    if found.rows > max_rows():
+        raise FileRefused(too_many_rows_message(found.rows))
+    return found
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[ >/]")
+
+
+def _measure_xlsx(content: bytes) -> Measure:
+    damaged = FileRefused(
+        _("The Excel file cannot be read: it may be damaged or protected with a password.")
+    )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+    except Exception:  # noqa: BLE001 - any damage in the archive is the same refusal
+        raise damaged from None
+    total = sum(m.file_size for m in members)
+    bomb = any(
+        m.file_size > 1024 * 1024 and m.file_size > max_ratio() * max(1, m.compress_size)
+        for m in members
+    ) or (total > 1024 * 1024 and total > max_ratio() * max(1, len(content)))
+    if bomb:
+        raise FileRefused(
+            _(
+                "The Excel file unpacks to %(mb)s MB, far more than a spreadsheet of its size "
+                "holds (a damaged or deliberately crafted file), so it is not read. Save it again "
+                "from Excel, or save it as CSV."
+            )
+            % {"mb": total // (1024 * 1024)}
+        )
+    if total > max_uncompressed():
+        raise FileRefused(
+            _(
+                "The Excel file holds %(mb)s MB of data once unpacked; the limit is %(max)s MB: "
+                "split it into smaller files."
+            )
+            % {"mb": total // (1024 * 1024), "max": max_uncompressed() // (1024 * 1024)}
+        )
+    sheets = sorted(
+        (
+            m
+            for m in members
+            if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")
+        ),
+        key=lambda m: m.filename,
+    )
+    limit = max_rows() + 2  # the header, and one more to know the limit is passed
+    rows = 0
+    try:
+        # Every sheet is counted and the largest taken (openpyxl reads the workbook's first,
+        # which is not always sheet1.xml): never fewer rows than the one that will be read.
+        for sheet in sheets:
+            counted = 0
+            tail = b""
+            with archive.open(sheet) as stream:
+                while chunk := stream.read(1024 * 1024):
+                    data = tail + chunk
+                    # Tags ending in the carried-over tail were counted with the last chunk.
+                    counted += sum(1 for m in _ROW_TAG.finditer(data) if m.end() > len(tail))
+                    tail = data[-64:]
+                    if counted > limit:
+                        break
+            rows = max(rows, counted)
+    except Exception:  # noqa: BLE001 - a damaged sheet is the same refusal
+        raise damaged from None
+    return Measure(kind="xlsx", uncompressed=total, rows=max(0, rows - 1))
+
+
 def read_table(content: bytes, filename: str = "") -> Table:
     if not content.replace(b"\xef\xbb\xbf", b"").strip():
         raise FileRefused(_("The file is empty."))
     if content.startswith(XLSX_MAGIC):
+        measure(content)  # refuses a zip bomb before openpyxl unpacks anything
         return _read_xlsx(content)
     if content.startswith(OLE_MAGIC) or filename.lower().endswith(".xls"):
         raise FileRefused(
@@ -86,7 +202,7 @@ def _read_csv(content: bytes) -> Table:
         )
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        records = list(reader)
+        records = list(_capped(reader))
     except csv.Error as error:
         raise FileRefused(
             _("The CSV file cannot be read (%(reason)s).") % {"reason": str(error)}
@@ -129,12 +245,17 @@ def _read_xlsx(content: bytes) -> Table:
     try:
         values_book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = values_book.worksheets[0]
-        value_rows = sheet.iter_rows(values_only=True)
+        # The sheet's own dimension (which may claim XFD1048576) is not trusted: without it
+        # each row is read as long as it is, not padded to the claimed width.
+        sheet.reset_dimensions()
+        value_rows = _capped(sheet.iter_rows(values_only=True))
         if has_formulas:
             formula_book = openpyxl.load_workbook(
                 io.BytesIO(content), read_only=True, data_only=False
             )
-            formula_rows = formula_book.worksheets[0].iter_rows(values_only=True)
+            formula_sheet = formula_book.worksheets[0]
+            formula_sheet.reset_dimensions()
+            formula_rows = _capped(formula_sheet.iter_rows(values_only=True))
             records = [
                 [
                     FORMULA
@@ -147,10 +268,21 @@ def _read_xlsx(content: bytes) -> Table:
         else:
             records = [list(values) for values in value_rows]
         values_book.close()
+    except FileRefused:
+        raise
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
         raise refused from None
     records = [[_xlsx_value(v) for v in record] for record in records]
     return _table(records, "xlsx", first_row_number=1)
+
+
+def _capped(rows):
+    """The rows, refusing the file once it has more than IMPORT_MAX_ROWS (with its header)."""
+    limit = max_rows() + 1
+    for count, row in enumerate(rows, start=1):
+        if count > limit:
+            raise FileRefused(too_many_rows_message(count - 1))
+        yield row
 
 
 def _xlsx_value(value):

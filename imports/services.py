@@ -1,14 +1,28 @@
-"""Spreadsheet import: keep the upload, check it (the dry run), and write it in one transaction.
+"""Spreadsheet import: keep the upload, check it (the dry run), and write it — all or nothing,
+in one short write transaction.
 
-Nothing is written to the participant tables before import_upload(); it re-checks the file
-inside its transaction and writes every valid row with bulk queries (a few per 2,000 rows), so
-the whole import is all or nothing. Audit entries name objects and fields, never values.
+The uploaded file is kept encrypted (Upload.set_content) and measured before anything parses
+it (reader.measure: unpacked size, rows, zip bombs). import_upload() checks and prepares every
+row outside any transaction — reading only — and then takes the write lock once, for the
+INSERTs and UPDATEs it prepared (fastinsert.PreparedInsert), after making sure that nothing the
+check read has changed meanwhile (validation.fingerprint; if it has, it checks again). On SQLite
+the lock is thus held for about a second for 20,000 rows (docs/performance.md), not minutes.
+
+Who may start an import is decided by one conditional UPDATE (claim()), so of two simultaneous
+imports of one file exactly one runs. The file's bytes are emptied when the import is done or
+has failed; an import interrupted by a dying worker keeps them for its retry, which starts over
+(nothing of an unfinished import was ever written). Audit entries name objects and fields,
+never values; every person found by identity number is logged, one entry each.
 """
 
 import datetime as dt
+import logging
+from dataclasses import dataclass
 
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from core import clock
@@ -21,13 +35,16 @@ from interventions.models import Participation
 from participants import identity
 from participants.models import Consent, Participant
 
-from .fastinsert import insert
+from .fastinsert import New, PreparedInsert, PreparedUpdate, reserve
 from .models import RowKey, Upload
-from .reader import FileRefused
-from .validation import CHUNK, ENROLMENT_FIELDS, Plan, check
+from .reader import FileRefused, measure
+from .validation import ENROLMENT_FIELDS, Plan, check, fingerprint, scrub
+
+logger = logging.getLogger(__name__)
 
 MAX_STORED_ERRORS = 20000
 KEEP_FOR = dt.timedelta(days=1)
+WRITE_ATTEMPTS = 3  # checks again when someone changed the same people meanwhile
 
 
 class ImportRefused(Exception):
@@ -38,29 +55,107 @@ def max_bytes() -> int:
     return int(getattr(settings, "IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 
 
+def max_rows_per_day() -> int:
+    return int(getattr(settings, "IMPORT_MAX_ROWS_PER_DAY", 200_000))
+
+
+def background_rows() -> int:
+    return int(getattr(settings, "IMPORT_BACKGROUND_ROWS", 2000))
+
+
+def background_bytes() -> int:
+    """Unpacked text above which a file is checked in the background whatever its row count
+    (a row can be long): about 1 kB a row at IMPORT_BACKGROUND_ROWS."""
+    return background_rows() * 1024
+
+
 def purge_expired() -> int:
     """Delete uploads older than a day (their content with them)."""
     deleted, _details = Upload.objects.filter(created_at__lt=clock.now() - KEEP_FOR).delete()
     return deleted
 
 
+def prune_uploads(older_than: dt.timedelta = dt.timedelta(hours=2)) -> int:
+    """Empty the kept file of every upload not imported within `older_than` of its upload: a
+    check nobody went on to import, an import that failed, or one whose worker died and that
+    nobody retried. Rows older than a day are deleted (purge_expired). Returns how many files
+    were emptied. The jobs app calls this on its schedule (manage.py prune_import_uploads too).
+    An upload being imported right now is left alone unless its job is no longer running."""
+    from jobs.models import Job
+
+    cutoff = clock.now() - older_than
+    stale = Upload.objects.filter(created_at__lt=cutoff).exclude(content=b"")
+    busy = [Upload.State.IMPORTING, Upload.State.VALIDATING]
+    running = {
+        str(pk)
+        for pk in Job.objects.filter(
+            kind="imports.spreadsheet",
+            status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+        ).values_list("pk", flat=True)
+    }
+    emptied = 0
+    for pk, state, job_id in stale.values_list("pk", "state", "job_id"):
+        if state in busy and job_id in running:
+            continue
+        emptied += Upload.objects.filter(pk=pk, state=state).update(
+            content=b"",
+            state=Upload.State.FAILED if state in busy else state,
+        )
+    purge_expired()
+    return emptied
+
+
+def rows_today(user) -> int:
+    """Rows this user uploaded in the last 24 hours (measured, then counted by the check)."""
+    since = clock.now() - dt.timedelta(days=1)
+    return (
+        Upload.objects.filter(created_by=user, created_at__gte=since).aggregate(n=Sum("row_count"))[
+            "n"
+        ]
+        or 0
+    )
+
+
 def store_upload(*, project, by, filename: str, content: bytes) -> Upload:
-    """Keep an uploaded file server-side under a random id. Refuses empty and too large files."""
+    """Keep an uploaded file server-side, encrypted, under a random id. Measures it first
+    (reader.measure) and refuses empty, too large and bomb-like files, and a user's upload past
+    IMPORT_MAX_ROWS_PER_DAY rows in a day. `upload.measure` tells the view how big it is."""
     if not content:
         raise FileRefused(_("The file is empty."))
     if len(content) > max_bytes():
         raise FileRefused(too_large_message())
+    found = measure(content)
     purge_expired()
-    upload = Upload.objects.create(
+    if rows_today(by) + found.rows > max_rows_per_day():
+        raise FileRefused(
+            _(
+                "You can check and import at most %(max)s rows a day, and this file would pass "
+                "that limit: try again tomorrow, or ask an administrator to raise the limit."
+            )
+            % {"max": f"{max_rows_per_day():,}".replace(",", "\u00a0")}
+        )
+    upload = Upload(
         project=project,
         created_by=by,
         filename=(filename or "import")[-200:],
         size=len(content),
-        content=content,
+        row_count=found.rows,
         state=Upload.State.UPLOADED,
     )
+    upload.set_content(content)
+    upload.save()
+    upload.measure = found
     log_action(by=by, action="create", obj=upload, project=project, fields=["content"])
     return upload
+
+
+def in_background(upload: Upload) -> bool:
+    """Whether the file is to be checked (and imported) by a background job — decided from its
+    measure, before any parsing."""
+    found = getattr(upload, "measure", None)
+    if found is None:
+        found = measure(upload.raw_content())
+    return found.rows > background_rows() or found.uncompressed > background_bytes()
 
 
 def too_large_message() -> str:
@@ -69,29 +164,63 @@ def too_large_message() -> str:
     }
 
 
-def estimated_rows(content: bytes) -> int:
-    """A cheap row count to decide between the page and the background (not exact)."""
-    if content[:4] == b"PK\x03\x04":
-        return len(content) // 60  # about 60 compressed bytes a row in practice
-    return content.count(b"\n")
+def gone_message() -> str:
+    return _("The uploaded file is no longer kept: upload it again.")
+
+
+def _content(upload: Upload) -> bytes:
+    try:
+        content = upload.raw_content()
+    except InvalidToken:
+        raise FileRefused(gone_message()) from None
+    if not content:
+        raise FileRefused(gone_message())
+    return content
 
 
 def _report(plan: Plan) -> dict:
-    errors = plan.errors()
+    errors = [[row, scrub(column), scrub(message)] for row, column, message in plan.errors()]
     return {
         "counts": plan.counts(),
         "errors": errors[:MAX_STORED_ERRORS],
         "more_errors": max(0, len(errors) - MAX_STORED_ERRORS),
-        "notes": plan.notes,
+        "notes": [scrub(note) for note in plan.notes],
         "refused": "",
     }
 
 
+def _lookup_logs(plan: Plan, *, by, project, reason: str) -> list[dict]:
+    """One audit entry per person the file found by identity number (a look-up, even when the
+    report does not show it): who looked, which person, why."""
+    user = by if getattr(by, "is_authenticated", False) else None
+    now = clock.now()
+    request_id = current_request_id()
+    found = sorted(
+        {r.participant_id for r in plan.rows if r.hash and isinstance(r.participant_id, int)}
+    )
+    return [
+        {
+            "user_id": user.pk if user else None,
+            "user_label": user.get_username() if user else "",
+            "project_id": project.pk,
+            "action": LogEntry.Action.VIEW.value,
+            "object_type": "participants.Participant",
+            "object_id": str(pk),
+            "fields": ["identity_number"],
+            "reason": reason,
+            "request_id": request_id,
+            "at": now,
+        }
+        for pk in found
+    ]
+
+
 def validate_upload(upload: Upload, *, progress=None) -> dict:
-    """The dry run: check every row, store the report on the upload. Writes nothing else."""
+    """The dry run: check every row, store the report on the upload. Writes nothing else but
+    the audit entries of the people it found."""
     try:
         plan = check(
-            bytes(upload.content),
+            _content(upload),
             filename=upload.filename,
             project=upload.project,
             user=upload.created_by,
@@ -99,6 +228,11 @@ def validate_upload(upload: Upload, *, progress=None) -> dict:
         )
         report = _report(plan)
         upload.row_count = len(plan.rows)
+        logs = _lookup_logs(
+            plan, by=upload.created_by, project=upload.project, reason="import-check"
+        )
+        with transaction.atomic():
+            PreparedInsert(LogEntry, logs).execute({})
     except FileRefused as error:
         report = {"counts": {}, "errors": [], "notes": [], "refused": str(error)}
     upload.report = report
@@ -110,7 +244,7 @@ def validate_upload(upload: Upload, *, progress=None) -> dict:
 def rejected_rows(upload: Upload):
     """(headers, rows) of the rejected rows as in the file, with their reasons — for download."""
     plan = check(
-        bytes(upload.content),
+        _content(upload),
         filename=upload.filename,
         project=upload.project,
         user=upload.created_by,
@@ -119,7 +253,7 @@ def rejected_rows(upload: Upload):
     out = []
     for row in plan.rejected:
         reasons = "; ".join(
-            f"{column}: {message}" if column else message for column, message in row.errors
+            scrub(f"{column}: {message}" if column else message) for column, message in row.errors
         )
         values = ["" if v is None else str(v) for v in by_number.get(row.number, [])]
         values += [""] * (len(plan.table.headers) - len(values))
@@ -127,52 +261,127 @@ def rejected_rows(upload: Upload):
     return [_("Row"), _("Reason"), *plan.table.headers], out
 
 
+def claim(upload: Upload, *, state: str = Upload.State.IMPORTING) -> bool:
+    """Move a checked upload on to `state` (importing, or being checked again) in one
+    conditional UPDATE: of two simultaneous requests exactly one gets True."""
+    won = Upload.objects.filter(pk=upload.pk, state=Upload.State.VALIDATED).update(state=state) == 1
+    if won:
+        upload.state = state
+    return won
+
+
+def busy_message(upload: Upload) -> str:
+    upload.refresh_from_db(fields=["state"])
+    if upload.state == Upload.State.IMPORTED:
+        return _("This file has already been imported.")
+    if upload.state == Upload.State.FAILED:
+        return gone_message()
+    return _("This file is already being imported.")
+
+
+def _fail(upload: Upload, message: str) -> None:
+    """The import failed: nothing was written; the file's bytes are emptied at once."""
+    Upload.objects.filter(pk=upload.pk, state=Upload.State.IMPORTING).update(
+        content=b"",
+        state=Upload.State.FAILED,
+        report={**(upload.report or {}), "refused": scrub(message)},
+    )
+    upload.content = b""
+    upload.state = Upload.State.FAILED
+
+
+def _back_to_checked(upload: Upload) -> None:
+    Upload.objects.filter(pk=upload.pk, state=Upload.State.IMPORTING).update(
+        state=Upload.State.VALIDATED
+    )
+    upload.state = Upload.State.VALIDATED
+
+
 def import_upload(upload: Upload, *, by, only_valid: bool, progress=None) -> dict:
     """Check the file again and write it, all or nothing. With only_valid=False any rejected
-    row stops the import; with True the rejected rows are left out."""
+    row stops the import; with True the rejected rows are left out.
+
+    The upload is claimed first (checked -> importing), unless the caller has claimed it (the
+    view before starting a job; a retried job finds it still importing). The check and the
+    preparation run outside any transaction; the write is one short transaction. A refusal the
+    user can act on leaves the upload checked; a failure empties the file (state failed); an
+    unexpected error (a crash) leaves it checked with its file, so a retry starts over; so does
+    a worker that died mid-way (the upload is still importing: its retried job goes on)."""
     if upload.state == Upload.State.IMPORTED:
         raise ImportRefused(_("This file has already been imported."))
+    if upload.state != Upload.State.IMPORTING and not claim(upload):
+        raise ImportRefused(busy_message(upload))
     try:
-        with transaction.atomic():
+        content = _content(upload)
+        for _attempt in range(WRITE_ATTEMPTS):
             plan = check(
-                bytes(upload.content),
-                filename=upload.filename,
-                project=upload.project,
-                user=upload.created_by,
+                content, filename=upload.filename, project=upload.project, user=upload.created_by
             )
             rejected = len(plan.rejected)
             if rejected and not only_valid:
+                _back_to_checked(upload)
                 raise ImportRefused(
                     _("%(count)s rows have errors: correct them, or import only the valid rows.")
                     % {"count": rejected}
                 )
             if not plan.valid:
+                _back_to_checked(upload)
                 raise ImportRefused(_("No row can be imported."))
-            result = write_rows(plan, project=upload.project, by=by, progress=progress)
-            result["rejected_rows"] = rejected
-            log_action(
-                by=by,
-                action="create",
-                obj=upload,
-                project=upload.project,
-                fields=sorted(k for k, v in result.items() if v),
-                reason="import",
+            prepared = prepare_write(plan, project=upload.project, by=by, progress=progress)
+            prepared.steps.append(
+                PreparedInsert(
+                    LogEntry,
+                    _lookup_logs(plan, by=by, project=upload.project, reason="import"),
+                )
             )
-            upload.content = b""
-            upload.state = Upload.State.IMPORTED
-            upload.result = result
-            upload.imported_at = clock.now()
-            upload.save(update_fields=["content", "state", "result", "imported_at"])
+            with transaction.atomic():
+                if fingerprint(upload.project, plan.hashes, plan.keys) != plan.fingerprint:
+                    continue  # someone changed the same people since the check: check again
+                still_ours = Upload.objects.filter(
+                    pk=upload.pk, state=Upload.State.IMPORTING
+                ).update(
+                    content=b"",
+                    state=Upload.State.IMPORTED,
+                    imported_at=clock.now(),
+                )
+                if not still_ours:
+                    raise ImportRefused(busy_message(upload))
+                result = prepared.execute()
+                result["rejected_rows"] = rejected
+                Upload.objects.filter(pk=upload.pk).update(result=result)
+                log_action(
+                    by=by,
+                    action="create",
+                    obj=upload,
+                    project=upload.project,
+                    fields=sorted(k for k, v in result.items() if v),
+                    reason="import",
+                )
+            upload.refresh_from_db()
+            return result
+        raise ImportRefused(changed_message())
+    except ImportRefused as error:
+        if upload.state == Upload.State.IMPORTING:
+            _fail(upload, str(error))
+        raise
     except FileRefused as error:
+        _fail(upload, str(error))
         raise ImportRefused(str(error)) from None
     except IntegrityError:
-        raise ImportRefused(
-            _(
-                "Someone changed the same participants while the file was imported; nothing "
-                "was saved. Check the file again and import it."
-            )
-        ) from None
-    return result
+        _fail(upload, changed_message())
+        raise ImportRefused(changed_message()) from None
+    except Exception:
+        # A crash (nothing was written): the file stays, checked, for another try — by the
+        # user, or by the job's retry, which starts over.
+        _back_to_checked(upload)
+        raise
+
+
+def changed_message() -> str:
+    return _(
+        "Someone changed the same participants while the file was imported; nothing was "
+        "saved. Upload the file again to check and import it."
+    )
 
 
 # --- the write ---------------------------------------------------------------------------------
@@ -196,20 +405,22 @@ def _status_path(current: str, merged: dict, all_recorded: bool) -> list[tuple[s
     return steps
 
 
-def write_rows(plan: Plan, *, project, by, progress=None) -> dict:
-    """Write the plan's valid rows. Call inside a transaction (import_upload does)."""
+def prepare_write(plan: Plan, *, project, by, progress=None) -> "PreparedWrite":
+    """Everything the import will write, built before the write transaction: every row's
+    values converted for the database, new rows' ids as placeholders (fastinsert.New) filled in
+    when the transaction reserves them. Builds nothing in the database."""
     ctx = plan.ctx
     user = by if getattr(by, "is_authenticated", False) else None
     now = clock.now()
     request_id = current_request_id()
-    counts = plan.counts()
     rows = [r for r in plan.valid if r.action in ("create", "update")]
     total = len(rows)
-    logs: list[dict] = []
     user_id = user.pk if user else None
     user_label = user.get_username() if user else ""
+    P, C, E = (m._meta.db_table for m in (Participant, Consent, Enrolment))
+    logs: list[dict] = []
 
-    def log(action, obj_type, obj_id, fields, reason=""):
+    def log(action, obj_type, obj_id, fields, reason="import"):
         logs.append(
             {
                 "user_id": user_id,
@@ -217,256 +428,273 @@ def write_rows(plan: Plan, *, project, by, progress=None) -> dict:
                 "project_id": project.pk,
                 "action": action,
                 "object_type": obj_type,
-                "object_id": str(obj_id),
+                "object_id": obj_id if isinstance(obj_id, New) else str(obj_id),
                 "fields": sorted(fields),
                 "reason": reason,
                 "request_id": request_id,
+                "at": now,
             }
         )
 
-    for start in range(0, total, CHUNK):
-        chunk = rows[start : start + CHUNK]
-        # People
-        new_people = [r for r in chunk if r.participant_id is None]
-        people = []
-        for r in new_people:
-            person = r.person
-            p = {
-                "is_anonymous": r.identity is None,
-                "given_name": person["given_name"] if r.identity else "",
-                "family_name": person["family_name"] if r.identity else "",
-                "gender": person["gender"],
-                "birth_year": person["birth_year"],
-                "region_of_birth": person["region_of_birth"],
-                "arrival_year": person["arrival_year"],
-                "education_level": person["education_level"],
-                "created_by_id": user_id,
-            }
-            if r.identity is not None:
-                p["identity_encrypted"] = identity.encrypt(r.identity)
-                p["identity_hash"] = r.hash
-                p["is_coordination_number"] = r.identity.is_coordination_number
-            people.append(p)
-        people_pks = insert(Participant, people, returning=True)
-        for r, pk in zip(new_people, people_pks, strict=True):
-            r.participant_id = pk
-            fields = [k for k in ("given_name", "family_name", *PERSON_LOG) if r.person.get(k)]
-            log(
-                "create",
-                "participants.Participant",
-                pk,
-                [*fields, *(["identity_number"] if r.identity else ["is_anonymous"])],
-                "import",
-            )
-        insert(
-            RowKey,
+    # People
+    new_people = [r for r in rows if r.participant_id is None]
+    people = []
+    for index, r in enumerate(new_people):
+        person = r.person
+        p = {
+            "is_anonymous": r.identity is None,
+            "given_name": person["given_name"] if r.identity else "",
+            "family_name": person["family_name"] if r.identity else "",
+            "gender": person["gender"],
+            "birth_year": person["birth_year"],
+            "region_of_birth": person["region_of_birth"],
+            "arrival_year": person["arrival_year"],
+            "education_level": person["education_level"],
+            "created_by_id": user_id,
+        }
+        if r.identity is not None:
+            p["identity_encrypted"] = identity.encrypt(r.identity)
+            p["identity_hash"] = r.hash
+            p["is_coordination_number"] = r.identity.is_coordination_number
+        people.append(p)
+        r.participant_id = New(P, index)
+        fields = [k for k in ("given_name", "family_name", *PERSON_LOG) if person.get(k)]
+        log(
+            "create",
+            "participants.Participant",
+            New(P, index, text=True),
+            [*fields, *(["identity_number"] if r.identity else ["is_anonymous"])],
+        )
+    if progress:
+        progress(total // 4, total)
+    row_keys = [
+        {"project_id": project.pk, "key": r.row_key, "participant_id": r.participant_id}
+        for r in new_people
+        if r.identity is None
+    ]
+    # Consents
+    consent_rows = [r for r in rows if r.needs_consent]
+    consents = [
+        {
+            "participant_id": r.participant_id,
+            "project_id": project.pk,
+            "purposes": [Consent.Purpose.REGISTRATION.value],
+            "given_on": r.consent_date,
+            "given_by": "participant",
+            "recorded_by_id": user_id,
+        }
+        for r in consent_rows
+    ]
+    consent_orgs = [
+        {"consent_id": New(C, index), "organisation_id": o}
+        for index in range(len(consents))
+        for o in ctx.consent_organisations
+    ]
+    for index in range(len(consents)):
+        log(
+            "create",
+            "participants.Consent",
+            New(C, index, text=True),
+            ["organisations", "purposes", "given_on", "given_by"],
+        )
+    # Enrolments
+    new_rows = [r for r in rows if r.action == "create"]
+    upd_rows = [r for r in rows if r.action == "update"]
+    fu_by_row = {}
+    for r in rows:
+        current = plan.existing.get(r.enrolment_id, {}).get("follow_ups", {})
+        fu_by_row[r.number] = _follow_up_plan(r, ctx, current)
+    new_enrolments = []
+    for index, r in enumerate(new_rows):
+        status = _final_status("", r.merged, fu_by_row[r.number])
+        values = {k: r.merged[k] for k in ENROLMENT_FIELDS}
+        for k in CODE_FIELDS:
+            values[k] = values[k] or ""
+        new_enrolments.append(
+            {"participant_id": r.participant_id, "project_id": project.pk, "status": status}
+            | values
+        )
+        r.enrolment_id = New(E, index)
+        log(
+            "create",
+            "enrolments.Enrolment",
+            New(E, index, text=True),
             [
-                {"project_id": project.pk, "key": r.row_key, "participant_id": r.participant_id}
-                for r in new_people
-                if r.identity is None
+                *(k.removesuffix("_id") for k in ENROLMENT_FIELDS if r.merged[k] not in (None, "")),
+                "status",
+                *(["target_groups"] if r.target_groups else []),
             ],
         )
-        # Consents
-        consent_rows = [r for r in chunk if r.needs_consent]
-        consents = insert(
-            Consent,
-            [
+    updates = []
+    for r in upd_rows:
+        current = plan.existing[r.enrolment_id]
+        status = _final_status(current["status"], r.merged, fu_by_row[r.number])
+        values = {
+            k: (r.merged[k] if r.merged[k] is not None else ("" if k in CODE_FIELDS else None))
+            for k in ENROLMENT_FIELDS
+        }
+        updates.append({"pk": r.enrolment_id, "status": status, "updated_at": now} | values)
+        changed = [
+            k.removesuffix("_id")
+            for k in ENROLMENT_FIELDS
+            if (current[k] if current[k] != "" else None) != r.merged[k]
+        ]
+        if status != current["status"]:
+            changed.append("status")
+        log("change", "enrolments.Enrolment", r.enrolment_id, changed or ["follow_ups"])
+    if progress:
+        progress(total // 2, total)
+    # Status history, target groups
+    changes = []
+    for r in new_rows + upd_rows:
+        current_status = plan.existing[r.enrolment_id]["status"] if r.action == "update" else ""
+        for (to, on), before in _with_previous(
+            _status_path(current_status, r.merged, _all_recorded_on(fu_by_row[r.number])),
+            current_status,
+        ):
+            changes.append(
                 {
-                    "participant_id": r.participant_id,
-                    "project_id": project.pk,
-                    "purposes": [Consent.Purpose.REGISTRATION.value],
-                    "given_on": r.consent_date,
-                    "given_by": "participant",
-                    "recorded_by_id": user_id,
-                }
-                for r in consent_rows
-            ],
-            returning=True,
-        )
-        insert(
-            Consent.organisations.through,
-            [
-                {"consent_id": c, "organisation_id": o}
-                for c in consents
-                for o in ctx.consent_organisations
-            ],
-        )
-        for c in consents:
-            log(
-                "create",
-                "participants.Consent",
-                c,
-                ["organisations", "purposes", "given_on", "given_by"],
-                "import",
-            )
-        # Enrolments
-        new_rows = [r for r in chunk if r.action == "create"]
-        upd_rows = [r for r in chunk if r.action == "update"]
-        fu_by_row = {}
-        for r in chunk:
-            current = plan.existing.get(r.enrolment_id, {}).get("follow_ups", {})
-            fu_by_row[r.number] = _follow_up_plan(r, ctx, current)
-        new_enrolments = []
-        for r in new_rows:
-            status = _final_status("", r.merged, fu_by_row[r.number])
-            values = {k: r.merged[k] for k in ENROLMENT_FIELDS}
-            for k in (
-                "labour_market_status",
-                "income_source",
-                "swedish_level",
-                "exit_reason",
-                "exit_status",
-                "exit_income_source",
-            ):
-                values[k] = values[k] or ""
-            new_enrolments.append(
-                {
-                    "participant_id": r.participant_id,
-                    "project_id": project.pk,
-                    "status": status,
-                    **values,
+                    "enrolment_id": r.enrolment_id,
+                    "from_status": before,
+                    "to_status": to,
+                    "changed_on": on,
+                    "changed_by_id": user_id,
                 }
             )
-        enrolment_pks = insert(Enrolment, new_enrolments, returning=True)
-        for r, pk in zip(new_rows, enrolment_pks, strict=True):
-            r.enrolment_id = pk
-            log(
-                "create",
-                "enrolments.Enrolment",
-                pk,
-                [
-                    *(
-                        k.removesuffix("_id")
-                        for k in ENROLMENT_FIELDS
-                        if r.merged[k] not in (None, "")
-                    ),
-                    "status",
-                    *(["target_groups"] if r.target_groups else []),
-                ],
-                "import",
-            )
-        updates, changes = [], []
-        for r in upd_rows:
-            current = plan.existing[r.enrolment_id]
-            status = _final_status(current["status"], r.merged, fu_by_row[r.number])
-            values = {
-                k: (r.merged[k] if r.merged[k] is not None else ("" if k in CODE_FIELDS else None))
-                for k in ENROLMENT_FIELDS
-            }
-            updates.append(Enrolment(pk=r.enrolment_id, status=status, updated_at=now, **values))
-            changed = [
-                k.removesuffix("_id")
-                for k in ENROLMENT_FIELDS
-                if (current[k] if current[k] != "" else None) != r.merged[k]
-            ]
-            if status != current["status"]:
-                changed.append("status")
-            log(
-                "change",
-                "enrolments.Enrolment",
-                r.enrolment_id,
-                changed or ["follow_ups"],
-                "import",
-            )
-        Enrolment.objects.bulk_update(updates, [*ENROLMENT_FIELDS, "status", "updated_at"])
-        # Status history, target groups
-        for r in new_rows + upd_rows:
-            current_status = plan.existing[r.enrolment_id]["status"] if r.action == "update" else ""
-            for (to, on), before in _with_previous(
-                _status_path(current_status, r.merged, _all_recorded_on(fu_by_row[r.number])),
-                current_status,
-            ):
-                changes.append(
+    groups = [
+        {"enrolment_id": r.enrolment_id, "targetgroup_id": g}
+        for r in new_rows + upd_rows
+        for g in r.target_groups
+        - (
+            plan.existing.get(r.enrolment_id, {}).get("target_groups", set())
+            if r.action == "update"
+            else set()
+        )
+    ]
+    # Follow-ups
+    fu_new, fu_upd = [], []
+    for r in new_rows + upd_rows:
+        for day, (pk, values, due_on, _recorded) in fu_by_row[r.number].items():
+            if pk is None:
+                fu_new.append(
                     {
                         "enrolment_id": r.enrolment_id,
-                        "from_status": before,
-                        "to_status": to,
-                        "changed_on": on,
-                        "changed_by_id": user_id,
+                        "day": day,
+                        "due_on": due_on,
+                        "recorded_by_id": user_id if values.get("recorded_on") else None,
+                        **values,
                     }
                 )
-        insert(StatusChange, changes)
-        insert(
-            Enrolment.target_groups.through,
-            [
-                {"enrolment_id": r.enrolment_id, "targetgroup_id": g}
-                for r in new_rows + upd_rows
-                for g in r.target_groups
-                - plan.existing.get(r.enrolment_id, {}).get("target_groups", set())
-            ],
+            elif values:
+                fu_upd.append({"pk": pk, "recorded_by_id": user_id, "updated_at": now, **values})
+    # Participations
+    part_new, part_upd = [], []
+    for r in new_rows + upd_rows:
+        current = (
+            plan.existing.get(r.enrolment_id, {}).get("participations", {})
+            if r.action == "update"
+            else {}
         )
-        # Follow-ups
-        fu_new, fu_upd = [], []
-        for r in new_rows + upd_rows:
-            for day, (pk, values, due_on, _recorded) in fu_by_row[r.number].items():
-                if pk is None:
-                    fu_new.append(
+        exited = r.merged["exited_on"]
+        for intervention_id, hours in r.participations.items():
+            if intervention_id in current:
+                if current[intervention_id]["attended_hours"] != hours:
+                    part_upd.append(
                         {
-                            "enrolment_id": r.enrolment_id,
-                            "day": day,
-                            "due_on": due_on,
-                            "recorded_by_id": user_id if values.get("recorded_on") else None,
-                            **values,
+                            "pk": current[intervention_id]["pk"],
+                            "attended_hours": hours,
+                            "updated_at": now,
                         }
                     )
-                elif values:
-                    fu_upd.append(FollowUp(pk=pk, recorded_by=user, updated_at=now, **values))
-        insert(FollowUp, fu_new)
-        FollowUp.objects.bulk_update(fu_upd, [*FOLLOW_UP_FIELDS, "recorded_by", "updated_at"])
-        # Participations
-        part_new, part_upd = [], []
-        for r in new_rows + upd_rows:
-            current = plan.existing.get(r.enrolment_id, {}).get("participations", {})
-            exited = r.merged["exited_on"]
-            for intervention_id, hours in r.participations.items():
-                if intervention_id in current:
-                    if current[intervention_id]["attended_hours"] != hours:
-                        part_upd.append(
-                            Participation(
-                                pk=current[intervention_id]["pk"],
-                                attended_hours=hours,
-                                updated_at=now,
-                            )
-                        )
-                    continue
-                part_new.append(
-                    {
-                        "intervention_id": intervention_id,
-                        "enrolment_id": r.enrolment_id,
-                        "started_on": r.merged["started_on"],
-                        "ended_on": exited,
-                        "attended_hours": hours,
-                        "completion": (
-                            Participation.Completion.COMPLETED.value
-                            if exited
-                            else Participation.Completion.ONGOING.value
-                        ),
-                    }
-                )
-        insert(Participation, part_new)
-        Participation.objects.bulk_update(part_upd, ["attended_hours", "updated_at"])
-        # An exit recorded by the file ends the person's ongoing placements at the exit date,
-        # as the exit form does (interventions answers the signal, in this transaction).
-        exits = {
-            r.enrolment_id: r.merged["exited_on"]
-            for r in upd_rows
-            if r.merged["exited_on"]
-            and plan.existing[r.enrolment_id]["status"] not in (Status.EXITED, Status.FOLLOWED_UP)
-        }
-        if exits:
-            enrolments_exited.send(Enrolment, exits=exits, by=user)
-        insert(LogEntry, logs)
-        logs.clear()
-        if progress:
-            progress(min(start + CHUNK, total), total)
-    counted_data_changed.send(Enrolment, project_ids=[project.pk])
-    return {
+                continue
+            part_new.append(
+                {
+                    "intervention_id": intervention_id,
+                    "enrolment_id": r.enrolment_id,
+                    "started_on": r.merged["started_on"],
+                    "ended_on": exited,
+                    "attended_hours": hours,
+                    "completion": (
+                        Participation.Completion.COMPLETED.value
+                        if exited
+                        else Participation.Completion.ONGOING.value
+                    ),
+                }
+            )
+    # An exit recorded by the file ends the person's ongoing placements at the exit date,
+    # as the exit form does (interventions answers the signal, in the write transaction).
+    exits = {
+        r.enrolment_id: r.merged["exited_on"]
+        for r in upd_rows
+        if r.merged["exited_on"]
+        and plan.existing[r.enrolment_id]["status"] not in (Status.EXITED, Status.FOLLOWED_UP)
+    }
+    steps = [
+        PreparedInsert(Participant, people, new=True),
+        PreparedInsert(RowKey, row_keys),
+        PreparedInsert(Consent, consents, new=True),
+        PreparedInsert(Consent.organisations.through, consent_orgs),
+        PreparedInsert(Enrolment, new_enrolments, new=True),
+        PreparedUpdate(Enrolment, [*ENROLMENT_FIELDS, "status", "updated_at"], updates),
+        PreparedInsert(StatusChange, changes),
+        PreparedInsert(Enrolment.target_groups.through, groups),
+        PreparedInsert(FollowUp, fu_new),
+        PreparedUpdate(FollowUp, [*FOLLOW_UP_FIELDS, "recorded_by_id", "updated_at"], fu_upd),
+        PreparedInsert(Participation, part_new),
+        PreparedUpdate(Participation, ["attended_hours", "updated_at"], part_upd),
+        PreparedInsert(LogEntry, logs),
+    ]
+    counts = plan.counts()
+    result = {
         "new_people": counts["new_people"],
         "existing_people": counts["existing_people"],
         "new_enrolments": counts["new_enrolments"],
         "updated_enrolments": counts["updated_enrolments"],
         "unchanged_enrolments": counts["unchanged_enrolments"],
     }
+    if progress:
+        progress(total, total)
+    return PreparedWrite(
+        project=project,
+        user=user,
+        steps=steps,
+        new_ids={
+            P: (Participant, len(people)),
+            C: (Consent, len(consents)),
+            E: (Enrolment, len(new_enrolments)),
+        },
+        exits=exits,
+        result=result,
+    )
+
+
+@dataclass
+class PreparedWrite:
+    project: object
+    user: object
+    steps: list
+    new_ids: dict
+    exits: dict
+    result: dict
+
+    def execute(self) -> dict:
+        """The write itself: call inside the (short) write transaction."""
+        ids = reserve(self.new_ids)
+        for step in self.steps:
+            step.execute(ids)
+        if self.exits:
+            exits = {
+                (pk.resolve(ids) if isinstance(pk, New) else pk): on
+                for pk, on in self.exits.items()
+            }
+            enrolments_exited.send(Enrolment, exits=exits, by=self.user)
+        counted_data_changed.send(Enrolment, project_ids=[self.project.pk])
+        return dict(self.result)
+
+
+def write_rows(plan: Plan, *, project, by, progress=None) -> dict:
+    """Prepare and write the plan's valid rows. Call inside a transaction."""
+    return prepare_write(plan, project=project, by=by, progress=progress).execute()
 
 
 PERSON_LOG = ("gender", "birth_year", "region_of_birth", "arrival_year", "education_level")

@@ -7,6 +7,7 @@ writes, so the preview and the import cannot disagree.
 """
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -62,6 +63,47 @@ class RowError(Exception):
         self.message = message
 
 
+# --- identity numbers are never quoted -----------------------------------------------------------
+
+# Ten or twelve digits with an optional - or + before the last four, alone or inside a text.
+IDENTITY_LIKE = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+ ]?\d{4}(?!\d)")
+
+
+def looks_like_identity(value) -> bool:
+    if isinstance(value, bool):
+        return False
+    return bool(IDENTITY_LIKE.search(str(value)))
+
+
+def identity_column_name() -> str:
+    column = cols.BY_KEY["identity_number"]
+    return column.sv if (get_language() or "sv").startswith("sv") else column.en
+
+
+def misplaced_identity() -> RowError:
+    """A cell that looks like an identity number in a column for something else. The report
+    names the row and the column, never the number."""
+    return RowError(
+        "",
+        _("Looks like an identity number: put it in the column %(column)s.")
+        % {"column": identity_column_name()},
+    )
+
+
+def shown(text, limit: int = 60) -> str:
+    """A cell's text to quote in a message; refuses (with the misplaced-number message) a cell
+    that looks like an identity number."""
+    if looks_like_identity(text):
+        raise misplaced_identity()
+    return str(text)[:limit]
+
+
+def scrub(text: str) -> str:
+    """The last net before a message is stored or shown: any identity-number-like digits in it
+    are replaced (a message is never meant to hold one)."""
+    return IDENTITY_LIKE.sub("…", str(text))
+
+
 @dataclass(slots=True)
 class RowPlan:
     number: int
@@ -79,6 +121,7 @@ class RowPlan:
     participant_id: int | None = None
     enrolment_id: int | None = None
     needs_consent: bool = False
+    in_project: bool = False  # the person is already enrolled in this project
     action: str = ""  # "create" | "update" | "unchanged" for the enrolment
     merged: dict = field(default_factory=dict)  # the enrolment's values after the import
     fu_headers: dict = field(default_factory=dict)  # follow-up day -> its date column
@@ -95,6 +138,10 @@ class Plan:
     table: Table
     ctx: "Context | None" = None
     existing: dict = field(default_factory=dict)  # enrolment id -> dict of current values
+    # What match() looked up, and a digest of what it found (see fingerprint()).
+    hashes: set = field(default_factory=set)
+    keys: set = field(default_factory=set)
+    fingerprint: str = ""
 
     @property
     def valid(self) -> list[RowPlan]:
@@ -110,8 +157,11 @@ class Plan:
             "rows": len(self.rows),
             "valid_rows": len(valid),
             "rejected_rows": len(self.rows) - len(valid),
-            "new_people": sum(1 for r in valid if r.participant_id is None),
-            "existing_people": sum(1 for r in valid if r.participant_id is not None),
+            # "Already registered" means in this project: a person the file's number finds in
+            # another project only is counted as new, so a check reveals nothing about other
+            # projects (the look-up itself is audited per person).
+            "new_people": sum(1 for r in valid if not r.in_project),
+            "existing_people": sum(1 for r in valid if r.in_project),
             "new_enrolments": sum(1 for r in valid if r.action == "create"),
             "updated_enrolments": sum(1 for r in valid if r.action == "update"),
             "unchanged_enrolments": sum(1 for r in valid if r.action == "unchanged"),
@@ -181,6 +231,29 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+def _name_text(value) -> str:
+    """A name: never digits of an identity number (typed into the wrong column)."""
+    text = _text(value)
+    if looks_like_identity(text):
+        raise misplaced_identity()
+    return text
+
+
+def _key_text(value) -> str:
+    """An external id: a valid identity number there would be kept in clear, so it is refused."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(int(value)) if float(value).is_integer() else str(value)
+    text = _text(value)
+    match = IDENTITY_LIKE.search(text)
+    if match:
+        try:
+            idn.parse_identity_number(match.group(0))
+        except ValidationError:
+            return text
+        raise misplaced_identity()
+    return text
+
+
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
@@ -214,14 +287,15 @@ def parse_date(value) -> dt.date:
                 "“%(value)s” is not a date: write YYYY-MM-DD, for example "
                 "2024-03-31 (DD/MM/YYYY and Excel dates are also understood)."
             )
-            % {"value": text[:40]},
+            % {"value": shown(text, 40)},
         ) from None
 
 
 def _serial(number) -> dt.date:
     if not 1 <= number <= 2958465 or number != int(number):
         raise RowError(
-            "", _("The number %(value)s is not a date: write YYYY-MM-DD.") % {"value": number}
+            "",
+            _("The number %(value)s is not a date: write YYYY-MM-DD.") % {"value": shown(number)},
         )
     return EXCEL_EPOCH + dt.timedelta(days=int(number))
 
@@ -265,7 +339,7 @@ def parse_code(value, mapping: dict, choices) -> str:
         raise RowError(
             "",
             _("“%(value)s” is not one of the codes: %(allowed)s.")
-            % {"value": text[:60], "allowed": allowed},
+            % {"value": shown(text), "allowed": allowed},
         )
     return code
 
@@ -274,7 +348,7 @@ def parse_lookup(value, mapping: dict, message: str):
     text = _text(value)
     found = mapping.get(cols.normalise(text))
     if found is None:
-        raise RowError("", message % {"value": text[:60]})
+        raise RowError("", message % {"value": shown(text)})
     return found
 
 
@@ -293,6 +367,13 @@ REQUIRED_COLUMNS = ("gender", "referred_on")
 
 def layout_of(table: Table) -> tuple[Layout, list[str]]:
     simple, follow_ups, interventions, notes, seen = {}, {}, {}, [], {}
+    if any(looks_like_identity(header) for header in table.headers):
+        raise FileRefused(
+            _(
+                "The first row holds an identity number, not the names of the columns: the "
+                "first row of the file names the columns (download the template)."
+            )
+        )
     for index, header in enumerate(table.headers):
         if not header:
             continue
@@ -370,7 +451,7 @@ class RowChecker:
 
         ctx = self.ctx
         number_text = take("identity_number", _text)
-        plan.row_key = (take("row_key", _text) or "")[:100]
+        plan.row_key = (take("row_key", _key_text) or "")[:100]
         if number_text:
             if isinstance(cells["identity_number"][0], int | float):
                 number_text = str(int(cells["identity_number"][0]))
@@ -383,7 +464,7 @@ class RowChecker:
 
         person = plan.person
         for key in ("given_name", "family_name"):
-            person[key] = take(key, _text) or ""
+            person[key] = take(key, _name_text) or ""
         for key in ("gender", "region_of_birth", "education_level"):
             person[key] = take(
                 key, lambda v, k=key: parse_code(v, self.code_maps[k], cols.BY_KEY[k].choices)
@@ -515,13 +596,13 @@ class RowChecker:
                     continue
                 found = ctx.target_groups.get(cols.normalise(part))
                 if found is None:
-                    plan.errors.append(
-                        (
-                            header,
-                            _("“%(value)s” is not a target group of this project.")
-                            % {"value": part.strip()[:60]},
-                        )
-                    )
+                    try:
+                        message = _("“%(value)s” is not a target group of this project.") % {
+                            "value": shown(part.strip())
+                        }
+                    except RowError as error:
+                        message = error.message
+                    plan.errors.append((header, message))
                 else:
                     plan.target_groups.add(found)
             if value is FORMULA:
@@ -742,6 +823,9 @@ def match(plan: Plan, ctx: Context, layout: Layout):
     valid = [r for r in plan.rows if r.ok]
     hashes = {r.hash for r in valid if r.hash}
     keys = {r.row_key for r in valid if not r.hash}
+    plan.hashes, plan.keys = hashes, keys
+    # Taken before the look-ups below: a change after it shows in the write's own fingerprint.
+    plan.fingerprint = fingerprint(project, hashes, keys)
     by_hash, by_key = {}, {}
     for chunk in _chunks(hashes):
         by_hash.update(
@@ -808,6 +892,9 @@ def match(plan: Plan, ctx: Context, layout: Layout):
         return layout.simple[key][1] if key in layout.simple else cols.BY_KEY[key].en
 
     for row in valid:
+        row.in_project = row.participant_id in latest or (
+            row.participant_id is not None and not row.hash
+        )
         row.needs_consent = row.hash is not None and row.participant_id not in consented
         current = existing.get(latest.get(row.participant_id)) if row.participant_id else None
         merged = dict.fromkeys(ENROLMENT_FIELDS)
@@ -914,6 +1001,62 @@ def match(plan: Plan, ctx: Context, layout: Layout):
             )
             continue
         row.action = "update" if changed else "unchanged"
+
+
+def fingerprint(project, hashes: set, keys: set) -> str:
+    """A digest of everything match() reads about the file's people: who the numbers and
+    external ids find, their enrolments in the project (with status and last change), consents,
+    target groups, follow-ups and participations. The import compares it inside its write
+    transaction with the one taken by its check: equal means the prepared write is still right."""
+    digest = hashlib.sha256()
+    people = set()
+    for chunk in _chunks(sorted(hashes)):
+        for found, pk in (
+            Participant.objects.filter(identity_hash__in=chunk)
+            .order_by("pk")
+            .values_list("identity_hash", "pk")
+        ):
+            digest.update(f"p{found}:{pk};".encode())
+            people.add(pk)
+    for chunk in _chunks(sorted(keys)):
+        for key, pk in (
+            RowKey.objects.filter(project=project, key__in=chunk)
+            .order_by("pk")
+            .values_list("key", "participant_id")
+        ):
+            digest.update(f"k{key}:{pk};".encode())
+            people.add(pk)
+    enrolments = []
+    for chunk in _chunks(sorted(people)):
+        for values in (
+            Enrolment.objects.filter(project=project, participant_id__in=chunk)
+            .order_by("pk")
+            .values_list("pk", "status", "updated_at")
+        ):
+            digest.update(f"e{values};".encode())
+            enrolments.append(values[0])
+        for pk in (
+            Consent.objects.current()
+            .filter(project=project, participant_id__in=chunk)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ):
+            digest.update(f"c{pk};".encode())
+    for chunk in _chunks(enrolments):
+        for model, what in ((FollowUp, "f"), (Participation, "i")):
+            for values in (
+                model.objects.filter(enrolment_id__in=chunk)
+                .order_by("pk")
+                .values_list("pk", "updated_at")
+            ):
+                digest.update(f"{what}{values};".encode())
+        for values in (
+            Enrolment.target_groups.through.objects.filter(enrolment_id__in=chunk)
+            .order_by("pk")
+            .values_list("enrolment_id", "targetgroup_id")
+        ):
+            digest.update(f"t{values};".encode())
+    return digest.hexdigest()
 
 
 def _follow_up_changed(current, values) -> bool:

@@ -1,14 +1,15 @@
 """Pages of the spreadsheet import: upload, preview (the dry run's report), result, template.
 
-The uploaded file stays on the server (imports.models.Upload) and is named in URLs only by its
-random id; only the user who uploaded it sees it. Files above IMPORT_BACKGROUND_ROWS rows are
-checked and written in the background (the jobs app), with a progress page.
+The uploaded file stays on the server (imports.models.Upload, encrypted) and is named in URLs
+only by its random id; only the user who uploaded it sees it. A file is measured before anything
+parses it (imports.reader.measure): above IMPORT_BACKGROUND_ROWS rows, or with more unpacked
+text than such a file has, it is checked and written in the background (the jobs app), with a
+progress page — never parsed in the request.
 """
 
 import csv
 import io
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import Http404, HttpResponse
@@ -16,10 +17,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from core.audit import log_action
 from core.decorators import project_view
+from core.spreadsheet import safe_row
 
 from . import columns as cols
 from . import services
@@ -28,10 +31,6 @@ from .models import Upload
 from .reader import FileRefused
 
 CAPABILITY = "project.change"
-
-
-def background_rows() -> int:
-    return int(getattr(settings, "IMPORT_BACKGROUND_ROWS", 2000))
 
 
 class LimitedUploadHandler(FileUploadHandler):
@@ -53,14 +52,36 @@ class LimitedUploadHandler(FileUploadHandler):
         return None
 
 
+def job_title(upload, action: str, project) -> str:
+    """What the job is, without the file's name (it may name people): rows and project."""
+    rows = upload.row_count or 0
+    values = {"rows": f"{rows:,}".replace(",", "\u00a0"), "project": project.title}
+    if action == "check":
+        return (
+            ngettext(
+                "Check of %(rows)s row for %(project)s",
+                "Check of %(rows)s rows for %(project)s",
+                rows,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "Import of %(rows)s row into %(project)s",
+            "Import of %(rows)s rows into %(project)s",
+            rows,
+        )
+        % values
+    )
+
+
 def _start_job(request, upload, *, action, only_valid=False):
+    """Start the background job. An import's upload is already claimed (importing)."""
     from jobs.services import start_job
 
-    title = (_("Check of %(file)s") if action == "check" else _("Import of %(file)s")) % {
-        "file": upload.filename
-    }
-    upload.state = Upload.State.VALIDATING if action == "check" else Upload.State.IMPORTING
-    upload.save(update_fields=["state"])
+    title = job_title(upload, action, request.project)
+    if action == "check":
+        Upload.objects.filter(pk=upload.pk).update(state=Upload.State.VALIDATING)
     job = start_job(
         kind="imports.spreadsheet",
         title=title,
@@ -133,7 +154,7 @@ def _receive(request):
     except FileRefused as error:
         form.add_error("file", str(error))
         return _index_page(request, form, status=400)
-    if services.estimated_rows(bytes(upload.content)) > background_rows():
+    if services.in_background(upload):  # decided from its measure, before any parsing
         return _start_job(request, upload, action="check")
     services.validate_upload(upload)
     return redirect("imports:preview", project_id=request.project.pk, upload_id=upload.pk)
@@ -161,9 +182,17 @@ def preview(request, upload_id):
     _settle_failed_job(upload)
     report = upload.report or {}
     counts = report.get("counts") or {}
-    if request.method == "POST" and upload.state == Upload.State.VALIDATED:
+    if request.method == "POST" and upload.state in (
+        Upload.State.VALIDATED,
+        Upload.State.IMPORTING,
+    ):
+        # One conditional UPDATE decides: of two simultaneous imports of one file, the other
+        # gets this page with its message, and nothing happens twice.
+        if not services.claim(upload):
+            messages.error(request, services.busy_message(upload))
+            return redirect("imports:preview", project_id=request.project.pk, upload_id=upload.pk)
         only_valid = request.POST.get("action") == "import_valid"
-        if (upload.row_count or 0) > background_rows():
+        if (upload.row_count or 0) > services.background_rows():
             return _start_job(request, upload, action="import", only_valid=only_valid)
         try:
             services.import_upload(upload, by=request.user, only_valid=only_valid)
@@ -206,7 +235,9 @@ def _settle_failed_job(upload):
             "notes": [],
             "refused": job.message if job else _("The check did not finish."),
         }
-    upload.state = Upload.State.VALIDATED
+    if not upload.has_content:
+        upload.report = {**(upload.report or {}), "refused": services.gone_message()}
+    upload.state = Upload.State.VALIDATED if upload.has_content else Upload.State.FAILED
     upload.save(update_fields=["state", "report"])
 
 
@@ -214,7 +245,7 @@ def _settle_failed_job(upload):
 def rejected_csv(request, upload_id):
     """The rejected rows as they were in the file, each with its reasons (UTF-8, ;)."""
     upload = _get_upload(request, upload_id)
-    if upload.state == Upload.State.IMPORTED or not upload.content:
+    if upload.state == Upload.State.IMPORTED or not upload.has_content:
         raise Http404
     try:
         headers, rows = services.rejected_rows(upload)
@@ -222,8 +253,9 @@ def rejected_csv(request, upload_id):
         raise Http404 from None
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(headers)
-    writer.writerows(rows)
+    # Every cell through the one formula rule: a cell "=HYPERLINK(...)" stays text.
+    writer.writerow(safe_row(headers))
+    writer.writerows(safe_row(row) for row in rows)
     log_action(
         by=request.user, action="export", obj=upload, project=request.project, reason="rejected"
     )
