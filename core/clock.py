@@ -36,6 +36,4 @@ def real_seconds() -> float:
     timeout and the absolute age of a login session, accounts/middleware.py). Never the demo's
     fixed date: a session must expire after real minutes, whatever day the demo says it is.
     Tests replace this function instead of sleeping."""
-    import time
-
-    return time.time()
+    return real_now().timestamp()
