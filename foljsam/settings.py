@@ -87,7 +87,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_tasks",
-    "django_tasks_db",
     "core",
     "accounts",
     "participants",
@@ -104,6 +103,9 @@ INSTALLED_APPS = [
     "reports",
     "api",
     "demo",
+    # After jobs: jobs' own `db_worker` (which also fails jobs whose worker died and prunes old
+    # work, docs/operations.md) takes the place of the library's command of the same name.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +246,16 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# Background jobs (docs/operations.md, "Background work"): a running job writes a heartbeat every
+# JOB_HEARTBEAT_INTERVAL seconds; one silent for JOB_HEARTBEAT_TIMEOUT seconds lost its worker
+# and is marked failed (the worker looks every JOB_SWEEP_INTERVAL seconds). Finished jobs and
+# task results are removed after JOB_RETENTION_DAYS, by the worker every JOB_PRUNE_INTERVAL hours
+# (0: never; then schedule `manage.py prune`).
+JOB_HEARTBEAT_INTERVAL = float(os.environ.get("JOB_HEARTBEAT_INTERVAL", "30"))
+JOB_HEARTBEAT_TIMEOUT = float(os.environ.get("JOB_HEARTBEAT_TIMEOUT", "300"))
+JOB_SWEEP_INTERVAL = float(os.environ.get("JOB_SWEEP_INTERVAL", "60"))
+JOB_RETENTION_DAYS = int(os.environ.get("JOB_RETENTION_DAYS", "30"))
+JOB_PRUNE_INTERVAL = float(os.environ.get("JOB_PRUNE_INTERVAL", "24"))
 
 # Spreadsheet import (imports app): files above IMPORT_MAX_BYTES are refused before they are
 # read; above IMPORT_BACKGROUND_ROWS rows they are checked and imported as background jobs.

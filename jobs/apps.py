@@ -12,3 +12,4 @@ class JobsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("jobs")
+        from . import pruning  # noqa: F401  (registers the jobs' own pruners)

@@ -61,6 +61,13 @@ class Job(models.Model):
     created_at = ClockDateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Real time (core.clock.real_now), never the demo's date: the worker writes it at every
+    # progress write and at least every JOB_HEARTBEAT_INTERVAL seconds while the job runs; a
+    # running job whose heartbeat is older than JOB_HEARTBEAT_TIMEOUT has lost its worker.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # "host pid" of the worker process running the job: a worker on the same host that finds
+    # the process gone knows at once that the job will not finish (jobs/liveness.py).
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
 
     objects = JobQuerySet.as_manager()
 
@@ -68,7 +75,10 @@ class Job(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("background job")
         verbose_name_plural = _("background jobs")
-        indexes = [models.Index(fields=["created_by", "-created_at"])]
+        indexes = [
+            models.Index(fields=["created_by", "-created_at"]),
+            models.Index(fields=["status", "heartbeat_at"], name="job_status_heartbeat"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(total__isnull=True) | Q(done__lte=models.F("total")),

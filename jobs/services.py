@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from core import clock
 from core.audit import log_action
 
+from .errors import JobFailed
 from .models import Job
 from .registry import get_handler
 
@@ -59,9 +60,19 @@ def start_job(*, kind: str, title: str, by, project=None, payload: dict | None =
 
 
 def retry_job(*, job: Job, by) -> bool:
-    """Run a failed job again (its attempt count goes up when it starts). Returns False and
-    changes nothing when the job is not failed (a double click, or someone retried already)."""
+    """Run a failed job again from the start, with its payload (its attempt count goes up when
+    it starts). Returns False and changes nothing when the job is not failed (a double click,
+    or someone retried already). The kind's `before_retry(job)` (jobs.registry) runs first, in
+    the same transaction; it refuses with JobFailed (raised on to the caller)."""
+    handler = get_handler(job.kind)
+    if handler is not None and not handler.retryable:
+        raise JobFailed(gettext("This work cannot be tried again; start it anew."))
     with transaction.atomic():
+        if handler is not None and handler.before_retry is not None:
+            current = Job.objects.select_for_update().filter(pk=job.pk).first()
+            if current is None or current.status != Job.Status.FAILED:
+                return False
+            handler.before_retry(current)
         updated = Job.objects.filter(pk=job.pk, status=Job.Status.FAILED).update(
             status=Job.Status.QUEUED,
             done=0,
@@ -70,6 +81,8 @@ def retry_job(*, job: Job, by) -> bool:
             result=None,
             started_at=None,
             finished_at=None,
+            heartbeat_at=None,
+            worker="",
         )
         if not updated:
             return False

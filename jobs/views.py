@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import services
+from . import liveness, services
+from .errors import JobFailed
 from .models import Job
 from .registry import get_handler
 
@@ -16,9 +17,21 @@ HTMX_STOP_POLLING = 286
 
 
 def _visible_job(request, job_id: int) -> Job:
-    """The job if the user may see it, else 404 (its existence is not revealed)."""
-    return get_object_or_404(
+    """The job if the user may see it, else 404 (its existence is not revealed); a running
+    job whose worker died is failed now (jobs/liveness.py)."""
+    job = get_object_or_404(
         Job.objects.visible_to(request.user).select_related("project", "created_by"), pk=job_id
+    )
+    return liveness.check(job)
+
+
+def can_retry(job: Job, user) -> bool:
+    """Only the user who started the work may start it again, and only when it failed."""
+    handler = get_handler(job.kind)
+    return (
+        job.status == Job.Status.FAILED
+        and job.created_by_id == user.pk
+        and (handler is None or handler.retryable)
     )
 
 
@@ -41,7 +54,9 @@ def _context(request, job: Job) -> dict:
         "job": job,
         "result_template": handler.result_template if handler else None,
         "result_items": _result_items(job.result),
-        "can_retry": job.status == Job.Status.FAILED,
+        "can_retry": can_retry(job, request.user),
+        "retry_is_for_creator": job.status == Job.Status.FAILED
+        and job.created_by_id != request.user.pk,
     }
 
 
@@ -63,7 +78,15 @@ def detail(request, job_id):
 @require_POST
 def retry(request, job_id):
     job = _visible_job(request, job_id)
-    if services.retry_job(job=job, by=request.user):
+    if job.status == Job.Status.FAILED and not can_retry(job, request.user):
+        messages.error(request, _("Only the person who started the work can try it again."))
+        return redirect("jobs:detail", job_id=job.pk)
+    try:
+        retried = services.retry_job(job=job, by=request.user)
+    except JobFailed as refusal:
+        messages.error(request, refusal.message)
+        return redirect("jobs:detail", job_id=job.pk)
+    if retried:
         messages.success(request, _("The work will run again."))
     else:
         messages.info(request, _("The work is not failed, so there is nothing to retry."))
@@ -73,5 +96,6 @@ def retry(request, job_id):
 @login_required
 @require_GET
 def job_list(request):
-    jobs = Job.objects.filter(created_by=request.user).select_related("project")[:RECENT_JOBS]
+    jobs = list(Job.objects.filter(created_by=request.user).select_related("project")[:RECENT_JOBS])
+    liveness.check_many(jobs)
     return render(request, "jobs/list.html", {"jobs": jobs, "limit": RECENT_JOBS})
