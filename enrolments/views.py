@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
-from core.audit import log_action
+from core.audit import log_action, log_people_shown, person_id_of
 from core.clock import today
 from core.decorators import project_view
 from core.policy import Capability, can
@@ -61,17 +61,14 @@ def _can_change(request) -> bool:
 
 
 def _log_list_read(request, what: str, *pages) -> None:
-    """A list of participants is a read of their names: log who looked at which list and how
-    many rows it showed (never the names or the filter values)."""
-    rows = sum(len(page.object_list) for page in pages)
-    if rows:
-        log_action(
-            by=request.user,
-            action="view",
-            object_type="enrolments.Enrolment",
-            project=request.project,
-            reason=f"{what}: {rows} rows",
-        )
+    """A list of participants is a read of their names: one audit entry per person shown,
+    naming them by id (core.audit.log_people_shown) — never the names or the filter values."""
+    log_people_shown(
+        by=request.user,
+        project=request.project,
+        person_ids=(person_id_of(row) for page in pages for row in page.object_list),
+        reason=what,
+    )
 
 
 def _page(request, queryset, param: str = "page"):

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from core.audit import log_action
+from core.audit import log_people_shown
 from core.decorators import project_view
 from core.policy import Capability, can, sees_people
 from enrolments.access import get_visible_enrolment
@@ -64,9 +64,14 @@ def _attendance_intervention(request, intervention_id):
     )
 
 
-def _log_list_read(request, intervention, reason):
-    log_action(
-        by=request.user, action="view", obj=intervention, project=request.project, reason=reason
+def _log_list_read(request, intervention, reason, participations):
+    """A page listing an intervention's participants reads each of them: one audit entry per
+    person shown (core.audit.log_people_shown), the intervention named in the context."""
+    log_people_shown(
+        by=request.user,
+        project=request.project,
+        person_ids=[p.enrolment.participant_id for p in participations],
+        reason=f"{reason}, intervention {intervention.pk}",
     )
 
 
@@ -220,7 +225,7 @@ def attendance(request, intervention_id):
         attending=Count("records", filter=Q(records__hours__gt=0)),
         total_hours=Sum("records__hours"),
     ).order_by("-held_on")[:10]
-    _log_list_read(request, intervention, "attendance list")
+    _log_list_read(request, intervention, "attendance list", page.object_list)
     return render(
         request,
         "interventions/attendance.html",
@@ -288,7 +293,7 @@ def record_hours(request, participation_id):
             )
     else:
         form = RecordHoursForm(participation=participation)
-        _log_list_read(request, intervention, "attendance form")
+        _log_list_read(request, intervention, "attendance form", [participation])
     return render(
         request,
         "interventions/record_hours.html",
@@ -341,7 +346,7 @@ def group_session(request, intervention_id):
                 )
     else:
         form = GroupSessionForm(participations=participations)
-        _log_list_read(request, intervention, "group session form")
+        _log_list_read(request, intervention, "group session form", form.participations)
     return render(
         request,
         "interventions/group_session.html",

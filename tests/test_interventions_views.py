@@ -678,15 +678,21 @@ def test_provider_sees_only_the_attendance_fields_of_their_participants(client, 
     )
 
 
-def test_reading_the_attendance_list_is_logged_once_without_personal_data(client, world):
+def test_reading_the_attendance_list_logs_each_person_shown_without_personal_data(client, world):
     login(client, world, "provider")
     client.get(_urls(world)["attendance"])
     entries = LogEntry.objects.filter(action="view")
-    assert entries.count() == 1
-    entry = entries.get()
-    assert entry.object_type == "interventions.Intervention"
-    assert entry.object_id == str(world.intervention.pk)
-    assert "Sara" not in entry.reason and world.number not in entry.reason
+    listed = Participation.objects.filter(intervention=world.intervention)
+    # One entry per person on the list, by id; the intervention named in the context.
+    assert sorted(entries.values_list("person_id", flat=True)) == sorted(
+        listed.values_list("enrolment__participant_id", flat=True)
+    )
+    for entry in entries:
+        assert entry.object_type == "participants.Participant"
+        assert entry.reason == f"attendance list, intervention {world.intervention.pk}"
+    assert "Sara" not in str(list(entries.values())) and world.number not in str(
+        list(entries.values())
+    )
 
 
 def _queries_for(client, target):
@@ -854,9 +860,9 @@ def test_group_session_form_has_a_row_per_ongoing_participant(client, world):
     assert f'name="hours_{world.omar_in.pk}"' not in content
     assert f'name="hours_{world.karin_in.pk}"' not in content
     assert world.number not in content
-    assert (
-        LogEntry.objects.filter(action="view", object_type="interventions.Intervention").count()
-        == 1
+    shown = LogEntry.objects.filter(action="view", reason__startswith="group session form")
+    assert sorted(shown.values_list("person_id", flat=True)) == sorted(
+        [world.sara_in.enrolment.participant_id, world.anonymous_in.enrolment.participant_id]
     )
 
 
