@@ -248,3 +248,19 @@ class TargetGroupForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not adding:
             del self.fields["code"]
+
+
+class RetentionForm(forms.Form):
+    """The project's retention period after its end (core/retention.py); empty: the
+    installation's."""
+
+    retention_months = forms.IntegerField(
+        label=_("Retention after the project ends (months)"),
+        required=False,
+        min_value=0,
+        max_value=240,
+        help_text=_(
+            "Personal data is anonymised this many months after the end of the project's "
+            "period. Empty: the installation's retention period."
+        ),
+    )

@@ -21,6 +21,7 @@ urlpatterns = [
     path("partners/add/", views.partner_add, name="partner_add"),
     path("partners/<int:partner_id>/", views.partner_edit, name="partner_edit"),
     path("partners/<int:partner_id>/remove/", views.partner_remove, name="partner_remove"),
+    path("retention/", views.retention, name="retention"),
     path("areas/", views.areas, name="areas"),
     path("areas/add/", views.area_add, name="area_add"),
     path("areas/<int:area_id>/", views.area_edit, name="area_edit"),

@@ -19,6 +19,7 @@ from .forms_settings import (
     NewOrganisationForm,
     NewUserForm,
     PartnerForm,
+    RetentionForm,
     TargetGroupForm,
 )
 from .models import Membership, ProjectPartner
@@ -488,4 +489,37 @@ def target_group_remove(request, target_group_id):
         errors=error,
         used=used,
         blocked=bool(used),
+    )
+
+
+# --- retention ------------------------------------------------------------------------------------
+
+
+@project_view(SETTINGS)
+def retention(request):
+    """How long the project's personal data is kept after its end (core/retention.py); the
+    anonymisation after it is privacy's scheduled task (docs/privacy.md)."""
+    from .retention import retention_ends_on, set_retention
+
+    project = request.project
+    form = RetentionForm(
+        request.POST if request.method == "POST" else None,
+        initial={"retention_months": project.retention_months},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            set_retention(
+                project=project, months=form.cleaned_data["retention_months"], by=request.user
+            )
+        except ValidationError as error:
+            add_errors(error, form)
+        else:
+            messages.success(request, _("The retention period is saved."))
+            return redirect("project_settings:retention", project_id=project.pk)
+    return _page(
+        request,
+        "retention.html",
+        form=form,
+        default_months=settings.DEFAULT_RETENTION_MONTHS,
+        ends_on=retention_ends_on(project),
     )

@@ -13,6 +13,7 @@ project_patterns = [
     path("goals/snapshots/", include("reports.urls_snapshots")),
     path("import/", include("imports.urls")),
     path("settings/", include("core.urls_settings")),
+    path("", include("privacy.urls")),
 ]
 
 urlpatterns = i18n_patterns(
