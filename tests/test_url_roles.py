@@ -183,6 +183,9 @@ UNMARKED_VIEWS: dict[str, Unmarked] = {
 PROJECT_VIEW_OUTCOMES = {
     # An upload that is checked but not imported has no result yet: on to its preview.
     "imports:result": "302",
+    # A register extract made in the background is downloaded by the job's id: the data set's
+    # job made no extract (privacy/views.py extract_download).
+    "privacy:extract_download": "404",
 }
 
 
