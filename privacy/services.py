@@ -50,11 +50,14 @@ def _scrub_records(participant_id: int, project_ids) -> dict[str, int]:
     counts["contact_notes"] = ContactNote.objects.filter(enrolment_id__in=enrolment_ids).update(
         text=ERASED
     )
-    counts["assessment_notes"] = (
-        AssessmentItem.objects.filter(assessment__enrolment_id__in=enrolment_ids)
-        .exclude(note="")
-        .update(note=ERASED)
-    )
+    # Notes may be encrypted at rest (core.fields.EncryptedTextField), so they are read, not
+    # filtered on, to leave an empty one empty.
+    written = [
+        item.pk
+        for item in AssessmentItem.objects.filter(assessment__enrolment_id__in=enrolment_ids)
+        if item.note
+    ]
+    counts["assessment_notes"] = AssessmentItem.objects.filter(pk__in=written).update(note=ERASED)
     counts["action_plans"] = ActionPlan.objects.filter(enrolment_id__in=enrolment_ids).update(
         goals=ERASED
     )
