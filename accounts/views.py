@@ -34,6 +34,13 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Sign-in through the identity provider, when one is configured (accounts/oidc.py).
+        if getattr(settings, "OIDC_ENABLED", False):
+            context["oidc_provider"] = settings.OIDC_PROVIDER_NAME or _("your organisation")
+        return context
+
     def get_success_url(self):
         user = self.request.user
         chosen = get_language()

@@ -2,12 +2,14 @@
 
 Environment variables: DEBUG, SECRET_KEY, FIELD_ENCRYPTION_KEY, DATABASE_URL, ALLOWED_HOSTS,
 TIME_ZONE, DEMO_MODE, SECURE_COOKIES, BEHIND_TLS_PROXY, CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT,
-SECURE_HSTS_SECONDS, CONTENT_SECURITY_POLICY. In development (DEBUG on) and in the demo
+SECURE_HSTS_SECONDS, CONTENT_SECURITY_POLICY, and those of signing in (README, Settings:
+LOGIN_*, REQUIRE_TWO_FACTOR, SESSION_*, OIDC_*). In development (DEBUG on) and in the demo
 (DEMO_MODE on) missing keys are generated once into `.dev-keys.json`, which git ignores; otherwise
 they must be set.
 """
 
 import base64
+import datetime as dt
 import json
 import os
 import secrets
@@ -106,6 +108,11 @@ INSTALLED_APPS = [
     # After jobs: jobs' own `db_worker` (which also fails jobs whose worker died and prunes old
     # work, docs/operations.md) takes the place of the library's command of the same name.
     "django_tasks_db",
+    # Sign-in (docs/security.md, "Signing in"): lockout, two-factor codes and recovery codes.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -117,10 +124,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle timeout, session age and the two-factor step (accounts/middleware.py).
+    "accounts.middleware.SignInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.RequestIdMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "foljsam.urls"
@@ -191,20 +203,29 @@ X_FRAME_OPTIONS = "DENY"
 # Behind a TLS-terminating proxy (README, Settings): the proxy says the request came over https
 # (X-Forwarded-Proto), and the site's public origin must be trusted for form posts, or every
 # POST is refused with 403.
-if env_bool("BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = [
     origin.strip()
     for origin in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",")
     if origin.strip()
 ]
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Plain http is redirected to https in production; development and the demo stay on http.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not (DEBUG or DEMO_MODE))
 # HSTS is sent only on https answers; a year in production, off in development and the demo.
 SECURE_HSTS_SECONDS = int(
     os.environ.get("SECURE_HSTS_SECONDS", "0" if (DEBUG or DEMO_MODE) else "31536000")
 )
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+# HSTS covers the site's own subdomains too in production.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", not (DEBUG or DEMO_MODE)
+)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Browsers' preload list is for a whole registered domain (a municipality's kommun.se, every host
+# under it), a decision for its owner, not for one application: off unless SECURE_HSTS_PRELOAD is
+# set, and `check --deploy` is not asked to warn about it.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_REFERRER_POLICY = "same-origin"
 # Sent on every answer of the application (core.middleware.SecurityHeadersMiddleware): scripts
 # only from Följsam's own files, no inline script; styles may use attributes (htmx's indicator).
@@ -294,7 +315,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.BearerTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # The login session, only once its second factor is done (accounts/authentication.py).
+        "accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasTokenScope"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.SyncCursorPagination",
@@ -331,3 +353,63 @@ SPECTACULAR_SETTINGS = {
         "api.schema.add_error_component",
     ],
 }
+
+# --- Signing in (docs/security.md, "Signing in") -----------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout (django-axes): after LOGIN_FAILURE_LIMIT failed logins the account — and, separately,
+# the address they came from — is locked for LOGIN_LOCKOUT_MINUTES. LOGIN_LOCKOUT_PARAMETERS
+# lists what is counted, comma-separated; "username+ip_address" counts the pair instead.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [
+    part.strip().split("+") if "+" in part else part.strip()
+    for part in os.environ.get("LOGIN_LOCKOUT_PARAMETERS", "username,ip_address").split(",")
+    if part.strip()
+]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+# Behind a TLS-terminating proxy the client's address is the one the proxy (or the last
+# TRUSTED_PROXY_COUNT proxies) appended to X-Forwarded-For; otherwise REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1")) if BEHIND_TLS_PROXY else 0
+
+# Two-factor codes (django-otp, TOTP): required for everyone who sees personal data, in
+# production; off by default in development and the demo (a user who set it up is still asked).
+REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", not (DEBUG or DEMO_MODE))
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Följsam")
+# An administrator can remove a user's app (Django admin), never read its secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Sessions: logged out after SESSION_IDLE_MINUTES without a request, and after SESSION_MAX_HOURS
+# whatever happens (accounts/middleware.py), and when the browser closes.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_HOURS", "10")) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+
+# OpenID Connect (optional): set OIDC_RP_CLIENT_ID and the provider's endpoints, and the login
+# page offers "Log in with <OIDC_PROVIDER_NAME>". Only existing accounts are matched (by e-mail
+# or user name, OIDC_MATCH), never created. OIDC_COUNTS_AS_TWO_FACTOR: the provider does MFA.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if OIDC_ENABLED:
+    OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["OIDC_OP_AUTHORIZATION_ENDPOINT"]
+    OIDC_OP_TOKEN_ENDPOINT = os.environ["OIDC_OP_TOKEN_ENDPOINT"]
+    OIDC_OP_USER_ENDPOINT = os.environ["OIDC_OP_USER_ENDPOINT"]
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+    OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+    OIDC_USE_PKCE = True
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.ExistingAccountBackend")
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "")
+OIDC_MATCH = os.environ.get("OIDC_MATCH", "email")  # "email" or "username"
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_COUNTS_AS_TWO_FACTOR = env_bool("OIDC_COUNTS_AS_TWO_FACTOR", False)
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"

@@ -128,6 +128,13 @@ UNMARKED_VIEWS: dict[str, Unmarked] = {
     "admin:django_tasks_database_dbtaskresult_delete": Unmarked(
         ADMIN_SITE, get={ADMINISTRATOR: "403"}
     ),
+    # Sign-in records (django-axes) are written by the login only; the secret of a user's
+    # authenticator app is never shown, not even to a superuser (OTP_ADMIN_HIDE_SENSITIVE_DATA).
+    "admin:axes_accessattempt_add": Unmarked(ADMIN_SITE, get={ADMINISTRATOR: "403"}),
+    "admin:axes_accesslog_add": Unmarked(ADMIN_SITE, get={ADMINISTRATOR: "403"}),
+    "admin:axes_accessfailurelog_add": Unmarked(ADMIN_SITE, get={ADMINISTRATOR: "403"}),
+    "admin:otp_totp_totpdevice_config": Unmarked(ADMIN_SITE, get={ADMINISTRATOR: "403"}),
+    "admin:otp_totp_totpdevice_qrcode": Unmarked(ADMIN_SITE, get={ADMINISTRATOR: "403"}),
     # Django's own: autocomplete refuses a request without its parameters; "view on site" of an
     # object without a public page is a 404.
     "admin:autocomplete": Unmarked(ADMIN_SITE, get={ADMINISTRATOR: "403"}),
@@ -141,6 +148,19 @@ UNMARKED_VIEWS: dict[str, Unmarked] = {
     # A new user's one-time link to choose a password (accounts/views.py SetPasswordView, made
     # by the project settings): Django's reset token decides; a wrong link says it does not work.
     "accounts:set_password": Unmarked(PUBLIC),
+    # Two-factor pages (accounts/views_two_factor.py; the suite runs with REQUIRE_TWO_FACTOR
+    # off, so no session waits for a code): the overview and the set-up page for anyone logged
+    # in; the code page sends a session that needs no code on; new recovery codes only for a
+    # user with an authenticator app (POST).
+    "accounts:two_factor": Unmarked(LOGIN),
+    "accounts:two_factor_verify": Unmarked(LOGIN, get={ANONYMOUS: TO_LOGIN, LOGGED_IN: "302"}),
+    "accounts:two_factor_setup": Unmarked(LOGIN),
+    "accounts:two_factor_recovery_codes": Unmarked(
+        LOGIN, get={ANONYMOUS: TO_LOGIN, LOGGED_IN: "405"}, post={LOGGED_IN: "403"}
+    ),
+    # OpenID Connect sign-in (accounts/oidc.py) is not configured here: both URLs are 404.
+    "accounts:oidc_start": Unmarked(PUBLIC, get={EVERYONE: "404"}),
+    "accounts:oidc_callback": Unmarked(PUBLIC, get={EVERYONE: "404"}),
     # core: home sends everyone on (to the login page or the project list); the project list
     # shows only the user's own memberships.
     "core:home": Unmarked(PUBLIC, get={ANONYMOUS: TO_LOGIN, LOGGED_IN: "302"}),
@@ -170,9 +190,10 @@ UNMARKED_VIEWS: dict[str, Unmarked] = {
     "projectbank:paste": Unmarked(STAFF),
     "projectbank:create": Unmarked(STAFF, get={EVERYONE: "405"}, post={ADMINISTRATOR: "400"}),
     "projectbank:created": Unmarked(STAFF),
-    # The API's schema and its documentation describe the API, not data: public.
-    "api:schema": Unmarked(PUBLIC),
-    "api:docs": Unmarked(PUBLIC),
+    # The API's schema and its documentation describe the API, not data, but only to someone
+    # signed in (api/urls.py): the schema answers 401 like the API, the docs page sends to login.
+    "api:schema": Unmarked(LOGIN, get={ANONYMOUS: "401", LOGGED_IN: "200"}),
+    "api:docs": Unmarked(LOGIN),
     # The REST API: token (or session) authentication, then the membership decides, as on the
     # pages (api/views.py ProjectResource). Tested below, with API_ENDPOINTS.
     "api:*": Unmarked(API_TOKEN),

@@ -322,7 +322,13 @@ def build_world() -> dict:
 # --- requests -------------------------------------------------------------------------------------
 
 # Django admin's kwargs, not objects of a project: any value will do for who may not enter.
-ADMIN_KWARGS = {"object_id": "1", "content_type_id": "1", "id": "1", "app_label": "core"}
+ADMIN_KWARGS = {
+    "object_id": "1",
+    "content_type_id": "1",
+    "id": "1",
+    "app_label": "core",
+    "pk": "1",  # django-otp's pages of one authenticator app
+}
 
 
 def client_as(world, who) -> Client:
