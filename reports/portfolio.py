@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from core.audit import log_action
 from core.models import Membership
 from core.policy import Capability, disclosure_for, roles_with
+from core.spreadsheet import safe_row
 from goals import publication, summaries
 from goals.models import ProjectSummary
 
@@ -138,7 +139,8 @@ def _csv(rows) -> HttpResponse:
     columns = ["project_id", "project", "key", "goal", "kind", "numerator", "denominator",
                "value", "ci_low", "ci_high", "missing", "target", "status",
                "computed_at"]  # fmt: skip
-    writer.writerow(columns)
+    writer.writerow(safe_row(columns))
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+        # A project's or goal's title is typed by users: a title like "=cmd|..." stays text.
+        writer.writerow(safe_row("" if row.get(c) is None else row.get(c) for c in columns))
     return response

@@ -14,6 +14,7 @@ from django.utils import translation
 
 from core import policy
 from core.models import Project
+from core.spreadsheet import safe_row
 from goals import summaries
 
 CSV_COLUMNS = [
@@ -151,5 +152,5 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             else:
                 writer = csv.writer(self.stdout, lineterminator="\n")
-                writer.writerow(CSV_COLUMNS)
-                writer.writerows(csv_rows(results))
+                writer.writerow(safe_row(CSV_COLUMNS))
+                writer.writerows(safe_row(row) for row in csv_rows(results))
