@@ -1,15 +1,15 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
 
-from . import docs, views
+from . import docs, schema_view, views
 
 app_name = "api"
 
 project = "v1/projects/<int:project_id>/"
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", docs.api_docs, name="docs"),
+    path("schema/", schema_view.SchemaView.as_view(), name="schema"),
+    path("docs/", login_required(docs.api_docs), name="docs"),
     path("v1/projects/", views.ProjectList.as_view(), name="project-list"),
     path(project, views.ProjectDetail.as_view(), name="project-detail"),
     path(f"{project}participants/", views.ParticipantList.as_view(), name="participant-list"),

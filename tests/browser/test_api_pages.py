@@ -37,7 +37,10 @@ def test_token_page_create_show_once_revoke(page, login, axe, prefix):
     axe(page, f"api-tokens-list{prefix.replace('/', '-')}")
 
 
-def test_api_documentation_page(page, axe):
+def test_api_documentation_page(page, login, axe):
+    # The documentation needs a login (any user): it describes the API, not the data.
+    UserFactory(username="anna")
+    login("anna")
     page.goto("/api/docs/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Följsam API")
     expect(page.get_by_text("/api/v1/projects/{project_id}/enrolments/").first).to_be_visible()
