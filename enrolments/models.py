@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import ClockDateTimeField
+from core.fields import ClockDateTimeField, EncryptedTextField
 
 
 class Status(models.TextChoices):
@@ -408,7 +408,8 @@ class ContactNote(models.Model):
     author_organisation = models.ForeignKey(
         "core.Organisation", verbose_name=_("author's organisation"), on_delete=models.PROTECT
     )
-    text = models.TextField(_("note"))
+    # Health and social circumstances: encrypted at rest (core.fields.EncryptedTextField).
+    text = EncryptedTextField(_("note"))
     visibility = models.CharField(
         _("visible to"), max_length=14, choices=Visibility.choices, default=Visibility.PROJECT
     )

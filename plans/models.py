@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import ClockDateTimeField
+from core.fields import ClockDateTimeField, EncryptedTextField
 
 
 class Domain(models.TextChoices):
@@ -55,7 +55,7 @@ class AssessmentItem(models.Model):
     )
     domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices)
     rating = models.PositiveSmallIntegerField(_("rating"))
-    note = models.TextField(_("note"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True)  # encrypted at rest
 
     class Meta:
         ordering = ["assessment", "domain"]
@@ -87,7 +87,7 @@ class ActionPlan(models.Model):
         related_name="action_plans",
     )
     version = models.PositiveSmallIntegerField(_("version"))
-    goals = models.TextField(_("goals"))
+    goals = EncryptedTextField(_("goals"))  # encrypted at rest
     created_at = ClockDateTimeField(_("saved"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -133,7 +133,7 @@ class ActionPlanStep(models.Model):
         ActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="steps"
     )
     order = models.PositiveSmallIntegerField(_("order"))
-    description = models.TextField(_("step"))
+    description = EncryptedTextField(_("step"))  # encrypted at rest
     responsible_organisation = models.ForeignKey(
         "core.Organisation", verbose_name=_("responsible organisation"), on_delete=models.PROTECT
     )
