@@ -531,6 +531,17 @@ ACTION_LABELS = {
 }
 
 
+def _record_shown(object_type: str, object_id: str) -> str:
+    """ "participant 64" rather than "participants.Participant 64", in the reader's language."""
+    from django.apps import apps
+
+    try:
+        name = str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        name = object_type
+    return f"{name} {object_id}".strip()
+
+
 def _action_shown(action: str) -> str:
     label = ACTION_LABELS.get(action)
     return str(label()) if label else action
@@ -648,6 +659,8 @@ def _document(collected: Collected, *, by, language: str) -> dict:
         )
         rows = _facts(consent, CONSENT_FIELDS)["rows"]
         rows[CONSENT_FIELDS.index("purposes")][1] = ", ".join(consent.purpose_labels) or "—"
+        if consent.given_by == "participant":  # the field's default, a code
+            rows[CONSENT_FIELDS.index("given_by")][1] = _("The participant")
         consent_blocks.append({"kind": "facts", "rows": rows})
     sections.append(
         {
@@ -680,7 +693,7 @@ def _document(collected: Collected, *, by, language: str) -> dict:
             _user(e.user) if e.user else (e.user_label or "—"),
             collected.organisations.get((e.user_id, e.project_id)) or "—",
             _action_shown(e.action),
-            f"{e.object_type} {e.object_id}".strip(),
+            _record_shown(e.object_type, e.object_id),
             _purpose_shown(e),
         ]
         for e in collected.log
