@@ -1,6 +1,8 @@
-"""Validation of Swedish identity numbers used by several apps."""
+"""Validation used by several apps: organisation numbers, and the one normalisation of names and
+free text (clean_text)."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -44,3 +46,63 @@ def normalise_organisation_number(value: str) -> str:
 
 def validate_organisation_number(value: str) -> None:
     normalise_organisation_number(value)
+
+
+# --- free text and names ----------------------------------------------------------------------
+
+# Limits for text without a limit of its own: a name, and a note or other free text.
+NAME_MAX_LENGTH = 100
+TEXT_MAX_LENGTH = 10_000
+LINE_MAX_LENGTH = 1_000  # a single-line field that sets no max_length
+
+_NEWLINES = str.maketrans({"\r": "\n", "\u0085": "\n", "\u2028": "\n", "\u2029": "\n"})
+
+
+def is_invisible_formatting(char: str) -> bool:
+    """Unicode's format characters (category Cf): the bidirectional overrides and isolates
+    (U+202A–U+202E, U+2066–U+2069), the direction marks, zero-width space, joiners and
+    non-joiner (U+200B–U+200D), word joiner (U+2060), byte order mark (U+FEFF), soft hyphen…
+    Invisible, and able to make a name read differently from what is stored."""
+    return unicodedata.category(char) == "Cf"
+
+
+def is_refused_control(char: str, multiline: bool) -> bool:
+    """A control character (Cc) or a lone surrogate (Cs); newline and tab only in a multi-line
+    text."""
+    if multiline and char in "\n\t":
+        return False
+    return unicodedata.category(char) in ("Cc", "Cs")
+
+
+def clean_text(value: str, *, multiline: bool = False, max_length: int | None = None) -> str:
+    """The one normalisation of a name or a free text a user (or an import or the API) sends.
+
+    Invisible formatting characters are removed silently (a name with a right-to-left override
+    or zero-width characters is stored without them); other control characters are refused with
+    a message; line breaks become "\\n"; the text is NFC-normalised (an "å" typed as "a" plus a
+    ring is one character) and trimmed. Raises ValidationError (code "control" or "max_length").
+    Idempotent: cleaning a cleaned text changes nothing.
+    """
+    text = str(value).replace("\r\n", "\n").translate(_NEWLINES)
+    text = "".join(char for char in text if not is_invisible_formatting(char))
+    if any(is_refused_control(char, multiline) for char in text):
+        raise ValidationError(
+            _("Remove the line break or other control character: it cannot be saved here.")
+            if not multiline
+            else _(
+                "Remove the control character (an invisible character often pasted from another "
+                "program): it cannot be saved."
+            ),
+            code="control",
+        )
+    text = unicodedata.normalize("NFC", text).strip()
+    if max_length is not None and len(text) > max_length:
+        raise ValidationError(
+            _("Shorten the text to at most %(limit)s characters (it has %(count)s).")
+            % {
+                "limit": f"{max_length:,}".replace(",", " "),
+                "count": f"{len(text):,}".replace(",", " "),
+            },
+            code="max_length",
+        )
+    return text

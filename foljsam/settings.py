@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_tasks",
     "core",
+    # The one cleaning of every text field, and the double-submit guard (docs/input-validation.md).
+    "inputs",
     "accounts",
     "participants",
     "enrolments",
@@ -128,6 +130,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle timeout, session age and the two-factor step (accounts/middleware.py).
     "accounts.middleware.SignInMiddleware",
+    # A double submit of a form saves once (inputs/middleware.py).
+    "inputs.middleware.DoubleSubmitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.RequestIdMiddleware",
