@@ -9,7 +9,11 @@
       error summary if the answer has errors, else the first field marked invalid, else the
       element the answer marks data-focus-after-swap (in the target or an out-of-band part),
       else the swapped element itself.
-      Polling (GET, e.g. a job's progress) never moves focus. */
+      Polling (GET, e.g. a job's progress) never moves focus.
+   3. A form being sent is not sent again by a second click (a courtesy: the server saves a
+      double submit once anyway, inputs/middleware.py). Its submit buttons are marked
+      aria-disabled (not disabled: focus stays where it is) until the htmx answer comes, the page
+      is shown again from the back-forward cache, or after a few seconds (a download). */
 (function () {
   "use strict";
 
@@ -77,4 +81,48 @@
     for (var i = 0; i < stale.length; i++) stale[i].removeAttribute("data-focus-after-swap");
     focusElement(chosen);
   }
+
+  var RESUBMIT_AFTER_MS = 8000;
+
+  function setSending(form, sending) {
+    var buttons = form.querySelectorAll(
+      "button[type=submit], button:not([type]), input[type=submit]"
+    );
+    for (var i = 0; i < buttons.length; i++) {
+      if (sending) buttons[i].setAttribute("aria-disabled", "true");
+      else buttons[i].removeAttribute("aria-disabled");
+    }
+    if (sending) form.setAttribute("data-sending", "");
+    else form.removeAttribute("data-sending");
+  }
+
+  // Capture phase: before htmx's own listener on the form, so a second submit never reaches it.
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var form = event.target;
+      if (!form || form.nodeName !== "FORM" || (form.method || "").toLowerCase() !== "post") return;
+      if (form.hasAttribute("data-sending")) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        return;
+      }
+      setSending(form, true);
+      setTimeout(function () {
+        setSending(form, false);
+      }, RESUBMIT_AFTER_MS);
+    },
+    true
+  );
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var element = event.detail && event.detail.elt;
+    var form = element && (element.nodeName === "FORM" ? element : element.closest("form"));
+    if (form) setSending(form, false);
+  });
+
+  window.addEventListener("pageshow", function () {
+    var forms = document.querySelectorAll("form[data-sending]");
+    for (var i = 0; i < forms.length; i++) setSending(forms[i], false);
+  });
 })();
