@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from core import crypto
 from core.audit import log_action
 from jobs.errors import JobFailed
-from jobs.registry import job_handler
+from jobs.registry import job_handler, pruner
 from participants.models import Participant
 
 from . import extract as extracts
@@ -50,3 +50,11 @@ def make_register_extract(job, progress):
     )
     progress(2, 2)
     return {"extract": str(made.pk), "rows": collected.size}
+
+
+@pruner("register extracts")
+def prune_register_extracts() -> int:
+    """Register extracts made in the background, once expired (manage.py prune)."""
+    from .services import prune_extract_files
+
+    return prune_extract_files()

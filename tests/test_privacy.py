@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
+from core import clock
 from core.audit import log_action
 from core.models import LogEntry, Project, Role
 from core.retention import add_months, retention_ends_on
@@ -589,3 +590,21 @@ def test_the_manager_sets_the_retention_period_in_the_project_settings(client, w
     )
     client.force_login(world["case_worker"])
     assert client.get(url).status_code == 403
+
+
+def test_expired_background_extracts_are_pruned(world):
+    from jobs.registry import registered_pruners
+    from privacy.models import ExtractFile
+
+    def made(hours):
+        return ExtractFile.objects.create(
+            project=world["project"],
+            participant_id=world["person"].pk,
+            created_by=world["manager"],
+            content=b"x",
+            expires_at=clock.now() + dt.timedelta(hours=hours),
+        )
+
+    expired, fresh = made(-1), made(1)
+    assert registered_pruners()["register extracts"]() == 1
+    assert list(ExtractFile.objects.all()) == [fresh] and expired.pk != fresh.pk
