@@ -17,7 +17,7 @@ from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from bench.import_rows import identity_numbers
-from imports.services import store_upload
+from imports.services import claim, store_upload, validate_upload
 from jobs.liveness import worker_stopped_message
 from jobs.models import Job
 from jobs.services import start_job
@@ -97,6 +97,8 @@ def test_killing_the_worker_mid_import_ends_failed_and_retryable_then_finished(t
     numbers = identity_numbers(ROWS)  # plausible, unique, in the test series
     content = to_csv([person_row(i, Personnummer=next(numbers)) for i in range(ROWS)])
     upload = store_upload(project=project, by=user, filename="many.csv", content=content)
+    validate_upload(upload)  # as the import page does: checked, then claimed, then the job
+    assert claim(upload)
     job = start_job(
         kind="imports.spreadsheet",
         title="Import",
