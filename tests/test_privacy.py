@@ -608,3 +608,24 @@ def test_expired_background_extracts_are_pruned(world):
     expired, fresh = made(-1), made(1)
     assert registered_pruners()["register extracts"]() == 1
     assert list(ExtractFile.objects.all()) == [fresh] and expired.pk != fresh.pk
+
+
+@pytest.mark.parametrize("name", ["privacy.md", "privacy.sv.md"])
+def test_the_docs_name_the_roles_the_policy_gives_each_right(name):
+    """docs/privacy*.md: the roles holding each capability, as core/policy.py says."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from core.policy import roles_with
+
+    text = (Path(settings.BASE_DIR) / "docs" / name).read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([a-z_.]+)` \|[^|\n]*\| ([^|\n]*) \|$", text, flags=re.M)
+    assert {c for c, _roles in rows} == {
+        "participants.register_extract",
+        "participants.erase",
+        "project.settings",
+    }
+    for capability, roles in rows:
+        assert sorted(re.findall(r"`(\w+)`", roles)) == sorted(roles_with(capability)), capability
