@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from core import crypto
 from core.audit import log_action
+from core.models import Purpose
 from jobs.errors import JobFailed
 from jobs.registry import job_handler, pruner
 from participants.models import Participant
@@ -47,6 +48,7 @@ def make_register_extract(job, progress):
         obj=participant,
         project=job.project,
         reason="register extract (pdf)",
+        purpose=Purpose.REQUESTED,  # an extract is made at the person's request
     )
     progress(2, 2)
     return {"extract": str(made.pk), "rows": collected.size}

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.audit import log_action
-from core.models import Membership, Project
+from core.models import Membership, Project, Purpose
 from core.policy import Capability, roles_with
 from core.retention import retention_ends_on
 from enrolments.models import ContactNote, Enrolment
@@ -173,6 +173,7 @@ def erase_participant(*, participant, project, reason: str, by) -> Erasure:
             project=project,
             fields=["identity_number", "given_name", "family_name", "free_text"],
             reason=f"erasure {erasure.pk}",
+            purpose=Purpose.REQUESTED if reason == Erasure.Reason.REQUEST else "",
         )
     participant.refresh_from_db()
     return erasure

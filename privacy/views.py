@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core import clock, crypto
 from core.audit import log_action
 from core.decorators import project_view
+from core.models import Purpose
 from core.policy import Capability
 from enrolments.access import get_visible_enrolment
 from jobs.services import start_job
@@ -52,6 +53,7 @@ def _log_export(request, participant, what: str) -> None:
         obj=participant,
         project=request.project,
         reason=f"register extract ({what})",
+        purpose=Purpose.REQUESTED,  # an extract is made at the person's request
     )
 
 
@@ -141,6 +143,7 @@ def extract_download(request, job_id):
         object_id=made.participant_id,
         project=request.project,
         reason="register extract (pdf, download)",
+        purpose=Purpose.REQUESTED,  # an extract is made at the person's request
     )
     return _pdf_response(crypto.decrypt_bytes(bytes(made.content)), made.participant_id)
 

@@ -226,7 +226,8 @@ def test_the_extract_holds_everything_about_the_person(client, world):
 
 def test_making_an_extract_is_audited_as_an_export(client, world):
     _extract_json(_client(client, world["manager"]), world)
-    assert LogEntry.objects.about_person(world["person"]).filter(action="export").count() == 1
+    (entry,) = LogEntry.objects.about_person(world["person"]).filter(action="export")
+    assert (entry.user, entry.purpose) == (world["manager"], "requested")
 
 
 # The documented JSON structure (docs/privacy.md): a change here is a new schema_version.
