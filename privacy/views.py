@@ -34,7 +34,7 @@ JOB_KIND = "privacy.register_extract"
 def sync_limit() -> int:
     """Extracts of more rows than this are made by a background job (a PDF of thousands of
     log rows takes seconds); smaller ones in the request."""
-    return getattr(settings, "REGISTER_EXTRACT_SYNC_ROWS", 2000)
+    return getattr(settings, "REGISTER_EXTRACT_SYNC_ROWS", 500)
 
 
 def _language() -> str:
