@@ -109,6 +109,32 @@ def fail_dead(job_ids) -> int:
     return failed
 
 
+# Other tasks (reminder e-mails, goal snapshots) have no heartbeat; each takes minutes at most,
+# so a row of theirs still "running" after this long had its worker die under it.
+OTHER_TASK_LIMIT = dt.timedelta(hours=24)
+
+
+def fail_stale_task_rows() -> int:
+    """Mark failed the task queue's rows of other tasks than jobs that have been running
+    longer than OTHER_TASK_LIMIT (their worker died). Returns how many."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return (
+        DBTaskResult.objects.filter(
+            status=TaskResultStatus.RUNNING,
+            started_at__lt=clock.real_now() - OTHER_TASK_LIMIT,
+        )
+        .exclude(task_path=TASK_PATH)
+        .update(
+            status=TaskResultStatus.FAILED,
+            finished_at=clock.real_now(),
+            exception_class_path="jobs.liveness.WorkerStopped",
+            traceback="The worker stopped while the task was running.",
+        )
+    )
+
+
 def sweep(*, this_host: bool = True) -> int:
     """Fail every running job that has lost its worker. `this_host`: also those whose worker
     process on this host is gone (the worker does this; a web server need not)."""
@@ -123,6 +149,8 @@ def sweep(*, this_host: bool = True) -> int:
         ):
             if worker and _process_gone(worker):
                 dead.add(pk)
+    if this_host:
+        fail_stale_task_rows()
     return fail_dead(dead) if dead else 0
 
 

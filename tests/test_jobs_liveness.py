@@ -266,3 +266,23 @@ def test_pruning_removes_old_finished_work_only(user, settings):
     assert set(DBTaskResult.objects.values_list("pk", flat=True)) == {new_task.pk, stuck.pk}
     assert seen == [True]
     assert "jobs: 1 removed" in out.getvalue() and "tests.other: 2 removed" in out.getvalue()
+
+
+def test_the_worker_fails_other_tasks_left_running_for_a_day(user):
+    job = start_job(kind="tests.liveness.work", title="W", by=user)
+    other = DBTaskResult.objects.create(
+        status=TaskResultStatus.RUNNING,
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="enrolments.reminders.send_follow_up_reminders_task",
+        backend_name="default",
+        run_after=clock.real_now(),
+    )
+    recent = _task_row(job)  # a job's row: its job's heartbeat decides, not its age
+    DBTaskResult.objects.filter(pk__in=[other.pk, recent.pk]).update(
+        started_at=clock.real_now() - dt.timedelta(hours=25)
+    )
+    liveness.sweep()
+    other.refresh_from_db()
+    recent.refresh_from_db()
+    assert other.status == TaskResultStatus.FAILED
+    assert recent.status == TaskResultStatus.RUNNING
