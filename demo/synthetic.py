@@ -115,6 +115,10 @@ class Case:
         return self.exited_on or self.as_of
 
 
+# How the demo's consents were given: mostly the paper form, some BankID, a few verbal.
+CONSENT_METHODS = [Consent.Method.PAPER] * 6 + [Consent.Method.E_ID] * 3 + [Consent.Method.VERBAL]
+
+
 def days(a: dt.date, b: dt.date) -> int:
     return (b - a).days
 
@@ -301,6 +305,13 @@ class Synthetic:
             purposes=purposes,
             given_on=case.referred_on,
             recorded_by=user,
+            # Who confirmed the consent and how (taken in turn, not from the random stream, so
+            # the rest of the demo stays as it was).
+            method=CONSENT_METHODS[len(self.rows[Consent]) % len(CONSENT_METHODS)],
+            confirmed_by=user,
+            confirmed_at=dt.datetime.combine(
+                case.referred_on, dt.time(10, 0), tzinfo=timezone.get_current_timezone()
+            ),
             withdrawn_on=case.consent_withdrawn_on,
             withdrawal_recorded_by=user if case.consent_withdrawn_on else None,
         )

@@ -12,6 +12,7 @@ from participants.identity import parse_identity_number
 from participants.models import Consent
 
 from .models import Enrolment, IncomeSource, LabourMarketStatus, SwedishLevel
+from .registration import CONSENT_METHODS
 
 # --- Intake: find, register, enrol, withdraw ----------------------------------------------------
 
@@ -158,6 +159,22 @@ class ConsentForm(forms.Form):
     given_on = forms.DateField(label=_label(Consent, "given_on"), widget=DateInput())
     given_by = forms.ChoiceField(
         label=_label(Consent, "given_by"), choices=GIVEN_BY_CHOICES, initial="participant"
+    )
+    # No default: the user says how the consent was given, and confirms it with their name.
+    method = forms.ChoiceField(
+        label=_label(Consent, "method"),
+        choices=[(m.value, m.label) for m in CONSENT_METHODS],
+        widget=forms.RadioSelect,
+        help_text=_(
+            "You confirm, under your own name, that the person gave the consent this way. "
+            "Your name and the time are saved with it."
+        ),
+    )
+    document_reference = forms.CharField(
+        label=_label(Consent, "document_reference"),
+        required=False,
+        max_length=Consent._meta.get_field("document_reference").max_length,
+        help_text=Consent._meta.get_field("document_reference").help_text,
     )
 
     def __init__(self, *args, project, membership, **kwargs):

@@ -2,6 +2,9 @@
 already registered, and withdraw a consent.
 
 The identity number only ever travels in a POST body: never in a URL, the session or a log.
+Every look-up by number goes through participants.lookup (limited per user, logged), and what
+it tells the user about other projects follows docs/privacy-lookup.md: only whether the person
+can be enrolled here, unless the person's consent covers the user's organisation.
 """
 
 from django.contrib import messages
@@ -15,7 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 
 from core.audit import log_action
 from core.decorators import project_view
-from participants import identity
+from participants import identity, lookup
 from participants.models import Consent, Participant
 
 from . import registration
@@ -31,8 +34,9 @@ from .intake_forms import (
 )
 from .models import OPEN_STATUSES, Enrolment
 
-PARTICIPANT = "participants.Participant"
 _RECOGNISED = "intake_recognised"  # session: ids of people found by number, per project
+# A refused look-up (too many): the page is shown again with the message, as "Too Many Requests".
+TOO_MANY_LOOKUPS = 429
 
 
 # --- paths -------------------------------------------------------------------------------------
@@ -71,10 +75,10 @@ def _all_valid(forms) -> bool:
     return all(results)
 
 
-def _render(request, template, context):
+def _render(request, template, context, status=200):
     forms = [f for f in context.get("all_forms", []) if f is not None]
     context["has_errors"] = any(f.is_bound and f.errors for f in forms)
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 # --- people recognised at intake ---------------------------------------------------------------
@@ -95,9 +99,11 @@ def _recognised(request, participant_id: int) -> bool:
 
 
 def _recognition(request, participant: Participant) -> dict:
-    """What this user may know about the person's enrolments: in this project through the
-    visibility rule; in other projects only where an active consent there covers the user's
-    organisation."""
+    """What this user may know about the person: in this project, whether they have an open
+    enrolment (this project's own business) and what the visibility rule lets the user see; in
+    other projects only what a consent there covering the user's organisation for information
+    exchange lets them see (participants.lookup.covering_consents). Of any other project —
+    that it exists, how many there are — nothing."""
     project = request.project
     here = list(
         visible_enrolments(request).filter(participant=participant).order_by("-referred_on")
@@ -105,40 +111,31 @@ def _recognition(request, participant: Participant) -> dict:
     open_here = Enrolment.objects.filter(
         participant=participant, project=project, status__in=OPEN_STATUSES
     ).first()
-    covered_projects = set(
-        Consent.objects.current()
-        .filter(
-            participant=participant,
-            organisations=request.membership.organisation_id,
+    covered_projects = {
+        consent.project_id
+        for consent in lookup.covering_consents(
+            request.membership, participant, exclude_project=project
         )
-        .exclude(project=project)
-        .values_list("project_id", flat=True)
-    )
-    elsewhere = (
-        Enrolment.objects.filter(participant=participant)
-        .exclude(project=project)
-        .select_related("project")
-        .order_by("project__title", "-referred_on")
-    )
+    }
+    shown = {}
+    if covered_projects:
+        for enrolment in (
+            Enrolment.objects.filter(participant=participant, project__in=covered_projects)
+            .select_related("project")
+            .order_by("project__title", "-referred_on")
+        ):
+            shown.setdefault(enrolment.project_id, enrolment)
     for enrolment in here:
         enrolment.page_url = participant_page_url(project.pk, enrolment.pk)
-    shown, hidden_projects = {}, set()
-    for enrolment in elsewhere:
-        if enrolment.project_id in covered_projects:
-            shown.setdefault(enrolment.project_id, enrolment)
-        else:
-            hidden_projects.add(enrolment.project_id)
     open_here_visible = next((e for e in here if open_here and e.pk == open_here.pk), None)
     return {
         "participant": participant,
-        # The name is shown only to someone whom a consent already lets see the person.
-        "may_see_name": bool(shown or here),
+        # The person's record is shown only to someone whom a consent already lets see them.
+        "may_see_name": bool(covered_projects or here),
         "open_here": open_here,
         "open_here_visible": open_here_visible,
         "earlier_here": [e for e in here if not e.is_open],
-        "other_count": len(shown) + len(hidden_projects - set(shown)),
         "other_shown": list(shown.values()),
-        "other_hidden_count": len(hidden_projects - set(shown)),
     }
 
 
@@ -149,57 +146,47 @@ def _recognition(request, participant: Participant) -> dict:
 @project_view("participants.change")
 @sensitive_variables("form", "number")
 def intake(request):
-    """Find a person by number. Three outcomes: not found (register them), enrolled here
-    (open their page), registered elsewhere (enrol them here)."""
+    """Find a person by number. The outcomes: enrolled in this project (open their page, or
+    told that their consent does not cover you); someone you may already see (through this
+    project or a consent covering your organisation: enrol them here); anyone else — registered
+    in another project or nowhere, in the very same words — can be enrolled (register them)."""
     project = request.project
     context = {"project": project, "searched": False}
+    status = 200
     if request.method == "POST":
         form = IdentityLookupForm(request.POST)
         if form.is_valid():
             number = form.cleaned_data["identity_number"]
-            participant = registration.find_by_identity_number(number)
-            context["searched"] = True
-            if participant is None:
-                log_action(
-                    by=request.user,
-                    action="view",
-                    object_type=PARTICIPANT,
-                    project=project,
-                    reason="intake lookup: not found",
+            try:
+                participant = lookup.find(
+                    by=request.user, project=project, number=number, where="intake"
                 )
-                context["not_found"] = True
-                # Carried to the registration form in a POST body, never in a URL.
-                context["prefill_number"] = number.formatted()
+            except lookup.LookupLimitReached as refusal:
+                form.add_error("identity_number", refusal)
+                status = TOO_MANY_LOOKUPS
             else:
-                log_action(
-                    by=request.user,
-                    action="view",
-                    obj=participant,
-                    project=project,
-                    reason="intake lookup",
-                )
-                _remember(request, participant)
-                context.update(_recognition(request, participant))
-            # A fresh, empty search box: the number is not echoed back into the page.
-            form = IdentityLookupForm()
+                context["searched"] = True
+                info = _recognition(request, participant) if participant is not None else None
+                if info is not None and (info["open_here"] or info["may_see_name"]):
+                    if info["may_see_name"]:
+                        _remember(request, participant)
+                    context.update(info)
+                else:
+                    context["can_enrol"] = True
+                    # Carried to the registration form in a POST body, never in a URL.
+                    context["prefill_number"] = number.formatted()
+                # A fresh, empty search box: the number is not echoed back into the page.
+                form = IdentityLookupForm()
     else:
         form = IdentityLookupForm()
     context["form"] = form
-    return render(request, "participants/intake.html", context)
+    return render(request, "participants/intake.html", context, status=status)
 
 
-def _handle_already_registered(request, participant: Participant):
-    """The number belongs to someone registered: never a second person. Send the user to
-    the person's page if they are enrolled here, else to enrolling them here."""
+def _handle_enrolled_here(request, info: dict):
+    """The number belongs to someone with an open enrolment in this project: never a second
+    person or enrolment. Their page if the user may see them, else back to the intake."""
     project = request.project
-    log_action(
-        by=request.user,
-        action="view",
-        obj=participant,
-        project=project,
-        reason="registration: already registered",
-    )
-    info = _recognition(request, participant)
     if info["open_here_visible"] is not None:
         messages.info(
             request,
@@ -217,16 +204,7 @@ def _handle_already_registered(request, participant: Participant):
                 "cover your organisation, so you cannot open their page. Nothing new was saved."
             ),
         )
-        return redirect(_url("intake", project))
-    _remember(request, participant)
-    messages.info(
-        request,
-        _(
-            "This person is already registered (recognised by their number). "
-            "Enrol them in this project here instead. Nothing new was saved."
-        ),
-    )
-    return redirect(_url("enrol_existing", project, participant_id=participant.pk))
+    return redirect(_url("intake", project))
 
 
 def _intake_forms(request, data=None):
@@ -244,33 +222,47 @@ def _after_enrolment(request, enrolment, message):
 
 @sensitive_post_parameters("identity_number", "given_name", "family_name")
 @project_view("participants.change")
-@sensitive_variables("person_form", "number", "lookup", "initial")
+@sensitive_variables("person_form", "number", "lookup_form", "initial")
 def register(request):
     """Register an identified person with consent and enrol them: one page, one transaction."""
     project = request.project
+    status = 200
     if request.method == "POST" and request.POST.get("step") == "prefill":
         # Coming from the intake page with a number that was not found: start the form with
         # the number filled in, without showing errors for the fields not yet filled.
-        lookup = IdentityLookupForm(request.POST)
+        lookup_form = IdentityLookupForm(request.POST)
         initial = {}
-        if lookup.is_valid():
-            initial["identity_number"] = lookup.cleaned_data["identity_number"].formatted()
+        if lookup_form.is_valid():
+            initial["identity_number"] = lookup_form.cleaned_data["identity_number"].formatted()
         person_form = PersonForm(initial=initial)
         consent_form, enrolment_form = _intake_forms(request)
     elif request.method == "POST":
         person_form = PersonForm(request.POST)
         consent_form, enrolment_form = _intake_forms(request, request.POST)
+        forms = [person_form, consent_form, enrolment_form]
         number = None
         if "identity_number" in request.POST:
             try:
                 number = identity.parse_identity_number(request.POST["identity_number"])
             except ValidationError:
                 number = None
-        existing = registration.find_by_identity_number(number) if number else None
-        if existing is not None:
-            return _handle_already_registered(request, existing)
-        forms = [person_form, consent_form, enrolment_form]
-        if _all_valid(forms):
+        try:
+            existing = (
+                lookup.find(by=request.user, project=project, number=number, where="registration")
+                if number
+                else None
+            )
+        except lookup.LookupLimitReached as refusal:
+            _all_valid(forms)
+            person_form.add_error("identity_number", refusal)
+            status = TOO_MANY_LOOKUPS
+        else:
+            info = _recognition(request, existing) if existing is not None else None
+            if info is not None and info["open_here"] is not None:
+                return _handle_enrolled_here(request, info)
+        # A person registered elsewhere (or earlier here) is linked by the service, and the
+        # user told the same as for a new person: nothing here says whether they were known.
+        if status == 200 and _all_valid(forms):
             try:
                 enrolment = registration.register_participant(
                     project=project,
@@ -281,8 +273,6 @@ def register(request):
                     consent_data=consent_form.cleaned_data,
                     enrolment_data=enrolment_form.cleaned_data,
                 )
-            except registration.AlreadyRegistered as already:
-                return _handle_already_registered(request, already.participant)
             except ValidationError as error:
                 add_errors(forms, error)
             else:
@@ -302,6 +292,7 @@ def register(request):
             "enrolment_form": enrolment_form,
             "all_forms": [person_form, consent_form, enrolment_form],
         },
+        status=status,
     )
 
 
@@ -345,19 +336,24 @@ def register_anonymous(request):
 
 @project_view("participants.change")
 def enrol_existing(request, participant_id):
-    """Enrol a person already registered: a consent for this project and the enrolment.
+    """Enrol a person already registered whom the user may see: a consent for this project and
+    the enrolment.
 
-    Only for a person this user found by their number (or one whose earlier enrolment here
-    they may see): a participant id alone does not let anyone enrol — and so see — a person.
+    Only for a person whose earlier enrolment here the user may see, or one they found by
+    their number whose consent in another project covers their organisation (the intake then
+    showed them): a participant id alone does not let anyone enrol — and so see — a person.
+    Anyone else registered elsewhere is enrolled through the registration form, which shows
+    nothing of another project's record.
     """
     project = request.project
     participant = Participant.objects.filter(pk=participant_id).first()
-    if participant is None or not (
-        _recognised(request, participant.pk)
-        or visible_enrolments(request).filter(participant=participant).exists()
-    ):
+    if participant is None:
         raise Http404
     info = _recognition(request, participant)
+    if not (info["earlier_here"] or info["open_here_visible"]) and not (
+        _recognised(request, participant.pk) and info["may_see_name"]
+    ):
+        raise Http404
     consent_form, enrolment_form = _intake_forms(
         request, request.POST if request.method == "POST" else None
     )

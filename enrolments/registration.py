@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
-from core.clock import today
+from core.clock import now, today
 from core.models import Membership, Organisation
 from core.periods import period_error
 from core.policy import Capability, can, roles_with
@@ -58,12 +58,10 @@ CASE_WORKER_ROLES = roles_with(Capability.ENROLMENTS_CHANGE)
 MAX_MONTHS_WITHOUT_WORK = 600
 
 
-class AlreadyRegistered(Exception):
-    """The identity number belongs to a person already registered: enrol them instead."""
-
-    def __init__(self, participant: Participant):
-        super().__init__("already registered")
-        self.participant = participant
+# How a consent may be recorded by a user in a form: not "imported" (an import's own) and not
+# "not recorded", which only consents from before the method was asked for carry.
+CONSENT_METHODS = [Consent.Method.PAPER, Consent.Method.VERBAL, Consent.Method.E_ID]
+CONSENT_REFERENCE_MAX = Consent._meta.get_field("document_reference").max_length
 
 
 def project_organisations(project):
@@ -93,7 +91,8 @@ def project_case_workers(project):
 
 
 def find_by_identity_number(value) -> Participant | None:
-    """The person with this number, or None. Exact match on the keyed hash."""
+    """The person with this number, or None. Exact match on the keyed hash. For the services'
+    own checks: a look-up a user makes goes through participants.lookup.find (limited, logged)."""
     if isinstance(value, identity.IdentityNumber):
         value = value.digits
     return Participant.objects.with_identity_number(value).first()
@@ -146,6 +145,18 @@ def _validate_consent(*, project, membership, consent_data) -> list:
         errors.setdefault("given_on", []).append(_("This field is required."))
     elif given_on > today():
         errors.setdefault("given_on", []).append(_("The consent cannot be given in the future."))
+    method = consent_data.get("method") or ""
+    if method not in CONSENT_METHODS:
+        errors.setdefault("method", []).append(
+            _(
+                "Say how the person gave their consent: on a signed form, verbally (noted in the "
+                "case file) or signed with e-identification. You confirm it with your name."
+            )
+        )
+    if len(consent_data.get("document_reference") or "") > CONSENT_REFERENCE_MAX:
+        errors.setdefault("document_reference", []).append(
+            _("Keep the reference to at most %(max)s characters.") % {"max": CONSENT_REFERENCE_MAX}
+        )
     if errors:
         raise ValidationError(errors)
     return sorted({getattr(o, "pk", o) for o in organisations})
@@ -269,6 +280,28 @@ def create_enrolment(*, project, participant: Participant, by, enrolment_data) -
     return enrolment
 
 
+CONSENT_LOGGED_FIELDS = [
+    "organisations",
+    "purposes",
+    "given_on",
+    "given_by",
+    "method",
+    "confirmed_by",
+    "confirmed_at",
+    "document_reference",
+]
+
+
+def _confirmation(by, consent_data) -> dict:
+    """Who confirmed the consent (the user recording it), how it was given and when."""
+    return {
+        "method": consent_data["method"],
+        "confirmed_by": _user(by),
+        "confirmed_at": now(),
+        "document_reference": (consent_data.get("document_reference") or "").strip(),
+    }
+
+
 @transaction.atomic
 def record_consent(*, project, participant: Participant, by, membership, consent_data) -> Consent:
     """Record a participant's consent in a project: organisations covered, purposes, date."""
@@ -279,16 +312,11 @@ def record_consent(*, project, participant: Participant, by, membership, consent
         purposes=sorted(set(consent_data.get("purposes") or [])),
         given_on=consent_data["given_on"],
         given_by=consent_data.get("given_by") or "participant",
-        recorded_by=by if getattr(by, "is_authenticated", False) else None,
+        recorded_by=_user(by),
+        **_confirmation(by, consent_data),
     )
     consent.organisations.set(org_ids)
-    log_action(
-        by=by,
-        action="create",
-        obj=consent,
-        project=project,
-        fields=["organisations", "purposes", "given_on", "given_by"],
-    )
+    log_action(by=by, action="create", obj=consent, project=project, fields=CONSENT_LOGGED_FIELDS)
     return consent
 
 
@@ -304,9 +332,15 @@ def register_participant(
     enrolment_data,
 ) -> Enrolment:
     """Register an identified person with their consent and enrol them, in one transaction.
+    Returns the new enrolment.
 
-    A number already registered raises AlreadyRegistered (the keyed hash makes the person
-    unique across projects): no second person is created. Returns the new enrolment.
+    A number already registered (the keyed hash makes a person unique across projects) is not
+    registered twice and not refused either — that would tell the user the person is known
+    elsewhere: the person typed in is checked exactly like a new one, then the consent and the
+    enrolment are recorded for the person already registered, whose recorded fields are kept
+    as they are (the ones typed here are not saved over another agency's record). The caller
+    says the same as for a new person (docs/privacy-lookup.md). An open enrolment in this
+    project is refused as usual.
     """
     if isinstance(identity_number, identity.IdentityNumber):
         identity_number = identity_number.digits
@@ -315,8 +349,6 @@ def register_participant(
     except ValidationError as error:
         raise ValidationError({"identity_number": error.messages}) from error
     existing = find_by_identity_number(number)
-    if existing is not None:
-        raise AlreadyRegistered(existing)
     if person_data.get("protected_identity"):
         raise ValidationError(
             {
@@ -340,7 +372,7 @@ def register_participant(
     if person["arrival_year"] and person["arrival_year"] > today().year:
         errors["arrival_year"] = [_("The year of arrival cannot be in the future.")]
     try:
-        # The hash's uniqueness is left to the database (see AlreadyRegistered below).
+        # The hash's uniqueness is left to the database (see the IntegrityError below).
         _person_errors(participant, exclude=["identity_hash", "identity_encrypted"])
     except ValidationError as error:
         for name, messages in error.message_dict.items():
@@ -358,14 +390,24 @@ def register_participant(
             errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    try:
-        with transaction.atomic():
-            participant.save()
-    except IntegrityError:
-        existing = find_by_identity_number(number)
-        if existing is not None:  # the same form submitted twice at once
-            raise AlreadyRegistered(existing) from None
-        raise
+    if existing is None:
+        try:
+            with transaction.atomic():
+                participant.save()
+        except IntegrityError:
+            existing = find_by_identity_number(number)
+            if existing is None:
+                raise
+            # Registered by someone else at the same moment: linked like any known person.
+    if existing is not None:
+        return enrol_existing(
+            project=project,
+            by=by,
+            membership=membership,
+            participant=existing,
+            consent_data=consent_data,
+            enrolment_data=enrolment_data,
+        )
     log_action(
         by=by,
         action="create",
@@ -585,6 +627,7 @@ def change_consent(*, consent: Consent, by, consent_data) -> Consent:
         recorded_by=_user(by),
         version=current.version + 1,
         previous=current,
+        **_confirmation(by, consent_data),
     )
     new.organisations.set(org_ids)
     current.replaced_on = given_on
@@ -594,7 +637,7 @@ def change_consent(*, consent: Consent, by, consent_data) -> Consent:
         action="create",
         obj=new,
         project=current.project,
-        fields=["organisations", "purposes", "given_on", "given_by", "previous"],
+        fields=[*CONSENT_LOGGED_FIELDS, "previous"],
         reason=f"new version of consent {current.pk}",
     )
     log_action(by=by, action="change", obj=current, project=current.project, fields=["replaced_on"])

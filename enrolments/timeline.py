@@ -5,12 +5,12 @@ action plans; interventions: placements) by answering the `timeline_events` sign
 (enrolments/signals.py), so this app does not import them.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from core.audit import log_action
 from core.clock import today
 from core.models import Membership
-from participants.models import Consent
+from participants import lookup
 
 from .models import ContactNote, Enrolment, FollowUp, Status, StatusChange
 from .signals import timeline_events
@@ -84,40 +84,38 @@ def build_timeline(request, enrolment) -> list[dict]:
 
 
 def other_enrolments(request, enrolment):
-    """The same person's enrolments in other projects. Shown only where an active consent in
-    that project covers the member's organisation; the rest are only counted ("also
-    registered in another project"). This deliberately looks outside the project: it is the
-    recognition across projects the intake promises, and it shows nothing consent does not
-    allow."""
+    """The same person's enrolments in other projects whose consent covers the member's
+    organisation for information exchange (participants.lookup.covering_consents, the one rule).
+    Of other projects nothing is shown — not even that they exist: the person may have been
+    enrolled here through the registration form precisely because their consent elsewhere does
+    not cover this organisation (docs/privacy-lookup.md). Each one shown is logged in its own
+    project."""
     participant = enrolment.participant
-    if participant.is_anonymous:
-        return [], 0
-    covering = Consent.objects.current().filter(
-        participant_id=OuterRef("participant_id"),
-        project_id=OuterRef("project_id"),
-        organisations=request.membership.organisation_id,
-    )
-    others = list(
-        Enrolment.objects.filter(participant_id=participant.pk)
-        .exclude(project_id=request.project.pk)
+    covered_projects = {
+        consent.project_id
+        for consent in lookup.covering_consents(
+            request.membership, participant, exclude_project=request.project
+        )
+    }
+    if not covered_projects:
+        return []
+    covered = list(
+        Enrolment.objects.filter(participant_id=participant.pk, project_id__in=covered_projects)
         .select_related("project")
-        .annotate(covered=Exists(covering))
         .order_by("-referred_on", "-pk")
     )
-    covered = [e for e in others if e.covered]
-    if covered:
-        member_of = set(
-            Membership.objects.filter(
-                user=request.user, project_id__in=[e.project_id for e in covered]
-            ).values_list("project_id", flat=True)
+    member_of = set(
+        Membership.objects.filter(
+            user=request.user, project_id__in=[e.project_id for e in covered]
+        ).values_list("project_id", flat=True)
+    )
+    for other in covered:
+        other.member = other.project_id in member_of
+        log_action(
+            by=request.user,
+            action="view",
+            obj=other,
+            project=other.project,
+            reason=f"seen from project {request.project.pk}",
         )
-        for other in covered:
-            other.member = other.project_id in member_of
-            log_action(
-                by=request.user,
-                action="view",
-                obj=other,
-                project=other.project,
-                reason=f"seen from project {request.project.pk}",
-            )
-    return covered, len(others) - len(covered)
+    return covered

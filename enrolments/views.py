@@ -281,7 +281,7 @@ def _status_context(request, enrolment, form=None, message=""):
 
 
 def _participant_context(request, enrolment, **extra):
-    covered, uncovered_count = other_enrolments(request, enrolment)
+    covered = other_enrolments(request, enrolment)
     # The same person's other enrolments in this project (an earlier one, before a
     # re-enrolment), through the one visibility queryset.
     same_project = (
@@ -298,7 +298,6 @@ def _participant_context(request, enrolment, **extra):
         "today": today(),
         "note_form": NoteForm(),
         "other_enrolments": covered,
-        "uncovered_count": uncovered_count,
         "masked_identity": (
             _masked_identity(enrolment.participant)
             if not enrolment.participant.is_anonymous

@@ -32,8 +32,10 @@ from .models import Consent, Participant
 PARTICIPANT = "participants.Participant"
 LOOKUP_REASON = "identity lookup"
 REFUSED_REASON = "identity lookup refused: limit reached"
-# Entries written by look-ups before this module (the case list's own reasons) count as well.
-COUNTED_PREFIXES = (LOOKUP_REASON + ":", "case list identity search")
+# A correction refused because the new number is someone else's (participants.services).
+CORRECTION_HIT_REASON = "correction: number registered"
+# Look-ups whose entries carry reasons of their own (the case list's) count as well.
+COUNTED_PREFIXES = (LOOKUP_REASON + ":", "case list identity search", CORRECTION_HIT_REASON)
 # The roles whose person scope lets them see a person at all; PLACED (providers) see people
 # only through their own interventions, never through another project's consent.
 SHARING_SCOPES = frozenset({PersonScope.ALL, PersonScope.CONSENTED})

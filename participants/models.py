@@ -234,6 +234,19 @@ class Consent(models.Model):
         )
         SURVEY_CONTACT = "survey_contact", _("Contact for surveys and follow-up")
 
+    class Method(models.TextChoices):
+        """How the consent was given, as the user who confirms it attests. A form offers the
+        first three; IMPORTED is set by a spreadsheet import, UNKNOWN is what consents recorded
+        before the method was asked for carry."""
+
+        PAPER = "paper", _("Written consent on a signed form")
+        VERBAL = "verbal", _("Verbally, noted in the case file")
+        E_ID = "e_id", _("Signed with e-identification (BankID)")
+        # A spreadsheet import: the uploader confirms, for the whole file, that every person
+        # in it consented (the import page says so); how each one did is kept outside Följsam.
+        IMPORTED = "imported", _("Imported: confirmed for the whole file by the importer")
+        UNKNOWN = "unknown", _("Not recorded (consents before 2026)")
+
     participant = models.ForeignKey(
         Participant,
         verbose_name=_("participant"),
@@ -281,6 +294,32 @@ class Consent(models.Model):
     )
     replaced_on = models.DateField(_("replaced on"), null=True, blank=True)
     recorded_at = ClockDateTimeField(_("recorded"), auto_now_add=True, null=True)
+    # Who confirmed that the person gave this consent, how, and when: required for every consent
+    # a user records (enrolments.registration), so a consent is never just a ticked box.
+    method = models.CharField(
+        _("how the consent was given"),
+        max_length=10,
+        choices=Method.choices,
+        default=Method.UNKNOWN,
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    document_reference = models.CharField(
+        _("document reference"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Where the signed form or the note is kept, e.g. a registration number (diarienummer). "
+            "No names or identity numbers."
+        ),
+    )
 
     objects = ConsentQuerySet.as_manager()
 
@@ -301,6 +340,10 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_on is None and self.replaced_on is None
+
+    @property
+    def method_is_known(self) -> bool:
+        return self.method != self.Method.UNKNOWN
 
     @property
     def purpose_labels(self) -> list[str]:

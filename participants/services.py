@@ -14,7 +14,7 @@ from core.audit import log_action
 from core.clock import today
 from core.signals import counted_data_changed
 
-from . import identity
+from . import identity, lookup
 from .corrections import (
     IDENTITY_NUMBER,
     changes_between,
@@ -68,9 +68,16 @@ def correct_participant(
     """Correct a person's own fields (`_correct_participant`). A new identity number that
     belongs to someone else is refused — and, since the refusal tells the user that the number
     is registered, it is logged as a read of that other person, like the intake's look-up (after
-    the refused transaction is rolled back, so the entry stays)."""
+    the refused transaction is rolled back, so the entry stays). A new number is a look-up by
+    number: counted against the user's limit (participants.lookup) and logged, found or not."""
+    new_number = correction.get("identity_number") and not participant.is_anonymous
+    if new_number:
+        try:
+            lookup.check_limit(by=by, project=project)
+        except lookup.LookupLimitReached as refusal:
+            raise ValidationError({"identity_number": refusal.messages}) from None
     try:
-        return _correct_participant(participant=participant, project=project, by=by, **correction)
+        result = _correct_participant(participant=participant, project=project, by=by, **correction)
     except ValidationError as error:
         other = getattr(error, "number_registered_to", None)
         if other is not None:
@@ -79,9 +86,26 @@ def correct_participant(
                 action="view",
                 obj=other,
                 project=project,
-                reason="correction: number registered",
+                reason=lookup.CORRECTION_HIT_REASON,
             )
+        elif new_number:
+            _log_correction_lookup(by, project)
         raise
+    if new_number:
+        _log_correction_lookup(by, project)
+    return result
+
+
+def _log_correction_lookup(by, project) -> None:
+    """A new number that belongs to no one else: a look-up that found no one (the person's own
+    change is logged by the correction)."""
+    log_action(
+        by=by,
+        action="view",
+        object_type=lookup.PARTICIPANT,
+        project=project,
+        reason=f"{lookup.LOOKUP_REASON}: correction",
+    )
 
 
 @transaction.atomic

@@ -80,6 +80,7 @@ def change(world, consent, organisations, purposes=("registration",), by=None, o
             "purposes": list(purposes),
             "given_on": on,
             "given_by": "participant",
+            "method": "verbal",
         },
     )
 
@@ -157,6 +158,8 @@ def test_the_page_shows_every_version_what_changed_and_who_recorded_it(client, w
             "purposes": ["registration", "survey_contact"],
             "given_on": TODAY.isoformat(),
             "given_by": "participant",
+            "method": "e_id",
+            "document_reference": "SOC 2010/117",
         },
     )
     assert response.status_code == 302
@@ -172,6 +175,19 @@ def test_the_page_shows_every_version_what_changed_and_who_recorded_it(client, w
     assert "Added: Contact for surveys and follow-up" in section
     assert "Amira Haddad" in section  # recorded both versions
     assert section.count("<tr>") == 3  # header + two versions
+    # Who confirmed the new version and how; the first, from before methods were asked for,
+    # says honestly that it is not known.
+    assert "Signed with e-identification (BankID)" in section
+    assert "Confirmed by Amira Haddad, 2010-01-15" in section
+    assert "Reference: SOC 2010/117" in section
+    assert "Not recorded (consents before 2026)" in section
+    new = Consent.objects.get(participant=world.person, version=2)
+    assert (new.method, new.confirmed_by, new.document_reference) == (
+        "e_id",
+        world.case_worker.user,
+        "SOC 2010/117",
+    )
+    assert new.confirmed_at.date() == TODAY
     assert LogEntry.objects.filter(object_type="participants.Consent", action="create").exists()
 
 
@@ -184,6 +200,8 @@ def test_narrowing_out_ones_own_organisation_leaves_the_page(client, world):
             "purposes": ["registration"],
             "given_on": TODAY.isoformat(),
             "given_by": "participant",
+            "method": "e_id",
+            "document_reference": "SOC 2010/117",
         },
     )
     assert response.status_code == 302

@@ -312,6 +312,7 @@ def test_re_enrol_leads_to_a_new_enrolment_of_the_same_person(client, world):
             "purposes": ["registration"],
             "given_on": "2009-12-20",
             "given_by": "participant",
+            "method": "paper",
             "referred_on": "2009-12-20",
             "case_worker": world.case_worker.user.pk,
         },

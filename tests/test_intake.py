@@ -125,6 +125,7 @@ def registration(world, **overrides):
         "purposes": ["registration", "information_exchange"],
         "given_on": "2009-12-01",
         "given_by": "participant",
+        "method": "paper",
         "referred_on": "2009-12-01",
         "referred_by": world.employment.pk,
         "started_on": "2009-12-15",
@@ -244,11 +245,11 @@ def test_lookup_not_found_offers_registration_with_the_number_in_a_post(client, 
     response = client.post(url("intake", world.project, "en"), {"identity_number": NUMBER_TEN})
     assert response.status_code == 200
     content = response.content.decode()
-    assert "No one is registered with this number" in content
+    assert "The person can be enrolled in this project" in content
     # The number rides in a hidden field of a POST form to the registration page, not a URL.
     assert f'action="{url("register", world.project, "en")}"' in content
     assert f'name="identity_number" value="{NUMBER[:8]}-{NUMBER[8:]}"' in content
-    entry = LogEntry.objects.get(reason="intake lookup: not found")
+    entry = LogEntry.objects.get(reason="identity lookup: intake")
     assert (entry.action, entry.object_type, entry.object_id) == (
         "view",
         "participants.Participant",
@@ -274,7 +275,7 @@ def test_a_get_with_a_number_in_the_query_string_does_nothing(client, world):
     response = client.get(url("intake", world.project), {"identity_number": NUMBER})
     assert response.status_code == 200
     assert not response.context["searched"]
-    assert not LogEntry.objects.filter(reason__startswith="intake lookup").exists()
+    assert not LogEntry.objects.filter(reason__startswith="identity lookup").exists()
 
 
 @pytest.mark.parametrize(
@@ -299,7 +300,7 @@ def test_lookup_finds_a_person_enrolled_here_and_links_their_page(client, world)
     content = response.content.decode()
     assert "Already enrolled in this project" in content
     assert participant_path(world.project, enrolment, "en") in content
-    entry = LogEntry.objects.filter(reason="intake lookup").get()
+    entry = LogEntry.objects.filter(reason="identity lookup: intake").get()
     assert entry.object_id == str(enrolment.participant_id)
 
 
@@ -322,23 +323,23 @@ def test_recognised_elsewhere_shows_other_project_only_where_consent_covers_you(
     login(client, world.colleague)  # Arbetsförmedlingen: covered in the other project
     response = client.post(url("intake", world.project, "en"), {"identity_number": NUMBER})
     content = response.content.decode()
-    assert "Recognised: this person is already registered" in content
-    assert "registered in 1 other project." in content
+    assert "Recognised: you may already see this person" in content
     assert "Jobb för alla" in content
     assert "Ahmadizadeh" in content
     person = Participant.objects.get()
     assert url("enrol_existing", world.project, "en", participant_id=person.pk) in content
 
 
-def test_recognised_elsewhere_without_covering_consent_says_only_that(client, world):
+def test_recognised_elsewhere_without_covering_consent_says_only_that_they_can_be_enrolled(
+    client, world
+):
     register_elsewhere(world, organisations=[world.employment])
     login(client, world.case_worker)  # Malmö stad: not covered in the other project
     response = client.post(url("intake", world.project, "en"), {"identity_number": NUMBER})
     content = response.content.decode()
-    assert "registered in 1 other project." in content
-    assert "their consent there does not let you see more" in content
-    assert "Jobb för alla" not in content
-    assert "Ahmadizadeh" not in content
+    assert "The person can be enrolled in this project" in content
+    for told in ("other project", "registered", "Recognised", "Jobb för alla", "Ahmadizadeh"):
+        assert told not in content.split('id="result"')[1], told
 
 
 def test_withdrawn_consent_elsewhere_does_not_reveal_the_other_project(client, world):
@@ -348,8 +349,19 @@ def test_withdrawn_consent_elsewhere_does_not_reveal_the_other_project(client, w
     content = client.post(
         url("intake", world.project, "en"), {"identity_number": NUMBER}
     ).content.decode()
-    assert "Jobb för alla" not in content
-    assert "their consent there does not let you see more" in content
+    assert "Jobb för alla" not in content and "Ahmadizadeh" not in content
+    assert "The person can be enrolled in this project" in content
+
+
+def test_consent_elsewhere_without_information_exchange_reveals_nothing(client, world):
+    person = register_elsewhere(world, organisations=[world.employment])
+    person.consents.update(purposes=["registration"])
+    login(client, world.colleague)  # covered, but not for information exchange
+    content = client.post(
+        url("intake", world.project, "en"), {"identity_number": NUMBER}
+    ).content.decode()
+    assert "Jobb för alla" not in content and "Ahmadizadeh" not in content
+    assert "The person can be enrolled in this project" in content
 
 
 # --- registering an identified participant -----------------------------------------------------
@@ -615,20 +627,37 @@ def test_double_submission_ends_on_the_existing_record(client, world):
     assert any("already registered and enrolled" in m for m in messages_of(second))
 
 
-def test_registering_a_number_known_elsewhere_routes_to_enrolling_them(client, world):
+def test_registering_a_number_known_elsewhere_links_the_person_and_keeps_their_record(
+    client, world
+):
     person = register_elsewhere(world)
+    recorded_gender = person.gender
+    typed_gender = "man" if recorded_gender != "man" else "woman"
     login(client, world.case_worker)
-    response = client.post(url("register", world.project), registration(world))
+    response = client.post(
+        url("register", world.project, "en"),
+        registration(world, given_name="Lejla", gender=typed_gender),
+    )
     assert response.status_code == 302
-    assert response["Location"] == url("enrol_existing", world.project, participant_id=person.pk)
-    assert NUMBER not in response["Location"]
-    assert Participant.objects.count() == 1
-    assert Enrolment.objects.filter(project=world.project).count() == 0
-    assert client.get(response["Location"]).status_code == 200
+    enrolment = Enrolment.objects.get(project=world.project)
+    assert response["Location"] == participant_path(world.project, enrolment, "en")
+    assert messages_of(response) == ["The participant is registered and enrolled."]
+    # One person: the registration is linked to them, and the other agency's record is not
+    # overwritten by what was typed here.
+    assert Participant.objects.count() == 1 and enrolment.participant == person
+    person.refresh_from_db()
+    assert (person.given_name, person.gender) == ("Leyla", recorded_gender)
+    consent = Consent.objects.get(project=world.project)
+    assert (consent.participant, consent.method, consent.confirmed_by) == (
+        person,
+        "paper",
+        world.case_worker.user,
+    )
 
 
 def test_simultaneous_registration_is_caught_by_the_keyed_hash(world, monkeypatch):
-    """Two requests passing the duplicate check at once: the unique hash stops the second."""
+    """Two requests passing the duplicate check at once: the unique hash stops a second person,
+    and the registration is linked to the person saved first."""
     person = ParticipantFactory(identity=NUMBER)
     real = services.find_by_identity_number
     calls = []
@@ -640,13 +669,12 @@ def test_simultaneous_registration_is_caught_by_the_keyed_hash(world, monkeypatc
     monkeypatch.setattr(services, "find_by_identity_number", not_yet_then_real)
     data = registration(world)
     form = _service_arguments(world, data)
-    with pytest.raises(services.AlreadyRegistered) as caught:
-        services.register_participant(**form)
-    assert caught.value.participant == person
+    enrolment = services.register_participant(**form)
+    assert calls and enrolment.participant == person
     assert (Participant.objects.count(), Consent.objects.count(), Enrolment.objects.count()) == (
         1,
-        0,
-        0,
+        1,
+        1,
     )
 
 
@@ -668,6 +696,7 @@ def _service_arguments(world, data):
             "organisations": [world.municipality],
             "purposes": ["registration"],
             "given_on": dt.date(2009, 12, 1),
+            "method": "paper",
         },
         "enrolment_data": {
             "referred_on": dt.date(2009, 12, 1),
@@ -781,7 +810,8 @@ def _enrolment_post(world, **overrides):
 
 
 def test_same_person_in_two_projects_is_one_participant(client, world):
-    person = register_elsewhere(world, organisations=[world.employment])
+    # Their consent in the other project covers Malmö stad for information exchange.
+    person = register_elsewhere(world, organisations=[world.employment, world.municipality])
     login(client, world.case_worker)
     client.post(url("intake", world.project), {"identity_number": NUMBER_TEN})
     enrol_url = url("enrol_existing", world.project, participant_id=person.pk)
@@ -814,6 +844,10 @@ def test_enrol_existing_needs_the_person_to_have_been_found_by_number(client, wo
     client.post(url("intake", world.project), {"identity_number": NUMBER})
     login(client, world.case_worker)
     assert client.get(enrol_url).status_code == 404
+    # Nor does their own, when the person's consent does not cover their organisation: they
+    # enrol the person through the registration form, which shows nothing of the record.
+    client.post(url("intake", world.project), {"identity_number": NUMBER})
+    assert client.get(enrol_url).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -828,7 +862,7 @@ def test_enrol_existing_needs_the_person_to_have_been_found_by_number(client, wo
     ],
 )
 def test_enrol_existing_by_role(client, world, who, status):
-    person = register_elsewhere(world)
+    person = register_elsewhere(world, organisations=[world.municipality])
     membership = login(client, getattr(world, who))
     if membership.has_capability("participants.change"):
         client.post(url("intake", world.project), {"identity_number": NUMBER})
@@ -932,7 +966,7 @@ def test_re_enrolment_after_exit_from_the_participants_own_earlier_enrolment(cli
     ],
 )
 def test_enrol_existing_bad_input_saves_nothing(client, world, overrides, field):
-    person = register_elsewhere(world)
+    person = register_elsewhere(world, organisations=[world.municipality])
     login(client, world.case_worker)
     client.post(url("intake", world.project), {"identity_number": NUMBER})
     before = counts()

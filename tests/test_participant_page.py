@@ -392,12 +392,24 @@ def test_other_projects_show_only_where_consent_covers_my_organisation(client, w
     hidden_project = ProjectFactory(title="Hemligt projekt")
     ConsentFactory(participant=world.person, project=hidden_project, organisations=[world.org_b])
     EnrolmentFactory(participant=world.person, project=hidden_project)
+    # Covered, but not for information exchange between the agencies.
+    no_exchange = ProjectFactory(title="Utan utbyte")
+    ConsentFactory(
+        participant=world.person,
+        project=no_exchange,
+        organisations=[world.org_a],
+        purposes=["registration"],
+    )
+    EnrolmentFactory(participant=world.person, project=no_exchange)
     content = page_text(
         login(client, world.case_worker).get(url("participant", world, world.enrolment.pk))
     )
     assert "Jobb för alla" in content
+    # Of a project whose consent does not cover the user's organisation, nothing — not even
+    # that it exists (no look-up oracle, docs/privacy-lookup.md).
     assert "Hemligt projekt" not in content
-    assert "Also registered in another project" in content or "annat projekt" in content
+    assert "Also registered" not in content and "annat projekt" not in content
+    assert "Utan utbyte" not in content
 
 
 def test_an_earlier_enrolment_in_the_same_project_is_linked(client, world):

@@ -24,7 +24,7 @@ def consent_versions(enrolment) -> list:
     first, each with what it changed against the version it replaced (`.changes`)."""
     versions = list(
         enrolment.participant.consents.filter(project=enrolment.project)
-        .select_related("recorded_by", "withdrawal_recorded_by", "previous")
+        .select_related("recorded_by", "confirmed_by", "withdrawal_recorded_by", "previous")
         .prefetch_related("organisations", "previous__organisations")
         .order_by("-given_on", "-version", "-pk")
     )
