@@ -807,9 +807,12 @@ def test_bad_hours_are_named_and_nothing_is_saved(
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_a_double_submission_of_the_same_recording_is_refused(client, world, lang):
+def test_a_double_submission_of_the_same_recording_is_refused(client, world, lang, settings):
     login(client, world, "provider")
     assert _hours(client, world, world.sara_in, lang, hours="4").status_code == 302
+    # Sent again later than a double click (inputs/middleware.py answers those with the first
+    # answer): the service refuses it.
+    settings.DOUBLE_SUBMIT_SECONDS = 0
     response = _hours(client, world, world.sara_in, lang, htmx=True, hours="4")
     assert response.status_code == 200
     expected = text(
@@ -979,9 +982,12 @@ def test_a_session_length_outside_a_day_is_refused(client, world, lang, length, 
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_a_double_submission_of_the_same_session_is_refused(client, world, lang):
+def test_a_double_submission_of_the_same_session_is_refused(client, world, lang, settings):
     login(client, world, "provider")
     assert _session(client, world, lang).status_code == 302
+    # Sent again later than a double click (inputs/middleware.py answers those with the first
+    # answer): the service refuses it.
+    settings.DOUBLE_SUBMIT_SECONDS = 0
     after_first = _totals(world)
     response = _session(client, world, lang)
     assert response.status_code == 200
