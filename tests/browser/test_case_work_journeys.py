@@ -114,6 +114,7 @@ def test_case_work_journey(page, login, axe, settings, world, language, anonymou
         page.locator(f'input[name="organisations"][value="{world["agency"].pk}"]').check()
         page.locator('input[name="purposes"][value="information_exchange"]').check()
         page.locator("#id_given_on").fill("2009-12-01")
+        page.locator('input[name="method"][value="paper"]').check()
     page.locator("#id_referred_on").fill("2009-12-01")
     page.locator("#id_started_on").fill("2009-12-01")
     page.locator("#id_labour_market_status").select_option("long_term_unemployed")

@@ -95,6 +95,8 @@ def test_case_worker_registers_an_identified_participant_with_consent(
     page.locator(f'input[name="organisations"][value="{employment.pk}"]').check()
     page.locator('input[name="purposes"][value="information_exchange"]').check()
     page.locator("#id_given_on").fill("2009-12-01")
+    # How the consent was given: required, and the user confirms it under their own name.
+    page.locator('input[name="method"][value="paper"]').check()
     page.locator("#id_referred_on").fill("2009-12-01")
     page.locator("#id_referred_by").select_option(str(employment.pk))
     page.locator("#id_started_on").fill("2009-12-15")
