@@ -5,9 +5,10 @@ Django's forms.CharField (and its subclasses: e-mail, URL, slug, hidden fieldsâ€
 serializers.CharField are given the cleaning step once, at start-up (InputsConfig.ready). A
 field that keeps its text exactly as sent says so with strip=False (Django) or
 trim_whitespace=False (DRF): passwords, and the project bank's confirmed text, whose bytes must
-match what was checked. A Textarea (or a DRF field styled as one) is multi-line: newlines and tabs
-stay. A field without a max_length gets one: TEXT_MAX_LENGTH for multi-line text,
-LINE_MAX_LENGTH for a line (names: their model's or form's own 100).
+match what was checked. A Textarea (or a DRF field styled as one) is multi-line: newlines
+and tabs stay; so is a hidden field, which gets no default limit. Any other field without a
+max_length gets one: TEXT_MAX_LENGTH for multi-line text, LINE_MAX_LENGTH for a line (names:
+their model's or form's own 100).
 """
 
 from django import forms
@@ -20,7 +21,9 @@ _installed = False
 
 
 def _form_field_is_multiline(field) -> bool:
-    return isinstance(field.widget, forms.Textarea)
+    # A hidden field carries what the server rendered (ids, a text being confirmed): its lines
+    # stay, and it gets no default limit (a group session's row ids grow with the group).
+    return isinstance(field.widget, forms.Textarea | forms.HiddenInput)
 
 
 def _serializer_field_is_multiline(field) -> bool:
@@ -46,9 +49,12 @@ def install() -> None:
     def to_python(self, value):
         value = form_to_python(self, value)
         if self.strip and isinstance(value, str) and value:
-            value = clean_field_value(
-                value, multiline=_form_field_is_multiline(self), max_length=self.max_length
-            )
+            if isinstance(self.widget, forms.HiddenInput):
+                value = clean_text(value, multiline=True)
+            else:
+                value = clean_field_value(
+                    value, multiline=_form_field_is_multiline(self), max_length=self.max_length
+                )
             if not value:
                 return self.empty_value
         return value

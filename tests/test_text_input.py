@@ -97,6 +97,15 @@ def test_every_text_field_of_every_form_cleans_by_default():
     assert not form.is_valid() and "name" in form.errors
 
 
+def test_a_hidden_field_keeps_its_lines_and_has_no_default_limit():
+    class ConfirmForm(forms.Form):
+        row_ids = forms.CharField(widget=forms.HiddenInput)
+
+    ids = ",".join(str(n) for n in range(1000, 3000))  # a large group session's rows
+    form = ConfirmForm({"row_ids": f"\u200b{ids}\nnext"})
+    assert form.is_valid() and form.cleaned_data["row_ids"] == f"{ids}\nnext"
+
+
 def test_an_api_text_field_cleans_and_refuses_like_a_form():
     class NewSerializer(serializers.Serializer):
         name = serializers.CharField()
