@@ -24,7 +24,6 @@ def on_login(sender, request, user, **kwargs):
     session.pop(twofactor.BY_PROVIDER_KEY, None)
     if getattr(user, "backend", "") == OIDC_BACKEND:
         session[twofactor.BY_PROVIDER_KEY] = True
-    request.user = user
     twofactor.remember_requirement(request, user)
 
 

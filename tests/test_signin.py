@@ -3,6 +3,7 @@ logins, failed and successful logins in the audit log, the two-factor step with 
 recovery codes, the idle timeout and the session's age, and OpenID Connect sign-in."""
 
 import base64
+import datetime as dt
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -122,9 +123,7 @@ def test_the_lockout_ends_after_its_cool_off(client, case_worker, settings):
     # 31 minutes later (axes keeps its own times: move its records back).
     for attempt in AccessAttempt.objects.all():
         AccessAttempt.objects.filter(pk=attempt.pk).update(
-            attempt_time=attempt.attempt_time
-            - settings.AXES_COOLOFF_TIME
-            - clock.dt.timedelta(minutes=1)
+            attempt_time=attempt.attempt_time - settings.AXES_COOLOFF_TIME - dt.timedelta(minutes=1)
         )
     assert login(client, "amira").status_code == 302
     assert logged_in(client)
@@ -140,6 +139,17 @@ def test_a_successful_login_is_logged_and_resets_the_count(client, case_worker, 
     for _ in range(2):
         login(client, "amira", "fel")
     assert login(client, "amira").status_code == 302
+
+
+def test_the_admin_login_is_locked_out_too(client, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    UserFactory(username="root", is_staff=True, is_superuser=True)
+    admin_login = reverse("admin:login")
+    for _ in range(3):
+        client.post(admin_login, {"username": "root", "password": "fel"})
+    response = client.post(admin_login, {"username": "root", "password": "demo"})
+    assert response.status_code == 429
+    assert not logged_in(client)
 
 
 @pytest.mark.parametrize(
