@@ -89,9 +89,21 @@ class MembershipAdmin(admin.ModelAdmin):
 class LogEntryAdmin(admin.ModelAdmin):
     """Read-only: the audit log is append-only."""
 
-    list_display = ["at", "user_label", "action", "object_type", "object_id", "project"]
-    list_filter = ["action", "object_type"]
+    # Ids, not related objects: an entry outlives its project and its user (docs/audit.md).
+    list_display = [
+        "at",
+        "user_label",
+        "action",
+        "object_type",
+        "object_id",
+        "person_id",
+        "project_id",
+        "purpose",
+        "seq",
+    ]
+    list_filter = ["action", "object_type", "purpose"]
     search_fields = ["user_label", "object_id", "request_id"]
+    readonly_fields = [f.name for f in LogEntry._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -7,4 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Projects and organisations")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the start-up checks)
+        from . import (
+            audit_signals,
+            checks,  # noqa: F401  (registers the start-up checks)
+        )
+
+        audit_signals.connect()  # memberships and rights are audited however they change

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from .models import Membership
+from .purpose import PurposeRequired
 
 
 def project_view(capability: str):
@@ -14,7 +15,8 @@ def project_view(capability: str):
     existence is not revealed); a membership without the capability is a 403 — except on a
     page about one person (its URL names an `enrolment_id`), where it is a 404 too: someone who
     may not see participants learns nothing about whether that person exists. The view gets
-    `request.membership` and `request.project`.
+    `request.membership` and `request.project`. A person page that needs the reader's purpose
+    first (core/purpose.py) raises PurposeRequired, answered here with the question.
 
     The wrapper carries its rule as `access_rule = ("project", capability)`, so that
     tests/test_url_roles.py can read from the URL resolver what every page promises."""
@@ -36,7 +38,10 @@ def project_view(capability: str):
                 raise PermissionDenied
             request.membership = membership
             request.project = membership.project
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except PurposeRequired as needed:  # a person outside one's caseload: why? first
+                return needed.respond(request)
 
         wrapper.access_rule = ("project", capability)
         return wrapper

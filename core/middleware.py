@@ -1,11 +1,12 @@
 import uuid
 
-from .audit import reset_request_id, set_request_id
+from .audit import reset_actor, reset_request_id, set_actor, set_request_id
 
 
 class RequestIdMiddleware:
     """Gives every request an id that its audit entries carry (and the response header shows),
-    so one user action can be traced across entries without logging personal data."""
+    so one user action can be traced across entries without logging personal data; and makes
+    the request's user the actor of changes audited by signals (core/audit_signals.py)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -13,9 +14,11 @@ class RequestIdMiddleware:
     def __call__(self, request):
         request.request_id = uuid.uuid4()
         token = set_request_id(request.request_id)
+        actor = set_actor(getattr(request, "user", None))
         try:
             response = self.get_response(request)
         finally:
+            reset_actor(actor)
             reset_request_id(token)
         response["X-Request-ID"] = str(request.request_id)
         return response

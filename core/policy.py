@@ -186,6 +186,18 @@ def sees_people(membership) -> bool:
     return person_scope(membership) != PersonScope.NONE
 
 
+def in_own_caseload(membership, enrolment) -> bool:
+    """Is the enrolment in the member's own caseload: are they its responsible case worker?
+    (Följsam has no teams: the responsible case worker is the one person whose caseload an
+    enrolment is.) Reading a person outside one's own caseload asks for a purpose first
+    (core/purpose.py)."""
+    return (
+        membership is not None
+        and enrolment.case_worker_id is not None
+        and enrolment.case_worker_id == membership.user_id
+    )
+
+
 # --- disclosure -----------------------------------------------------------------------------
 
 

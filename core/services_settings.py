@@ -3,7 +3,8 @@
 
 Every function is keyword-only, runs in one transaction, checks the project's own rules again
 (whatever the form let through) and writes one audit entry per row it creates, changes or
-deletes (`log_action`: the object by type and id, the fields by name, never their values). A
+deletes (`log_action`: the object by type and id, the fields by name, never their values;
+memberships through core/audit_signals.py, which audits them however they change). A
 rule that refuses raises ValidationError — with a dict naming the field where there is one — and
 nothing is written.
 
@@ -18,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .audit import log_action
+from .audit import acting_as, log_action
 from .models import Area, LogEntry, Membership, Organisation, ProjectPartner, TargetGroup
 from .policy import Capability, capabilities_of, roles_with
 from .signals import counted_data_changed
@@ -88,20 +89,14 @@ def add_membership(*, by, project, user, organisation, role) -> Membership:
     _check_organisation(project, organisation)
     _check_not_a_member(project, user)
     try:
-        with transaction.atomic():
+        # Audited by core/audit_signals.py, as every membership change is, whoever makes it.
+        with transaction.atomic(), acting_as(by):
             membership = Membership.objects.create(
                 project=project, user=user, organisation=organisation, role=role
             )
     except IntegrityError:  # added by someone else a moment ago
         _check_not_a_member(project, user)
         raise
-    log_action(
-        by=by,
-        action="create",
-        obj=membership,
-        project=project,
-        fields=["user", "organisation", "role"],
-    )
     return membership
 
 
@@ -158,10 +153,8 @@ def change_membership(*, by, membership, role, organisation) -> Membership:
         membership.role = role
         changed.append("role")
     if changed:
-        membership.save(update_fields=changed)
-        log_action(
-            by=by, action="change", obj=membership, project=membership.project, fields=changed
-        )
+        with acting_as(by):  # audited by core/audit_signals.py
+            membership.save(update_fields=changed)
     return membership
 
 
@@ -169,14 +162,8 @@ def change_membership(*, by, membership, role, organisation) -> Membership:
 def end_membership(*, by, membership) -> None:
     membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
     _check_a_manager_remains(membership, None)
-    log_action(
-        by=by,
-        action="delete",
-        obj=membership,
-        project=membership.project,
-        fields=["user", "organisation", "role"],
-    )
-    membership.delete()
+    with acting_as(by):  # audited by core/audit_signals.py
+        membership.delete()
 
 
 def may_get_password_link(membership) -> bool:

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from . import views, views_corrections
+from . import views, views_corrections, views_purpose
 
 app_name = "enrolments"
 urlpatterns = [
     path("enrolments/", views.case_list, name="case_list"),
     path("enrolments/<int:enrolment_id>/", views.participant, name="participant"),
+    path(
+        "enrolments/<int:enrolment_id>/purpose/",
+        views_purpose.read_purpose,
+        name="read_purpose",
+    ),
     path("enrolments/<int:enrolment_id>/status/", views.change_status, name="change_status"),
     path("enrolments/<int:enrolment_id>/exit/", views.exit_enrolment, name="exit"),
     path("enrolments/<int:enrolment_id>/notes/", views.add_note, name="add_note"),

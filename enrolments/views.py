@@ -350,6 +350,7 @@ def participant(request, enrolment_id):
             project=request.project,
             fields=["identity_number"],
             reason="identity number shown",
+            purpose=getattr(request, "read_purpose", ""),
         )
         if request.htmx:
             return render(

@@ -39,6 +39,7 @@ from .factories import (
     ProjectFactory,
     demo_identity_number,
 )
+from .purposes import give_purpose
 
 pytestmark = pytest.mark.django_db
 
@@ -272,7 +273,7 @@ def test_a_tampered_token_is_refused(client, world):
 
 
 def test_an_identity_number_is_never_in_the_history_in_clear(client, world):
-    login(client, world.manager)
+    give_purpose(login(client, world.manager), world.enrolment)
     response = client.post(
         url("enrolments:correct_person", world, world.enrolment.pk),
         person_form_data(world, identity_number=NEW_IDENTITY, reason="Siffror omkastade"),
@@ -302,7 +303,7 @@ def test_a_number_of_another_person_is_refused_logged_and_not_shown_back(client,
     """The refusal tells the user the number is registered: like the intake's look-up it is
     logged as a read of that other person, and the number is not written back into the page."""
     other = ParticipantFactory(identity=NEW_IDENTITY)
-    login(client, world.manager)
+    give_purpose(login(client, world.manager), world.enrolment)
     response = client.post(
         url("enrolments:correct_person", world, world.enrolment.pk),
         person_form_data(world, identity_number=NEW_IDENTITY),
@@ -321,7 +322,7 @@ def test_a_number_of_another_person_is_refused_logged_and_not_shown_back(client,
 
 
 def test_a_refused_new_number_is_not_shown_back(client, world):
-    login(client, world.manager)
+    give_purpose(login(client, world.manager), world.enrolment)
     response = client.post(
         url("enrolments:correct_person", world, world.enrolment.pk),
         person_form_data(world, identity_number=NEW_IDENTITY, reason=""),
@@ -370,7 +371,7 @@ def test_the_correct_links_follow_the_policy(client, world):
         url("enrolments:participant", world, world.enrolment.pk)
     )
     assert url("enrolments:correct_person", world, world.enrolment.pk) in page.content.decode()
-    manager_page = login(client, world.manager).get(
+    manager_page = give_purpose(login(client, world.manager), world.enrolment).get(
         url("enrolments:participant", world, world.enrolment.pk)
     )
     assert "correct/person/" in manager_page.content.decode()

@@ -42,6 +42,7 @@ from .factories import (
     ProjectFactory,
     demo_identity_number,
 )
+from .purposes import give_purpose
 
 pytestmark = pytest.mark.django_db
 
@@ -170,6 +171,10 @@ class World:
             "steering": member(project=self.project, role=Role.STEERING),
             "outsider": member(role=Role.MANAGER),  # manager of another project
         }
+        # The case worker's own caseload: placing them asks no purpose first (core/purpose.py).
+        for enrolment in (self.sara, self.anonymous, self.omar, self.karin):
+            enrolment.case_worker = self.members["case_worker"].user
+            enrolment.save(update_fields=["case_worker"])
 
     def user(self, role):
         return self.members[role].user
@@ -496,6 +501,7 @@ def test_update_intervention_keeps_the_object_unchanged_when_refused(world):
 def _place(client, world, enrolment, intervention, lang="sv", **overrides):
     data = {"intervention": intervention.pk, "started_on": "2009-06-01", "planned_hours": "80"}
     data.update(overrides)
+    give_purpose(client, enrolment)  # a manager places people outside their own caseload
     return client.post(
         url("place", lang, project_id=world.project.pk, enrolment_id=enrolment.pk), data
     )

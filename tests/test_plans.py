@@ -24,6 +24,7 @@ from .factories import (
     ProjectFactory,
     demo_identity_number,
 )
+from .purposes import give_purpose
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,9 @@ def world(settings):
     )
     participant = ParticipantFactory(given_name="Amina", family_name="Yusuf", identity=IDENTITY)
     ConsentFactory(participant=participant, project=project, organisations=[municipality])
-    enrolment = EnrolmentFactory(participant=participant, project=project)
+    enrolment = EnrolmentFactory(
+        participant=participant, project=project, case_worker=case_worker.user
+    )
     return {
         "project": project,
         "municipality": municipality,
@@ -205,6 +208,8 @@ def resolve(world, kwargs):
 )
 def test_who_may_open_each_page(client, filled, name, kwargs, who, status):
     client.force_login(filled[who].user)
+    if who == "manager":  # outside their own caseload: the purpose first
+        give_purpose(client, filled["enrolment"])
     response = client.get(url(name, filled, **resolve(filled, kwargs)))
     assert response.status_code == status
     if status == 200:

@@ -182,7 +182,8 @@ def test_manager_adds_an_existing_user_by_email_changes_and_ends_the_membership(
     assert response.status_code == 302
     membership = Membership.objects.get(project=project, user=person)
     assert (membership.organisation, membership.role) == (world["agency"], Role.CASE_WORKER)
-    created = log_of("create", "core.Membership").get()
+    created = log_of("create", "core.Membership").get(object_id=str(membership.pk))
+    assert created.user == world["manager"].user
     assert created.object_id == str(membership.pk) and created.project == project
     assert sorted(created.fields) == ["organisation", "role", "user"]
     assert "sara" not in str(created.fields)
@@ -197,13 +198,15 @@ def test_manager_adds_an_existing_user_by_email_changes_and_ends_the_membership(
     assert response.status_code == 302
     membership.refresh_from_db()
     assert (membership.organisation, membership.role) == (world["owner"], Role.PROVIDER)
-    assert log_of("change", "core.Membership").get().fields == ["organisation", "role"]
+    changed = log_of("change", "core.Membership").get(object_id=str(membership.pk))
+    assert changed.fields == ["organisation", "role"]
 
     assert client.get(url("staff_remove", project, membership.pk)).status_code == 200
     response = client.post(url("staff_remove", project, membership.pk))
     assert response.status_code == 302
     assert not Membership.objects.filter(pk=membership.pk).exists()
     assert log_of("delete", "core.Membership").get().object_id == str(membership.pk)
+    assert log_of("delete", "core.Membership").get().user == world["manager"].user
     assert User.objects.filter(pk=person.pk).exists()  # the account stays
 
 
@@ -351,6 +354,7 @@ def test_a_new_users_bad_input_saves_nothing(client, world):
 
 def test_the_last_manager_can_neither_leave_nor_be_demoted(client, world):
     project, me = world["project"], world["manager"]
+    audited = LogEntry.objects.filter(object_type="core.Membership").count()
     page = client.get(url("staff_remove", project, me.pk))
     assert "only project manager" in page.text
     assert "End the membership" not in page.text  # no button
@@ -364,7 +368,7 @@ def test_the_last_manager_can_neither_leave_nor_be_demoted(client, world):
     assert "last project manager" in response.text
     me.refresh_from_db()
     assert me.role == Role.MANAGER
-    assert not LogEntry.objects.filter(object_type="core.Membership").exists()
+    assert LogEntry.objects.filter(object_type="core.Membership").count() == audited
 
     # With a second manager, I may step down — and then the settings are closed to me.
     MembershipFactory(project=project, organisation=world["agency"], role=Role.MANAGER)

@@ -167,7 +167,9 @@ def _one_of_each(title, manager, people_org, employer):
     area = Area.objects.create(name=f"Område {title}", municipality=Municipality.objects.first())
     project.areas.add(area)
     target_group = TargetGroup.objects.create(project=project, code="unga", name="Unga vuxna")
-    enrolment = EnrolmentFactory(project=project)
+    # In the manager's own caseload: the manager opens it without the purpose question
+    # (core/purpose.py), so every page's own rule answers; other roles are asked first (200).
+    enrolment = EnrolmentFactory(project=project, case_worker=manager)
     consent = ConsentFactory(
         participant=enrolment.participant, project=project, organisations=[people_org]
     )
