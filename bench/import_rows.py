@@ -10,6 +10,13 @@ people (unique numbers in the test series) and 20 % anonymous rows with an exter
 fifth row has an exit, a recorded follow-up and hours in an intervention. Prints rows per second
 for the check (dry run), the write (one transaction, bulk queries) and a second import of the
 same file (everything matched, nothing written).
+
+    DEBUG=1 .venv/bin/python bench/import_rows.py --rows 20000 --lock
+
+--lock measures instead how long the import holds the write transaction (on SQLite: the
+database's one write lock): as it was before issue 12 (the check and the write inside the
+transaction) and as imports.services.import_upload() does it now (check and prepare outside,
+then the fingerprint comparison and the prepared INSERTs inside), each on a fresh project.
 """
 
 import argparse
@@ -26,10 +33,9 @@ BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
 
 
-def identity_numbers(count):
+def identity_numbers(count, day=dt.date(1950, 1, 1)):
     from core.validators import luhn_check_digit
 
-    day = dt.date(1950, 1, 1)
     made = 0
     while made < count:
         for serial in range(980, 1000):  # the test series
@@ -41,9 +47,9 @@ def identity_numbers(count):
         day += dt.timedelta(days=1)
 
 
-def generate(rows: int) -> list[dict]:
+def generate(rows: int, first_birthday=dt.date(1950, 1, 1)) -> list[dict]:
     identified = rows * 4 // 5
-    numbers = identity_numbers(identified)
+    numbers = identity_numbers(identified, first_birthday)
     out = []
     for i in range(rows):
         row = {
@@ -139,6 +145,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    parser.add_argument("--lock", action="store_true", help="time the write transaction")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         db = Path(tempfile.mkdtemp()) / "bench.sqlite3"
@@ -153,16 +160,26 @@ def main():
     from django.db import connection, transaction
 
     call_command("migrate", verbosity=0)
+
+    def make_project(title="Bench"):
+        return _project(title)
+
+    if args.lock:
+        return lock_bench(args, make_project, connection, transaction)
+    project, user = make_project()
+    rows = generate(args.rows)
+    content = to_bytes(rows, args.format)
+    return speed_bench(args, project, user, content, connection, transaction)
+
+
+def _project(title):
     from accounts.models import User
     from core.models import Area, Membership, Municipality, Organisation, Project, Role, TargetGroup
-    from enrolments.models import Enrolment
-    from imports.services import write_rows
-    from imports.validation import check
     from interventions.models import Intervention, InterventionCategory
 
-    owner = Organisation.objects.create(name="Bench kommun", kind=Organisation.Kind.MUNICIPALITY)
+    owner = Organisation.objects.create(name=f"{title} kommun", kind=Organisation.Kind.MUNICIPALITY)
     project = Project.objects.create(
-        title="Bench",
+        title=title,
         owner=owner,
         phase=Project.Phase.IMPLEMENTATION,
         starts_on=dt.date(2012, 1, 1),
@@ -170,11 +187,11 @@ def main():
         follow_up_days=[90],
     )
     TargetGroup.objects.create(project=project, code="ltu", name="Långtidsarbetslösa")
-    area = Area.objects.create(
+    area, _new = Area.objects.get_or_create(
         name="Herrgården", municipality=Municipality.objects.get(name="Malmö")
     )
     project.areas.add(area)
-    user = User.objects.create_user("bench", password="x")
+    user = User.objects.create_user(f"bench-{title}", password="x")
     Membership.objects.create(user=user, organisation=owner, project=project, role=Role.MANAGER)
     Intervention.objects.create(
         project=project,
@@ -182,10 +199,47 @@ def main():
         provider=owner,
         category=InterventionCategory.objects.first(),
     )
+    return project, user
+
+
+def lock_bench(args, make_project, connection, transaction):
+    """How long the write transaction lasts: before (check and write inside) and now."""
+    from imports.services import prepare_write
+    from imports.validation import check, fingerprint
+
+    content = to_bytes(generate(args.rows), args.format)
+    # The second project's people are others (the first file's would be found, not created).
+    other = to_bytes(generate(args.rows, dt.date(1985, 1, 1)), args.format)
+    name = f"bench.{args.format}"
+    print(f"{connection.vendor}: {args.rows} rows, {args.format}, {len(content) / 1e6:.1f} MB")
+    print("| import | write transaction s | outside the transaction s |")
+    print("|---|---:|---:|")
+    project, user = make_project("Before")
+    started = time.perf_counter()
+    with transaction.atomic():
+        plan = check(content, filename=name, project=project, user=user)
+        prepare_write(plan, project=project, by=user).execute()
+    before = time.perf_counter() - started
+    print(f"| before: check and write in the transaction | {before:.2f} | 0 |")
+    project, user = make_project("Now")
+    started = time.perf_counter()
+    plan = check(other, filename=name, project=project, user=user)
+    prepared = prepare_write(plan, project=project, by=user)
+    outside = time.perf_counter() - started
+    started = time.perf_counter()
+    with transaction.atomic():
+        assert fingerprint(project, plan.hashes, plan.keys) == plan.fingerprint
+        prepared.execute()
+    held = time.perf_counter() - started
+    print(f"| now: check and prepare outside, one short write | {held:.2f} | {outside:.2f} |")
+
+
+def speed_bench(args, project, user, content, connection, transaction):
+    from enrolments.models import Enrolment
+    from imports.services import write_rows
+    from imports.validation import check
 
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    rows = generate(args.rows)
-    content = to_bytes(rows, args.format)
     print(f"{connection.vendor}: {args.rows} rows, {args.format}, {len(content) / 1e6:.1f} MB")
 
     cpu = time.process_time()

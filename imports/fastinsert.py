@@ -136,7 +136,8 @@ def _converters(fields, now):
         defaults.append(default)
         if connection.vendor == "postgresql":
             converters.append(_jsonb if isinstance(f, models.JSONField) else None)
-        elif isinstance(f, _PREPARED):
+        elif isinstance(f, (*_PREPARED, models.DateTimeField)):
+            # Time stamps too: the driver's own adapter would run in the write transaction.
             converters.append(lambda v, f=f: f.get_db_prep_save(v, connection))
         else:
             converters.append(None)
@@ -187,24 +188,39 @@ class PreparedInsert:
             rows = [[pk, *values] for pk, values in zip(own, rows, strict=True)]
         quote = connection.ops.quote_name
         names = ", ".join(quote(c) for c in columns)
-        with connection.cursor() as cursor:
+        with _raw_cursor() as cursor:
             if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {quote(self.table)} ({names}) FROM STDIN") as copy:
+                with cursor.copy(f"COPY {quote(self.table)} ({names}) FROM STDIN") as copy:
                     for values in rows:
                         copy.write_row(values)
                 return
-            row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+            mark = _placeholder()
+            row_sql = "(" + ", ".join([mark] * len(columns)) + ")"
             batch = max(1, min(1000, 999 // len(columns)))
-            table = quote(self.table)
-            full = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([row_sql] * batch)  # noqa: S608
+            head = f"INSERT INTO {quote(self.table)} ({names}) VALUES "  # noqa: S608
+            full = head + ", ".join([row_sql] * batch)
             for start in range(0, len(rows), batch):
                 part = rows[start : start + batch]
-                sql = (
-                    full
-                    if len(part) == batch
-                    else f"INSERT INTO {table} ({names}) VALUES " + ", ".join([row_sql] * len(part))  # noqa: S608
-                )
+                sql = full if len(part) == batch else head + ", ".join([row_sql] * len(part))
                 cursor.execute(sql, [v for values in part for v in values])
+
+
+def _placeholder() -> str:
+    return "?" if connection.vendor == "sqlite" else "%s"
+
+
+class _raw_cursor:  # noqa: N801 - used as a context manager, like connection.cursor()
+    """The driver's own cursor on Django's connection (in its transaction): the write runs
+    without Django's per-statement wrapper, which under DEBUG renders every parameter of every
+    statement into the query log — for a large import, most of the time."""
+
+    def __enter__(self):
+        connection.ensure_connection()
+        self.cursor = connection.connection.cursor()
+        return self.cursor
+
+    def __exit__(self, *exc):
+        self.cursor.close()
 
 
 class PreparedUpdate:
@@ -231,10 +247,11 @@ class PreparedUpdate:
             for row in rows
         ]
         quote = connection.ops.quote_name
-        sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+        mark = _placeholder()
+        sets = ", ".join(f"{quote(f.column)} = {mark}" for f in fields)
         self.sql = (
             f"UPDATE {quote(model._meta.db_table)} SET {sets} "  # noqa: S608
-            f"WHERE {quote(model._meta.pk.column)} = %s"
+            f"WHERE {quote(model._meta.pk.column)} = {mark}"
         )
 
     def __len__(self):
@@ -242,7 +259,7 @@ class PreparedUpdate:
 
     def execute(self, ids: dict) -> None:
         if self.params:
-            with connection.cursor() as cursor:
+            with _raw_cursor() as cursor:
                 cursor.executemany(self.sql, self.params)
 
 

@@ -6,6 +6,7 @@ few queries for the whole file, never one per row. The same plan is what service
 writes, so the preview and the import cannot disagree.
 """
 
+import contextvars
 import datetime as dt
 import hashlib
 import re
@@ -75,7 +76,15 @@ def looks_like_identity(value) -> bool:
     return bool(IDENTITY_LIKE.search(str(value)))
 
 
+_identity_header: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "import_identity_header", default=""
+)
+
+
 def identity_column_name() -> str:
+    """The file's own header of the identity number column, or the format's name for it."""
+    if header := _identity_header.get():
+        return header
     column = cols.BY_KEY["identity_number"]
     return column.sv if (get_language() or "sv").startswith("sv") else column.en
 
@@ -492,13 +501,13 @@ class RowChecker:
                             ),
                         )
                     )
-            if not plan.row_key:
+            if not plan.row_key and "row_key" not in cells:
                 required("row_key")
             if person["birth_year"] is None and "birth_year" not in cells:
                 required("birth_year")
         else:
             for key in ("given_name", "family_name"):
-                if not person[key]:
+                if not person[key] and key not in cells:  # a refused cell has its own error
                     required(key)
             if plan.identity is not None:
                 person["birth_year"] = plan.identity.birth_date.year
@@ -773,6 +782,15 @@ def check(content: bytes, *, filename: str, project, user, progress=None) -> Pla
     """Read and check every row; raise FileRefused when the file as a whole is unusable."""
     table = read_table(content, filename)
     layout, notes = layout_of(table)
+    identity_column = layout.simple.get("identity_number")
+    token = _identity_header.set(identity_column[1][:80] if identity_column else "")
+    try:
+        return _check(table, layout, notes, project=project, user=user, progress=progress)
+    finally:
+        _identity_header.reset(token)
+
+
+def _check(table, layout, notes, *, project, user, progress) -> Plan:
     ctx = Context(project, user)
     checker = RowChecker(ctx, layout)
     rows = []
