@@ -78,11 +78,10 @@ def _scrub_records(participant_id: int, project_ids) -> dict[str, int]:
         ]
         Correction.objects.filter(pk=correction.pk).update(reason=ERASED, changes=changes)
         counts["corrections"] += 1
-    counts["consents"] = (
-        Consent.objects.filter(participant_id=participant_id, project_id__in=project_ids)
-        .exclude(given_by__in=["participant", ""])
-        .update(given_by=ERASED)
-    )
+    consents = Consent.objects.filter(participant_id=participant_id, project_id__in=project_ids)
+    counts["consents"] = consents.exclude(given_by__in=["participant", ""]).update(given_by=ERASED)
+    # Where the signed form is kept (a registration number): it leads to the person.
+    consents.exclude(document_reference="").update(document_reference=ERASED)
     counts["external_ids"], _detail = RowKey.objects.filter(
         participant_id=participant_id, project_id__in=project_ids
     ).delete()
@@ -118,49 +117,91 @@ def _anonymise_identity(participant_id: int) -> None:
 # --- erasure on request -------------------------------------------------------------------------
 
 
-def projects_blocking_erasure(*, participant, by) -> int:
-    """How many projects the person is registered in where `by` may not erase: erasure
-    removes the identity everywhere, so it needs the right in every one of them."""
-    allowed = set(
+def registered_projects(person_id: int) -> set[int]:
+    """The projects holding records of the person: enrolments, consents, corrections."""
+    return (
+        set(Enrolment.objects.filter(participant_id=person_id).values_list("project_id", flat=True))
+        | set(Consent.objects.filter(participant_id=person_id).values_list("project_id", flat=True))
+        | set(
+            Correction.objects.filter(
+                participant_id=person_id, project_id__isnull=False
+            ).values_list("project_id", flat=True)
+        )
+    )
+
+
+def _detach(person_id: int, project_ids) -> int:
+    """Move the person's records in these projects (enrolments with everything under them,
+    consents, corrections) to a new anonymous participant with the same statistical fields,
+    and return its id. The person keeps their identity in their other projects, which are not
+    told anything; these projects keep their figures."""
+    person = Participant.objects.get(pk=person_id)
+    twin = Participant.objects.create(
+        is_anonymous=True,
+        gender=person.gender,
+        birth_year=person.birth_year,
+        region_of_birth=person.region_of_birth,
+        arrival_year=person.arrival_year,
+        education_level=person.education_level,
+        disability=person.disability,
+        household_id=person.household_id,
+    )
+    Participant.objects.filter(pk=twin.pk).update(created_at=person.created_at)
+    project_ids = list(project_ids)
+    Enrolment.objects.filter(participant_id=person_id, project_id__in=project_ids).update(
+        participant=twin
+    )
+    Consent.objects.filter(participant_id=person_id, project_id__in=project_ids).update(
+        participant=twin
+    )
+    Correction.objects.filter(participant_id=person_id, project_id__in=project_ids).update(
+        participant=twin
+    )
+    RowKey.objects.filter(participant_id=person_id, project_id__in=project_ids).update(
+        participant=twin
+    )
+    return twin.pk
+
+
+def _erase_in(person_id: int, project_ids: set[int]) -> tuple[int, dict[str, int]]:
+    """Remove the person's personal data from the projects: in place when these are all the
+    person's projects (the identity goes), else from a detached anonymous twin (the identity
+    stays for the other projects). Returns the id of the record now anonymous, and counts."""
+    if registered_projects(person_id) <= set(project_ids):
+        identified = Participant.objects.filter(pk=person_id, is_anonymous=False).exists()
+        records = _scrub_records(person_id, project_ids)
+        _anonymise_identity(person_id)
+        return person_id, {**records, "identity": int(identified)}
+    subject_id = _detach(person_id, project_ids)
+    return subject_id, {**_scrub_records(subject_id, project_ids), "identity": 0}
+
+
+def erasable_projects(*, by) -> set[int]:
+    """The projects where `by` may erase people."""
+    return set(
         Membership.objects.filter(
             user=by, role__in=roles_with(Capability.PARTICIPANTS_ERASE)
         ).values_list("project_id", flat=True)
     )
-    registered = set(participant.enrolments.values_list("project_id", flat=True)) | set(
-        participant.consents.values_list("project_id", flat=True)
-    )
-    return len(registered - allowed)
 
 
 def erase_participant(*, participant, project, reason: str, by) -> Erasure:
-    """Erase a person's personal data on request (GDPR art. 17), in one transaction: their
-    free text in every project they are registered in, then their identity; the statistical
-    fields stay, so goal figures do not change. Recorded as an Erasure (who, when, why —
-    not whom by name) and an audit entry. Refused (ValidationError, nothing changed) when the
-    person is already anonymous with nothing left, or registered in a project where `by` may
-    not erase."""
+    """Erase a person's personal data on request (GDPR art. 17), in one transaction, in every
+    project of theirs where `by` may erase: free text replaced by ERASED, and the identity
+    (number, hash, name) removed; the statistical fields stay, so goal figures do not change.
+    If the person is also registered in a project where `by` may not erase, that project's
+    records are left as they are — the person keeps their identity there — and the records of
+    `by`'s projects are moved to an anonymous twin first (the page says the same either way:
+    no one learns of the other project). Recorded as an Erasure (who, when, why, the id of the
+    record erased — no personal data) and an audit entry."""
     if reason not in Erasure.Reason.values or reason == Erasure.Reason.RETENTION:
         raise ValidationError({"reason": _("Choose why the person is erased.")})
     with transaction.atomic():
         person = Participant.objects.select_for_update().get(pk=participant.pk)
-        blocking = projects_blocking_erasure(participant=person, by=by)
-        if blocking:
-            raise ValidationError(
-                _(
-                    "The person is also registered in a project where you may not erase. "
-                    "Ask that project's manager to erase them there first, or to give you "
-                    "the right to."
-                ),
-                code="other_projects",
-            )
-        project_ids = set(person.enrolments.values_list("project_id", flat=True)) | set(
-            person.consents.values_list("project_id", flat=True)
-        )
-        records = _scrub_records(person.pk, project_ids)
-        records["identity"] = 0 if person.is_anonymous else 1
-        _anonymise_identity(person.pk)
+        projects = registered_projects(person.pk) & erasable_projects(by=by)
+        subject_id, records = _erase_in(person.pk, projects | {project.pk})
         erasure = Erasure.objects.create(
-            participant_id=person.pk,
+            participant_id=subject_id,
             project=project,
             reason=reason,
             erased_by=by,
@@ -169,13 +210,14 @@ def erase_participant(*, participant, project, reason: str, by) -> Erasure:
         log_action(
             by=by,
             action="delete",
-            obj=person,
+            object_type="participants.Participant",
+            object_id=subject_id,
+            person=subject_id,
             project=project,
             fields=["identity_number", "given_name", "family_name", "free_text"],
             reason=f"erasure {erasure.pk}",
             purpose=Purpose.REQUESTED if reason == Erasure.Reason.REQUEST else "",
         )
-    participant.refresh_from_db()
     return erasure
 
 
@@ -211,10 +253,11 @@ class RetentionReport:
 def anonymise_expired(*, today: dt.date | None = None, dry_run: bool = False) -> RetentionReport:
     """Anonymise the personal data of every project whose retention period (its end plus
     Project.retention_months, or settings.DEFAULT_RETENTION_MONTHS) has passed and that is not
-    anonymised yet. A person whose every enrolment is in such projects loses their identity;
-    a person still registered in a project whose retention runs keeps it there, and loses
-    only the expired project's free text. Statistics are kept. One transaction per project;
-    Project.anonymised_at is set. `dry_run` counts and changes nothing."""
+    anonymised yet. A person whose every project is past retention loses their identity; a
+    person still registered in a project whose retention runs keeps it there, and the expired
+    project's records move to an anonymous twin without free text (`_erase_in`). Statistics
+    are kept. One transaction per project; Project.anonymised_at is set. `dry_run` counts and
+    changes nothing."""
     today = today or clock.today()
     expired = expired_project_ids(today)
     report = RetentionReport()
@@ -228,15 +271,7 @@ def anonymise_expired(*, today: dt.date | None = None, dry_run: bool = False) ->
                 consented.values_list("participant_id", flat=True)
             )
             for person_id in sorted(people):
-                elsewhere = set(
-                    Enrolment.objects.filter(participant_id=person_id).values_list(
-                        "project_id", flat=True
-                    )
-                ) | set(
-                    Consent.objects.filter(participant_id=person_id).values_list(
-                        "project_id", flat=True
-                    )
-                )
+                elsewhere = registered_projects(person_id)
                 whole = elsewhere <= expired
                 if dry_run:
                     if whole:
@@ -244,34 +279,32 @@ def anonymise_expired(*, today: dt.date | None = None, dry_run: bool = False) ->
                     else:
                         report.kept += 1
                     continue
-                # Every expired project of the person at once when the identity goes.
-                scope = elsewhere if whole else {project.pk}
-                counts = _scrub_records(person_id, scope)
+                # The identity goes when every project of the person has expired (all of them
+                # at once); else this project's records go to an anonymous twin.
+                subject_id, counts = _erase_in(person_id, elsewhere if whole else {project.pk})
                 for key, value in counts.items():
-                    report.records[key] = report.records.get(key, 0) + value
+                    if key != "identity":
+                        report.records[key] = report.records.get(key, 0) + value
                 if whole:
-                    identified = Participant.objects.filter(
-                        pk=person_id, is_anonymous=False
-                    ).exists()
-                    _anonymise_identity(person_id)
                     report.anonymised += 1
-                    Erasure.objects.create(
-                        participant_id=person_id,
-                        project=project,
-                        reason=Erasure.Reason.RETENTION,
-                        records={**counts, "identity": int(identified)},
-                    )
-                    log_action(
-                        by=None,
-                        action="delete",
-                        object_type="participants.Participant",
-                        object_id=person_id,
-                        project=project,
-                        fields=["identity_number", "given_name", "family_name", "free_text"],
-                        reason="retention",
-                    )
                 else:
                     report.kept += 1
+                Erasure.objects.create(
+                    participant_id=subject_id,
+                    project=project,
+                    reason=Erasure.Reason.RETENTION,
+                    records=counts,
+                )
+                log_action(
+                    by=None,
+                    action="delete",
+                    object_type="participants.Participant",
+                    object_id=subject_id,
+                    person=subject_id,
+                    project=project,
+                    fields=["identity_number", "given_name", "family_name", "free_text"],
+                    reason="retention",
+                )
             if not dry_run:
                 Project.objects.filter(pk=project.pk).update(anonymised_at=clock.now())
                 log_action(

@@ -24,7 +24,7 @@ from jobs.services import start_job
 from . import extract as extracts
 from .forms import ErasureForm
 from .models import Erasure, ExtractFile
-from .services import erase_participant, projects_blocking_erasure
+from .services import erase_participant
 
 EXTRACT = Capability.PARTICIPANTS_REGISTER_EXTRACT.value
 ERASE = Capability.PARTICIPANTS_ERASE.value
@@ -160,10 +160,9 @@ def erase(request, enrolment_id):
     2). Both steps are POSTs of the same form; only the second, with `confirm`, erases."""
     enrolment = get_visible_enrolment(request, enrolment_id)
     participant = enrolment.participant
-    blocking = projects_blocking_erasure(participant=participant, by=request.user)
     form = ErasureForm(request.POST if request.method == "POST" else None)
     step = 1
-    if request.method == "POST" and not blocking and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         if "confirm" in request.POST:
             try:
                 erase_participant(
@@ -196,7 +195,6 @@ def erase(request, enrolment_id):
             "participant": participant,
             "form": form,
             "step": step,
-            "blocking": blocking,
             "reason_label": dict(Erasure.Reason.choices).get(form.cleaned_data.get("reason"))
             if step == 2
             else "",

@@ -67,6 +67,9 @@ def _person_in(project, manager, organisation, *, given=GIVEN, family=FAMILY, bi
         project=project,
         organisations=[organisation],
         given_by=f"Förmyndare {family}",
+        method="paper",
+        confirmed_by=manager,
+        document_reference=f"Dnr {family} 2009:1",
     )
     add_note(
         enrolment=enrolment,
@@ -218,7 +221,8 @@ def test_the_extract_holds_everything_about_the_person(client, world):
     assert [c["to_status"] for c in enrolment["status_changes"]][-1] == "exited"
     (consent,) = data["consents"]
     assert consent["given_by"] == f"Förmyndare {FAMILY}"
-    assert consent["recorded_by"] is None or isinstance(consent["recorded_by"], str)
+    assert (consent["method"], consent["confirmed_by"]) == ("paper", "Maja Chef")
+    assert consent["document_reference"] == f"Dnr {FAMILY} 2009:1"
     (correction,) = data["corrections"]
     assert correction["changes"][0]["old"] == GIVEN
     assert correction["by"] == "Maja Chef"
@@ -279,6 +283,10 @@ SCHEMA_KEYS = {
         "purposes",
         "recorded_by",
         "recorded_at",
+        "method",
+        "confirmed_by",
+        "confirmed_at",
+        "document_reference",
         "withdrawn_on",
         "withdrawal_recorded_by",
         "replaced_on",
@@ -449,15 +457,32 @@ def test_erasure_keeps_every_goal_figure(world):
     assert evaluate_project(project) == before
 
 
-def test_erasure_needs_the_right_in_every_project_of_the_person(world):
-    person = world["person"]
-    EnrolmentFactory(participant=person, project=ProjectFactory(title="Någon annans"))
-    with pytest.raises(Exception, match="also registered"):
-        erase_participant(
-            participant=person, project=world["project"], reason="request", by=world["manager"]
-        )
+def test_erasure_leaves_a_project_the_user_may_not_erase_in_untouched(world):
+    """The person is also in another agency's project: the manager's project gets an
+    anonymous record without free text, the other project keeps the person as they were —
+    and the manager is told nothing of it."""
+    person, project, enrolment = world["person"], world["project"], world["enrolment"]
+    other = EnrolmentFactory(participant=person, project=ProjectFactory(title="Någon annans"))
+    number = person.identity_number().formatted()
+    erasure = erase_participant(
+        participant=person, project=project, reason="request", by=world["manager"]
+    )
     person.refresh_from_db()
-    assert person.family_name == FAMILY and not Erasure.objects.exists()
+    other.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert other.participant_id == person.pk and person.family_name == FAMILY
+    assert person.identity_number().formatted() == number
+    twin = enrolment.participant
+    assert twin.pk != person.pk and twin.is_anonymous and twin.family_name == ""
+    assert (twin.gender, twin.birth_year) == (person.gender, person.birth_year)
+    assert erasure.participant_id == twin.pk
+    assert ContactNote.objects.get(enrolment=enrolment).text == ERASED
+    assert not person.consents.filter(project=project).exists()
+    assert not person.corrections.filter(project=project).exists()
+    # The manager's extract of the record now holds nothing of the person.
+    scope = extracts.extract_scope(participant=twin, user=world["manager"])
+    data = json.dumps(extracts.as_json(extracts.collect(scope), by=world["manager"]))
+    assert FAMILY not in data and GIVEN not in data and CORRECTED_GIVEN not in data
 
 
 def test_the_erasure_page_asks_twice_and_erases_once(client, world):
@@ -525,13 +550,19 @@ def test_retention_anonymises_only_the_expired_projects_people(world, two_projec
     assert only_ended.is_anonymous and only_ended.family_name == ""
     both = Participant.objects.get(pk=two_projects["both"].pk)
     assert both.family_name == FAMILY and not both.is_anonymous  # still in a live project
-    assert ContactNote.objects.get(enrolment=two_projects["second"]).text == ERASED
+    second = two_projects["second"]
+    second.refresh_from_db()
+    assert second.participant.is_anonymous and second.participant_id != both.pk
+    assert ContactNote.objects.get(enrolment=second).text == ERASED
+    assert set(both.enrolments.values_list("project_id", flat=True)) == {live.pk}
     assert ContactNote.objects.get(enrolment=world["enrolment"]).text.startswith(CORRECTED_GIVEN)
     ended.refresh_from_db()
     live.refresh_from_db()
     assert ended.anonymised_at is not None and live.anonymised_at is None
     assert evaluate_project(live) == live_goals
-    assert Erasure.objects.get(reason="retention").participant_id == only_ended.pk
+    assert set(
+        Erasure.objects.filter(reason="retention").values_list("participant_id", flat=True)
+    ) == {only_ended.pk, second.participant_id}
     # Nothing is left to do the next day.
     assert anonymise_expired(today=dt.date(2011, 1, 2)).projects == []
 
