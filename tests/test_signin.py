@@ -37,9 +37,13 @@ def logged_in(client) -> bool:
 
 @pytest.fixture
 def case_worker():
-    """A case worker who sees one person (by name) in their project."""
+    """A case worker who sees one person (by name) in their project, in their own caseload."""
     membership = MembershipFactory(role=Role.CASE_WORKER, user__username="amira")
-    enrolment = EnrolmentFactory(project=membership.project, participant__given_name="Zlatana")
+    enrolment = EnrolmentFactory(
+        project=membership.project,
+        participant__given_name="Zlatana",
+        case_worker=membership.user,
+    )
     ConsentFactory(
         participant=enrolment.participant,
         project=membership.project,
