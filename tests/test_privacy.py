@@ -661,3 +661,24 @@ def test_the_docs_name_the_roles_the_policy_gives_each_right(name):
     }
     for capability, roles in rows:
         assert sorted(re.findall(r"`(\w+)`", roles)) == sorted(roles_with(capability)), capability
+
+
+def test_the_purpose_given_before_opening_the_person_is_in_the_extract(client, settings, world):
+    """With the purpose question on (core/purpose.py), the manager — the person is not in
+    their own caseload — says why before the extract page opens, and the extract lists that
+    read with its purpose."""
+    settings.PURPOSE_PROMPT = True
+    project, enrolment = world["project"], world["enrolment"]
+    manager = _client(client, world["manager"])
+    page = reverse("privacy:extract", args=[project.pk, enrolment.pk])
+    asked = manager.get(page)
+    assert asked.status_code == 200 and "background" not in asked.context
+    answered = manager.post(
+        reverse("enrolments:read_purpose", args=[project.pk, enrolment.pk]),
+        {"purpose": "requested", "text": "", "next": page},
+    )
+    assert answered.status_code == 302 and answered["Location"] == page
+    assert manager.get(page).context["log_count"] >= 1
+    data = _extract_json(manager, world)
+    reads = [r for r in data["log"] if r["user"] == "Maja Chef" and r["action"] == "view"]
+    assert reads and all(r["purpose"] == "requested" for r in reads[-1:])
