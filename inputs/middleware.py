@@ -1,8 +1,9 @@
 """A double submit of any form saves once.
 
 Every POST of a form by a signed-in user is known by a fingerprint: an HMAC (SECRET_KEY) of the
-user, the address and the fields sent (the CSRF token left out, as it may differ between two
-tabs), with files by name and size. The first post claims the fingerprint in the Submission
+user, their session (a double click happens in one session; signing in again starts another),
+the address and the fields sent (the CSRF token left out, as it may differ between two
+tabs). The first post claims the fingerprint in the Submission
 table (a unique column, so two concurrent posts cannot both claim it, on SQLite or PostgreSQL)
 and is handled as usual. An identical post while it runs waits for it, and within
 DOUBLE_SUBMIT_SECONDS after it is answered with its result instead of being handled again:
@@ -58,7 +59,11 @@ def fingerprint(request) -> str:
     files = sorted(
         (name, [(f.name, f.size) for f in uploaded]) for name, uploaded in request.FILES.lists()
     )
-    message = json.dumps([request.user.pk, request.path, fields, files], ensure_ascii=False)
+    session = getattr(request, "session", None)
+    session_key = session.session_key if session is not None else None
+    message = json.dumps(
+        [request.user.pk, session_key, request.path, fields, files], ensure_ascii=False
+    )
     return hmac.new(settings.SECRET_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
@@ -99,33 +104,40 @@ def finish(key: str, request, response) -> None:
 
 
 class DoubleSubmitMiddleware:
+    """Claims in process_view, after CsrfViewMiddleware has read the form, so the fields are
+    never read before a view could choose its own upload handlers; a view exempt from CSRF
+    (one that reads its upload itself, like the import) is not guarded."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not self._guarded(request):
-            return self.get_response(request)
+        response = self.get_response(request)
+        key = getattr(request, "_double_submit_key", None)
+        if key is not None:
+            finish(key, request, response)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not self._guarded(request, view_func):
+            return None
         key = fingerprint(request)
         while (earlier := claim(key)) is not None:
             answer = self._answer_for_duplicate(request, earlier)
             if answer is not None:
                 return answer
             # The earlier post gave its claim back (it did not save): handle this one.
-        try:
-            response = self.get_response(request)
-        except BaseException:
-            Submission.objects.filter(key=key, finished=False).delete()
-            raise
-        finish(key, request, response)
-        return response
+        request._double_submit_key = key
+        return None
 
     @staticmethod
-    def _guarded(request) -> bool:
+    def _guarded(request, view_func) -> bool:
         return (
             request.method == "POST"
             and getattr(request, "user", None) is not None
             and request.user.is_authenticated
             and not request.path.startswith("/api/v1/")
+            and not getattr(view_func, "csrf_exempt", False)
             and (request.content_type or "") in FORM_TYPES
         )
 
