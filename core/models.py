@@ -438,6 +438,8 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("Project manager")
     EVALUATOR = "evaluator", _("Evaluator")
     STEERING = "steering", _("Steering group")
+    # Searches the audit log of the project (core/views_audit.py); sees no person's record.
+    DATA_PROTECTION = "data_protection", _("Data protection officer")
 
 
 class Membership(models.Model):

@@ -74,6 +74,8 @@ class Capability(StrEnum):
     REPORTS_PSEUDONYMISED = "reports.pseudonymised"
     PRESTUDY_VIEW = "prestudy.view"
     PRESTUDY_CHANGE = "prestudy.change"
+    # Search the audit log by person, user and period (core/views_audit.py, docs/audit.md).
+    AUDIT_SEARCH = "audit.search"
 
 
 class PersonScope(StrEnum):
@@ -138,6 +140,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
         {C.PROJECT_VIEW, C.GOALS_VIEW, C.REPORTS_VIEW, C.REPORTS_PSEUDONYMISED, C.PRESTUDY_VIEW}
     ),
     Role.STEERING: frozenset({C.PROJECT_VIEW, C.GOALS_VIEW, C.REPORTS_VIEW}),
+    Role.DATA_PROTECTION: frozenset({C.PROJECT_VIEW, C.AUDIT_SEARCH}),
 }
 del C
 
@@ -147,6 +150,7 @@ PERSON_SCOPES: dict[str, PersonScope] = {
     Role.PROVIDER: PersonScope.PLACED,
     Role.EVALUATOR: PersonScope.NONE,
     Role.STEERING: PersonScope.NONE,
+    Role.DATA_PROTECTION: PersonScope.NONE,  # ids in the log, never a person's record
 }
 
 # Roles that only ever see aggregates, with small figures suppressed.

@@ -24,3 +24,8 @@ shortened, with `project=`, `starts_on=`, `ends_on=` (the proposed period) and
 kind, the label in the user's language. enrolments (enrolments/periods.py) and interventions
 (interventions/periods.py) answer it, connected in their AppConfig.ready().
 """
+
+person_by_identity_number = Signal()
+"""`person_by_identity_number` — sent by the audit search (core/views_audit.py) with `number=`,
+`by=` and `project=`: participants answers with the person's id or None, through its one
+counted and logged look-up (participants.lookup.find), connected in its AppConfig.ready()."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_period
+from . import views, views_audit, views_period
 
 app_name = "core"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
         views_period.project_period,
         name="project_period",
     ),
+    path("projects/<int:project_id>/audit/", views_audit.audit_search, name="audit_search"),
+    path("audit/", views_audit.audit_search_all, name="audit_search_all"),
 ]

@@ -115,3 +115,10 @@ def covering_consents(membership, participant: Participant, *, exclude_project=N
         for consent in consents.select_related("project")
         if Consent.Purpose.INFORMATION_EXCHANGE in (consent.purposes or [])
     ]
+
+
+def answer_identity_lookup(sender, *, number, by, project, **kwargs) -> int | None:
+    """core.signals.person_by_identity_number: the audit search's look-up (counted and logged
+    like every other), answered with the person's id or None."""
+    participant = find(by=by, project=project, number=number, where="audit search")
+    return participant.pk if participant is not None else None

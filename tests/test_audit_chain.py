@@ -230,3 +230,14 @@ def test_concurrent_appends_keep_one_chain():
     report = verify_chain()
     assert report.intact
     assert report.count == LogEntry.objects.count() == 4 * (10 + 5 * 2)
+
+
+def test_a_read_waits_for_a_running_write_on_sqlite():
+    """A page read's audit entry waits for an import's write (busy timeout), never fails at once
+    with "database is locked" (issue 12, item 8)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL writers wait for row locks, not for a database lock")
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] >= 5000

@@ -218,3 +218,93 @@ def test_making_someone_an_administrator_is_logged(world):
         user.save()
     entry = LogEntry.objects.get(action="change", object_type="accounts.User")
     assert entry.fields == ["is_superuser"] and entry.user_label == "root"
+
+
+# --- the data protection officer's search ----------------------------------------------------
+
+
+@pytest.fixture
+def dpo(client, world):
+    from .factories import MembershipFactory
+
+    officer = MembershipFactory(
+        project=world.project, organisation=world.org_a, role=Role.DATA_PROTECTION
+    )
+    client.force_login(officer.user)
+    return client
+
+
+def search_url(world):
+    return reverse("core:audit_search", args=[world.project.pk])
+
+
+def test_the_officer_finds_every_read_of_a_person_with_its_purpose(client, world, english):
+    client.force_login(world.case_worker.user)
+    client.get(url("case_list", world))
+    client.get(url("participant", world, world.enrolment.pk))
+    client.force_login(world.manager.user)
+    client.post(url("read_purpose", world, world.enrolment.pk), {"purpose": "review"})
+    client.get(url("participant", world, world.enrolment.pk))
+    from .factories import MembershipFactory
+
+    officer = MembershipFactory(
+        project=world.project, organisation=world.org_a, role=Role.DATA_PROTECTION
+    )
+    client.force_login(officer.user)
+    # The menu leads there; the officer sees no person's record.
+    assert (
+        search_url(world)
+        in client.get(reverse("core:project_detail", args=[world.project.pk])).text
+    )
+    assert client.get(url("participant", world, world.enrolment.pk)).status_code == 404
+
+    response = client.get(search_url(world), {"person": world.person.pk})
+    assert response.status_code == 200
+    rows = response.context["page"].object_list
+    assert {(e.user_label, e.reason, e.purpose) for e in rows if e.action == "view"} == {
+        ("amira", "case list", ""),
+        ("amira", f"enrolment {world.enrolment.pk}", Purpose.OWN_CASELOAD),
+        (world.manager.user.username, f"enrolment {world.enrolment.pk}", Purpose.REVIEW),
+    }
+    assert "quality control or review" in response.text and "Leyla" not in response.text
+    # The search is itself in the log, naming whom it was about.
+    searched = LogEntry.objects.get(reason="audit search")
+    assert (searched.user, searched.person_id) == (officer.user, world.person.pk)
+
+
+def test_the_officer_searches_by_identity_number_without_it_in_a_url(dpo, world):
+    from .test_participant_page import IDENTITY
+
+    response = dpo.post(search_url(world), {"identity_number": IDENTITY})
+    assert response.status_code == 302
+    assert response["Location"] == f"{search_url(world)}?person={world.person.pk}"
+    assert IDENTITY not in str(list(LogEntry.objects.values()))
+
+
+def test_by_user_and_period_paginated(dpo, world, settings):
+    for day in (1, 2, 3):
+        settings.FOLJSAM_TODAY = f"2010-01-0{day}"
+        for _ in range(30):
+            audit.log_action(
+                by=world.case_worker.user, action="view", obj=world.person, project=world.project
+            )
+    response = dpo.get(
+        search_url(world), {"user": "AMIRA", "since": "2010-01-02", "until": "2010-01-03"}
+    )
+    page = response.context["page"]
+    assert page.paginator.count == 60 and len(page.object_list) == 50
+    assert {e.at.date() for e in page.paginator.object_list} == {
+        dt.date(2010, 1, 2),
+        dt.date(2010, 1, 3),
+    }
+    assert "page=2" in response.text
+
+
+def test_only_the_officer_and_superusers_search(client, world):
+    for member in (world.manager, world.case_worker, world.steering):
+        client.force_login(member.user)
+        assert client.get(search_url(world)).status_code == 403
+        assert client.get(reverse("core:audit_search_all")).status_code == 403
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    response = client.get(reverse("core:audit_search_all"), {"person": world.person.pk})
+    assert response.status_code == 200

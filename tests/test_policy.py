@@ -29,7 +29,7 @@ def test_every_role_has_a_person_scope_and_capabilities():
 
 
 def test_aggregate_only_roles_are_those_without_people():
-    assert policy.AGGREGATE_ONLY_ROLES == {Role.EVALUATOR, Role.STEERING}
+    assert policy.AGGREGATE_ONLY_ROLES == {Role.EVALUATOR, Role.STEERING, Role.DATA_PROTECTION}
 
 
 @pytest.mark.django_db
@@ -41,6 +41,7 @@ def test_aggregate_only_roles_are_those_without_people():
         (Role.PROVIDER, PersonScope.PLACED, None),
         (Role.EVALUATOR, PersonScope.NONE, 5),
         (Role.STEERING, PersonScope.NONE, 5),
+        (Role.DATA_PROTECTION, PersonScope.NONE, 5),
     ],
 )
 def test_scope_and_disclosure_per_role(settings, role, scope, threshold):

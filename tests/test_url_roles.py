@@ -189,6 +189,9 @@ UNMARKED_VIEWS: dict[str, Unmarked] = {
     # errors, 400.
     "projectbank:paste": Unmarked(STAFF),
     "projectbank:create": Unmarked(STAFF, get={EVERYONE: "405"}, post={ADMINISTRATOR: "400"}),
+    # The audit log of every project (core/views_audit.py): superusers only (the data set's
+    # administrator is staff and superuser), everyone else 403.
+    "core:audit_search_all": Unmarked(STAFF),
     "projectbank:created": Unmarked(STAFF),
     # The API's schema and its documentation describe the API, not data, but only to someone
     # signed in (api/urls.py): the schema answers 401 like the API, the docs page sends to login.
@@ -496,6 +499,7 @@ ROWS_SEEN = {
     Role.PROVIDER.value: frozenset({Participant, Participation}),
     Role.EVALUATOR.value: frozenset(),
     Role.STEERING.value: frozenset(),
+    Role.DATA_PROTECTION.value: frozenset(),
     CASE_WORKER_OTHER_ORG: frozenset(),
     PROVIDER_OTHER_ORG: frozenset(),
 }

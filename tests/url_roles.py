@@ -47,6 +47,7 @@ ROLE_OF = {
     Role.PROVIDER.value: Role.PROVIDER,
     Role.EVALUATOR.value: Role.EVALUATOR,
     Role.STEERING.value: Role.STEERING,
+    Role.DATA_PROTECTION.value: Role.DATA_PROTECTION,
     CASE_WORKER_OTHER_ORG: Role.CASE_WORKER,
     PROVIDER_OTHER_ORG: Role.PROVIDER,
     ELSEWHERE: None,
@@ -299,6 +300,7 @@ def build_world() -> dict:
         Role.PROVIDER.value: employer,  # runs the intervention
         Role.EVALUATOR.value: OrganisationFactory(name="Högskolan", kind="education_provider"),
         Role.STEERING.value: agency,
+        Role.DATA_PROTECTION.value: municipality,
         CASE_WORKER_OTHER_ORG: agency,
         PROVIDER_OTHER_ORG: other_employer,
     }
