@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from core.clock import today
 from core.models import Membership
 from core.periods import period_error
+from core.validators import NAME_MAX_LENGTH, clean_text
 from enrolments.models import Enrolment, FollowUp, Status
 from enrolments.registration import (
     CASE_WORKER_ROLES,
@@ -241,11 +242,16 @@ def _text(value) -> str:
 
 
 def _name_text(value) -> str:
-    """A name: never digits of an identity number (typed into the wrong column)."""
+    """A name: never digits of an identity number (typed into the wrong column); cleaned as a
+    name typed into a form is (core.validators.clean_text: no invisible or control
+    characters, NFC, at most 100 characters)."""
     text = _text(value)
     if looks_like_identity(text):
         raise misplaced_identity()
-    return text
+    try:
+        return clean_text(text, max_length=NAME_MAX_LENGTH)
+    except ValidationError as error:
+        raise RowError("", error.messages[0]) from error
 
 
 def _key_text(value) -> str:

@@ -159,3 +159,25 @@ def test_a_registered_name_is_stored_cleaned(client):
     client.post(url("register", w.project), data)
     person = Participant.objects.get()
     assert (person.given_name, person.family_name) == ("Leyla", "Ahmadizadeh")
+
+
+@pytest.mark.django_db
+def test_an_imported_name_is_cleaned_like_a_typed_one(settings):
+    from django.utils import translation
+
+    from imports.validation import check
+
+    from .test_import import make_world, person_row, to_csv
+
+    settings.FOLJSAM_TODAY = "2010-06-30"
+    project, manager = make_world()
+    rows = [
+        person_row(1, **{"Förnamn": "\u202eLe\u200byla ", "Efternamn": "Ahmadi\u2069zadeh"}),
+        person_row(2, **{"Förnamn": "Omar\x1b"}),
+        person_row(3, **{"Efternamn": "x" * 101}),
+    ]
+    with translation.override("en"):
+        plan = check(to_csv(rows), filename="f.csv", project=project, user=manager)
+    [valid] = plan.valid
+    assert (valid.person["given_name"], valid.person["family_name"]) == ("Leyla", "Ahmadizadeh")
+    assert len(plan.rejected) == 2
