@@ -4,6 +4,8 @@ import io
 
 from django.utils.translation import gettext as _
 
+from core.spreadsheet import safe_row
+
 from . import columns as cols
 
 
@@ -15,30 +17,34 @@ def xlsx_template(language: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Deltagare" if swedish else "Participants"
-    sheet.append(cols.template_headers(language))
+    sheet.append(safe_row(cols.template_headers(language)))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         sheet.column_dimensions[cell.column_letter].width = max(14, len(str(cell.value)) + 2)
     sheet.freeze_panes = "A2"
     codes = book.create_sheet("Koder" if swedish else "Codes")
-    codes.append([_("Column"), _("Code"), _("English"), _("Swedish")])
+    codes.append(safe_row([_("Column"), _("Code"), _("English"), _("Swedish")]))
     for cell in codes[1]:
         cell.font = Font(bold=True)
     for column in cols.COLUMNS:
         if column.choices:
             for code, en, sv in cols.code_rows(column.choices):
-                codes.append([column.sv if swedish else column.en, code, en, sv])
+                codes.append(safe_row([column.sv if swedish else column.en, code, en, sv]))
     for code, en, sv in cols.code_rows(cols.FollowUp.Source):
         codes.append(
-            [cols.FOLLOW_UP_PARTS["source"][1 if swedish else 0].format(n="N"), code, en, sv]
+            safe_row(
+                [cols.FOLLOW_UP_PARTS["source"][1 if swedish else 0].format(n="N"), code, en, sv]
+            )
         )
     codes.append(
-        [
-            cols.FOLLOW_UP_PARTS["status"][1 if swedish else 0].format(n="N"),
-            cols.NOT_REACHED,
-            "not reached",
-            "ej nådd",
-        ]
+        safe_row(
+            [
+                cols.FOLLOW_UP_PARTS["status"][1 if swedish else 0].format(n="N"),
+                cols.NOT_REACHED,
+                "not reached",
+                "ej nådd",
+            ]
+        )
     )
     for letter, width in (("A", 34), ("B", 26), ("C", 50), ("D", 50)):
         codes.column_dimensions[letter].width = width

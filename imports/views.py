@@ -283,7 +283,7 @@ def template_file(request, fmt):
     headers = cols.template_headers(language)
     if fmt == "csv":
         out = io.StringIO()
-        csv.writer(out, delimiter=";").writerow(headers)
+        csv.writer(out, delimiter=";").writerow(safe_row(headers))
         response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
         name = "import-template.csv"
     elif fmt == "xlsx":

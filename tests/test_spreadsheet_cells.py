@@ -79,9 +79,6 @@ def test_safe_cell_never_leaves_a_formula_and_keeps_numbers(value):
 
 # Reading a spreadsheet (imports/reader.py) writes nothing; bench/ writes test input on purpose.
 SKIPPED_DIRS = {".venv", "tests", "bench", "migrations", "node_modules", "locale", "static"}
-# The imports helper owns imports/: its rejected-rows CSV already goes through safe_row; the
-# import template is its fixed header row. Remove an entry once the file passes.
-PENDING: set[str] = {"imports/views.py", "imports/template_file.py"}
 
 
 def _python_files():
@@ -151,8 +148,6 @@ def unsafe_writes(source: str) -> list[str]:
 def test_every_csv_and_xlsx_writer_in_the_code_goes_through_safe_cell():
     offenders = {}
     for name, source in _python_files():
-        if name in PENDING:
-            continue
         if found := unsafe_writes(source):
             offenders[name] = found
     assert not offenders, (
