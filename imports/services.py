@@ -16,8 +16,11 @@ never values; every person found by identity number is logged, one entry each.
 """
 
 import datetime as dt
+import hashlib
+import json
 import logging
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from cryptography.fernet import InvalidToken
 from django.conf import settings
@@ -25,8 +28,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from core import clock
-from core.audit import current_request_id, log_action
+from core import audit, clock
+from core.audit import canonical, current_request_id, log_action, log_people_shown
 from core.models import LogEntry
 from core.signals import counted_data_changed
 from enrolments.models import Enrolment, FollowUp, Status, StatusChange
@@ -189,15 +192,20 @@ def _report(plan: Plan) -> dict:
     }
 
 
+def found_by_number(plan: Plan) -> list[int]:
+    """The people already in the register whom the file's identity numbers found."""
+    return sorted(
+        {r.participant_id for r in plan.rows if r.hash and isinstance(r.participant_id, int)}
+    )
+
+
 def _lookup_logs(plan: Plan, *, by, project, reason: str) -> list[dict]:
     """One audit entry per person the file found by identity number (a look-up, even when the
     report does not show it): who looked, which person, why."""
     user = by if getattr(by, "is_authenticated", False) else None
     now = clock.now()
     request_id = current_request_id()
-    found = sorted(
-        {r.participant_id for r in plan.rows if r.hash and isinstance(r.participant_id, int)}
-    )
+    found = found_by_number(plan)
     return [
         {
             "user_id": user.pk if user else None,
@@ -206,6 +214,7 @@ def _lookup_logs(plan: Plan, *, by, project, reason: str) -> list[dict]:
             "action": LogEntry.Action.VIEW.value,
             "object_type": "participants.Participant",
             "object_id": str(pk),
+            "person_id": pk,
             "fields": ["identity_number"],
             "reason": reason,
             "request_id": request_id,
@@ -228,11 +237,12 @@ def validate_upload(upload: Upload, *, progress=None) -> dict:
         )
         report = _report(plan)
         upload.row_count = len(plan.rows)
-        logs = _lookup_logs(
-            plan, by=upload.created_by, project=upload.project, reason="import-check"
+        log_people_shown(
+            by=upload.created_by,
+            project=upload.project,
+            person_ids=found_by_number(plan),
+            reason="import-check",
         )
-        with transaction.atomic():
-            PreparedInsert(LogEntry, logs).execute({})
     except FileRefused as error:
         report = {"counts": {}, "errors": [], "notes": [], "refused": str(error)}
     upload.report = report
@@ -327,12 +337,12 @@ def import_upload(upload: Upload, *, by, only_valid: bool, progress=None) -> dic
             if not plan.valid:
                 _back_to_checked(upload)
                 raise ImportRefused(_("No row can be imported."))
-            prepared = prepare_write(plan, project=upload.project, by=by, progress=progress)
-            prepared.steps.append(
-                PreparedInsert(
-                    LogEntry,
-                    _lookup_logs(plan, by=by, project=upload.project, reason="import"),
-                )
+            prepared = prepare_write(
+                plan,
+                project=upload.project,
+                by=by,
+                progress=progress,
+                extra_logs=_lookup_logs(plan, by=by, project=upload.project, reason="import"),
             )
             with transaction.atomic():
                 if fingerprint(upload.project, plan.hashes, plan.keys) != plan.fingerprint:
@@ -405,7 +415,9 @@ def _status_path(current: str, merged: dict, all_recorded: bool) -> list[tuple[s
     return steps
 
 
-def prepare_write(plan: Plan, *, project, by, progress=None) -> "PreparedWrite":
+def prepare_write(
+    plan: Plan, *, project, by, progress=None, extra_logs: list[dict] = ()
+) -> "PreparedWrite":
     """Everything the import will write, built before the write transaction: every row's
     values converted for the database, new rows' ids as placeholders (fastinsert.New) filled in
     when the transaction reserves them. Builds nothing in the database."""
@@ -420,7 +432,7 @@ def prepare_write(plan: Plan, *, project, by, progress=None) -> "PreparedWrite":
     P, C, E = (m._meta.db_table for m in (Participant, Consent, Enrolment))
     logs: list[dict] = []
 
-    def log(action, obj_type, obj_id, fields, reason="import"):
+    def log(action, obj_type, obj_id, fields, person, reason="import"):
         logs.append(
             {
                 "user_id": user_id,
@@ -429,6 +441,7 @@ def prepare_write(plan: Plan, *, project, by, progress=None) -> "PreparedWrite":
                 "action": action,
                 "object_type": obj_type,
                 "object_id": obj_id if isinstance(obj_id, New) else str(obj_id),
+                "person_id": person,
                 "fields": sorted(fields),
                 "reason": reason,
                 "request_id": request_id,
@@ -464,6 +477,7 @@ def prepare_write(plan: Plan, *, project, by, progress=None) -> "PreparedWrite":
             "participants.Participant",
             New(P, index, text=True),
             [*fields, *(["identity_number"] if r.identity else ["is_anonymous"])],
+            New(P, index),
         )
     if progress:
         progress(total // 4, total)
@@ -490,12 +504,13 @@ def prepare_write(plan: Plan, *, project, by, progress=None) -> "PreparedWrite":
         for index in range(len(consents))
         for o in ctx.consent_organisations
     ]
-    for index in range(len(consents)):
+    for index, r in enumerate(consent_rows):
         log(
             "create",
             "participants.Consent",
             New(C, index, text=True),
             ["organisations", "purposes", "given_on", "given_by"],
+            r.participant_id,
         )
     # Enrolments
     new_rows = [r for r in rows if r.action == "create"]
@@ -524,6 +539,7 @@ def prepare_write(plan: Plan, *, project, by, progress=None) -> "PreparedWrite":
                 "status",
                 *(["target_groups"] if r.target_groups else []),
             ],
+            r.participant_id,
         )
     updates = []
     for r in upd_rows:
@@ -541,7 +557,13 @@ def prepare_write(plan: Plan, *, project, by, progress=None) -> "PreparedWrite":
         ]
         if status != current["status"]:
             changed.append("status")
-        log("change", "enrolments.Enrolment", r.enrolment_id, changed or ["follow_ups"])
+        log(
+            "change",
+            "enrolments.Enrolment",
+            r.enrolment_id,
+            changed or ["follow_ups"],
+            r.participant_id,
+        )
     if progress:
         progress(total // 2, total)
     # Status history, target groups
@@ -642,7 +664,7 @@ def prepare_write(plan: Plan, *, project, by, progress=None) -> "PreparedWrite":
         PreparedUpdate(FollowUp, [*FOLLOW_UP_FIELDS, "recorded_by_id", "updated_at"], fu_upd),
         PreparedInsert(Participation, part_new),
         PreparedUpdate(Participation, ["attended_hours", "updated_at"], part_upd),
-        PreparedInsert(LogEntry, logs),
+        PreparedLog([*logs, *extra_logs]),
     ]
     counts = plan.counts()
     result = {
@@ -666,6 +688,88 @@ def prepare_write(plan: Plan, *, project, by, progress=None) -> "PreparedWrite":
         exits=exits,
         result=result,
     )
+
+
+def chain_head() -> tuple[int, str]:
+    """Lock the audit chain for this transaction and return its last (seq, hash), as
+    core.audit.append() does for one entry."""
+    audit._lock_chain()
+    head = (
+        LogEntry.objects.filter(seq__isnull=False)
+        .order_by("-seq")
+        .values_list("seq", "chain_hash")
+        .first()
+    )
+    return head if head else (0, audit.GENESIS)
+
+
+class PreparedLog:
+    """The import's audit entries, appended to the hash chain (core/audit.py) inside the write:
+    their canonical text is made beforehand with placeholders for what only the transaction
+    knows (the sequence number, new objects' and people's ids), so that the chain costs a
+    string join and a SHA-256 per entry while the lock is held."""
+
+    SEQ, PERSON, OBJECT = -7, -8, "\ue000"
+
+    def __init__(self, logs: list[dict]):
+        self.model = LogEntry
+        self.insert = PreparedInsert(LogEntry, logs)
+        names = [f.attname for f in self.insert.fields]
+        self.at = {
+            name: names.index(name) for name in ("seq", "chain_hash", "object_id", "person_id")
+        }
+        self.templates = []
+        for log in logs:
+            text = canonical(
+                SimpleNamespace(
+                    seq=self.SEQ,
+                    at=log["at"],
+                    user_id=log["user_id"],
+                    user_label=log["user_label"],
+                    project_id=log["project_id"],
+                    person_id=self.PERSON,
+                    action=log["action"],
+                    object_type=log["object_type"],
+                    object_id=self.OBJECT,
+                    fields=log["fields"],
+                    reason=log["reason"],
+                    purpose="",
+                    purpose_text="",
+                    request_id=log["request_id"],
+                )
+            )
+            head, rest = text.split(f'"object_id":"{self.OBJECT}"')
+            middle, rest = rest.split(f'"person":{self.PERSON}')
+            tail, end = rest.split(f'"seq":{self.SEQ}')
+            self.templates.append(
+                (head + '"object_id":', middle + '"person":', tail + '"seq":', end)
+            )
+
+    def __len__(self):
+        return len(self.templates)
+
+    def execute(self, ids: dict) -> None:
+        if not self.templates:
+            return
+        rows = self.insert.values
+        i_seq, i_hash, i_object, i_person = (
+            self.at[k] for k in ("seq", "chain_hash", "object_id", "person_id")
+        )
+        for values in rows:
+            for i in (i_object, i_person):
+                if type(values[i]) is New:
+                    values[i] = values[i].resolve(ids)
+        seq, previous = chain_head()
+        for values, (head, middle, tail, end) in zip(rows, self.templates, strict=True):
+            seq += 1
+            person = values[i_person]
+            text = (
+                f"{head}{json.dumps(values[i_object], ensure_ascii=False)}{middle}"
+                f"{'null' if person is None else int(person)}{tail}{seq}{end}"
+            )
+            previous = hashlib.sha256(f"{previous}\n{text}".encode()).hexdigest()
+            values[i_seq], values[i_hash] = seq, previous
+        self.insert.execute(ids)
 
 
 @dataclass
