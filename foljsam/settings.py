@@ -417,3 +417,9 @@ OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username"
 OIDC_COUNTS_AS_TWO_FACTOR = env_bool("OIDC_COUNTS_AS_TWO_FACTOR", False)
 OIDC_CREATE_USER = False
 OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+
+# The purpose of a read (core/purpose.py, docs/audit.md): opening a person outside one's own
+# caseload asks why first, on by default everywhere (the demo too); the answer is remembered
+# for the person for PURPOSE_REMEMBER_HOURS.
+PURPOSE_PROMPT = env_bool("PURPOSE_PROMPT", True)
+PURPOSE_REMEMBER_HOURS = int(os.environ.get("PURPOSE_REMEMBER_HOURS", "8"))
