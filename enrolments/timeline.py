@@ -117,5 +117,6 @@ def other_enrolments(request, enrolment):
             obj=other,
             project=other.project,
             reason=f"seen from project {request.project.pk}",
+            purpose=getattr(request, "read_purpose", ""),  # the page's own (enrolments.access)
         )
     return covered
