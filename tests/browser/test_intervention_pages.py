@@ -75,12 +75,15 @@ def world(settings):
     MembershipFactory(
         user__username="manager", project=project, organisation=municipality, role=Role.MANAGER
     )
-    MembershipFactory(
+    caseworker = MembershipFactory(
         user__username="caseworker",
         project=project,
         organisation=municipality,
         role=Role.CASE_WORKER,
     )
+    # The newcomer is in the case worker's own caseload: placed without the purpose question.
+    newcomer.case_worker = caseworker.user
+    newcomer.save(update_fields=["case_worker"])
     return {
         "project": project,
         "intervention": intervention,

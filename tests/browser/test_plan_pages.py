@@ -46,7 +46,9 @@ def world(settings):
     ConsentFactory(
         participant=participant, project=project, organisations=[membership.organisation]
     )
-    enrolment = EnrolmentFactory(participant=participant, project=project)
+    enrolment = EnrolmentFactory(
+        participant=participant, project=project, case_worker=membership.user
+    )  # the coach's own caseload: no purpose question (core/purpose.py)
     intervention = InterventionFactory(project=project, name="Praktik på lagret")
     services.record_assessment(
         enrolment=enrolment,
