@@ -10,7 +10,7 @@ by id (so their register extract shows that the log was searched about them)."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -71,12 +71,16 @@ def _search(request, project, template):
     if request.method == "POST":
         identity_form = IdentityNumberForm(request.POST)
         if identity_form.is_valid():
-            answers = person_by_identity_number.send(
-                sender=LogEntry,
-                number=identity_form.cleaned_data["identity_number"],
-                by=request.user,
-                project=project,
-            )
+            try:
+                answers = person_by_identity_number.send(
+                    sender=LogEntry,
+                    number=identity_form.cleaned_data["identity_number"],
+                    by=request.user,
+                    project=project,
+                )
+            except ValidationError as refused:  # e.g. the look-up limit is reached
+                messages.error(request, " ".join(refused.messages))
+                return redirect(request.path)
             found = next((pk for _receiver, pk in answers if pk), None)
             if found is not None:
                 return redirect(f"{request.path}?person={found}")

@@ -308,3 +308,16 @@ def test_only_the_officer_and_superusers_search(client, world):
     client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
     response = client.get(reverse("core:audit_search_all"), {"person": world.person.pk})
     assert response.status_code == 200
+
+
+def test_the_officers_look_ups_are_counted_like_everyone_elses(dpo, world, settings):
+    from .test_participant_page import IDENTITY
+
+    settings.IDENTITY_LOOKUP_LIMIT = 1
+    dpo.post(search_url(world), {"identity_number": IDENTITY})
+    # Written another way: not the same form sent twice (inputs.middleware.DoubleSubmitMiddleware).
+    again = f"{IDENTITY[:8]}-{IDENTITY[8:]}"
+    response = dpo.post(search_url(world), {"identity_number": again}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain == [(search_url(world), 302)]
+    assert LogEntry.objects.filter(reason__startswith="identity lookup refused").exists()
