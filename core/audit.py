@@ -91,7 +91,9 @@ def _timestamp(value: dt.datetime | None) -> str:
 
 def canonical(entry: LogEntry) -> str:
     """The entry's content as the chain hashes it: every field but the id and the hash, in a
-    fixed order and form (times in UTC to the microsecond, ids as numbers)."""
+    fixed order and form (times in UTC to the microsecond, ids as numbers). Every entry ever
+    written was hashed with it (core migration 0009 too): a new field must be added so that
+    entries without it hash as before."""
     content = {
         "seq": entry.seq,
         "at": _timestamp(entry.at),
