@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from jobs.errors import JobFailed
-from jobs.registry import job_handler
+from jobs.registry import job_handler, pruner
 
 from . import services
 from .models import Upload
@@ -54,3 +54,11 @@ def run_spreadsheet_import(job, progress):
         if report.get("refused"):
             raise JobFailed(report["refused"])
         return {**report["counts"], "upload": str(upload.pk), "action": "check"}
+
+
+@pruner("uploads")
+def prune_uploads():
+    """Run by `manage.py prune` and the worker's schedule: empty the files of uploads nobody
+    imported within two hours (a check, a failed import, a dead worker nobody retried) and
+    delete uploads older than a day."""
+    return services.prune_uploads()

@@ -82,7 +82,8 @@ def prune_uploads(older_than: dt.timedelta = dt.timedelta(hours=2)) -> int:
     """Empty the kept file of every upload not imported within `older_than` of its upload: a
     check nobody went on to import, an import that failed, or one whose worker died and that
     nobody retried. Rows older than a day are deleted (purge_expired). Returns how many files
-    were emptied. The jobs app calls this on its schedule (manage.py prune_import_uploads too).
+    were emptied. Registered as a pruner (imports/jobs.py): the worker's schedule and
+    `manage.py prune` run it.
     An upload being imported right now is left alone unless its job is no longer running."""
     from jobs.models import Job
 

@@ -131,8 +131,8 @@ def test_the_prune_command_empties_abandoned_checks(world):
     )
     Upload.objects.filter(pk=upload.pk).update(created_at=upload.created_at - dt.timedelta(hours=5))
     out = io.StringIO()
-    call_command("prune_import_uploads", "--hours", "4", stdout=out)
-    assert stored(upload) == b"" and "1" in out.getvalue()
+    call_command("prune", stdout=out)
+    assert stored(upload) == b"" and "uploads: 1 removed" in out.getvalue()
 
 
 def test_the_migration_encrypts_uploads_kept_in_clear(world):

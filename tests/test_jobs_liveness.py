@@ -110,7 +110,9 @@ def test_the_heartbeat_thread_writes_progress_and_sign_of_life(user):
 
 def test_the_page_fails_a_job_whose_worker_went_silent(client, user, settings, english):
     settings.JOB_HEARTBEAT_TIMEOUT = 300
-    job = start_job(kind="tests.liveness.work", title="Import of people.csv", by=user)
+    user.language = "en"  # the reason is written in its creator's language
+    user.save(update_fields=["language"])
+    job = start_job(kind="tests.liveness.work", title="Import of 3 rows", by=user)
     job = _orphan(job, silent_for=dt.timedelta(minutes=6))
     task = _task_row(job)
     page = _detail(client, job).content.decode()
