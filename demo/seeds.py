@@ -233,7 +233,14 @@ def create_areas(world: World) -> None:
     AreaStatistic.objects.bulk_create(statistics)
 
 
+# The ESF projects' documents are kept until three years after the programme's closure (Council
+# Regulation (EC) No 1083/2006, art. 90): fifteen years after a project's end covers it, so on
+# the demo's date no project is past retention and `manage.py anonymise_expired` leaves it whole.
+DEMO_RETENTION_MONTHS = 180
+
+
 def _project(world, key, *, owner, municipalities=(), areas=(), **fields):
+    fields.setdefault("retention_months", DEMO_RETENTION_MONTHS)
     project = Project.objects.create(owner=world.orgs[owner], **fields)
     project.municipalities.set(_municipalities(list(municipalities)))
     project.areas.set([world.areas[a] for a in areas])

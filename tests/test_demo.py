@@ -611,3 +611,15 @@ def test_no_demo_record_lies_outside_its_projects_period_by_the_products_own_rul
             if (found := records_outside(project_, project_.starts_on, project_.ends_on))
         }
     assert outside == {}
+
+
+def test_no_demo_project_is_past_its_retention_on_the_demo_date(on_demo_today):
+    """The scheduled anonymisation must not wipe the demo: on its date every project still keeps
+    its people's data (the dry run counts nobody)."""
+    from core.retention import retention_ends_on
+
+    projects = list(Project.objects.all())
+    assert projects and all(retention_ends_on(p) >= on_demo_today for p in projects)
+    out = io.StringIO()
+    call_command("anonymise_expired", "--dry-run", stdout=out)
+    assert "  projects: 0\n" in out.getvalue() and "  people_anonymised: 0\n" in out.getvalue()
