@@ -113,8 +113,13 @@ def canonical(entry: LogEntry) -> str:
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def link(previous: str, text: str) -> str:
+    """The hash of an entry whose canonical text is `text`, after the entry hashed `previous`."""
+    return hashlib.sha256(f"{previous}\n{text}".encode()).hexdigest()
+
+
 def chain_hash(previous: str, entry: LogEntry) -> str:
-    return hashlib.sha256(f"{previous}\n{canonical(entry)}".encode()).hexdigest()
+    return link(previous, canonical(entry))
 
 
 def _lock_chain() -> None:
@@ -125,19 +130,25 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
 
 
+def locked_head() -> tuple[int, str]:
+    """Lock the chain until the transaction ends and return its last (seq, hash): every
+    append — one entry, a list, the import's prepared bulk insert — starts here."""
+    _lock_chain()
+    head = (
+        LogEntry.objects.filter(seq__isnull=False)
+        .order_by("-seq")
+        .values_list("seq", "chain_hash")
+        .first()
+    )
+    return head if head else (0, GENESIS)
+
+
 def append(entries: list[LogEntry]) -> list[LogEntry]:
     """Append entries to the chain in one transaction and one INSERT."""
     if not entries:
         return entries
     with transaction.atomic():
-        _lock_chain()
-        head = (
-            LogEntry.objects.filter(seq__isnull=False)
-            .order_by("-seq")
-            .values_list("seq", "chain_hash")
-            .first()
-        )
-        seq, previous = head if head else (0, GENESIS)
+        seq, previous = locked_head()
         for entry in entries:
             seq += 1
             entry.seq = seq

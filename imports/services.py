@@ -16,7 +16,6 @@ never values; every person found by identity number is logged, one entry each.
 """
 
 import datetime as dt
-import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -691,19 +690,6 @@ def prepare_write(
     )
 
 
-def chain_head() -> tuple[int, str]:
-    """Lock the audit chain for this transaction and return its last (seq, hash), as
-    core.audit.append() does for one entry."""
-    audit._lock_chain()
-    head = (
-        LogEntry.objects.filter(seq__isnull=False)
-        .order_by("-seq")
-        .values_list("seq", "chain_hash")
-        .first()
-    )
-    return head if head else (0, audit.GENESIS)
-
-
 class PreparedLog:
     """The import's audit entries, appended to the hash chain (core/audit.py) inside the write:
     their canonical text is made beforehand with placeholders for what only the transaction
@@ -760,7 +746,7 @@ class PreparedLog:
             for i in (i_object, i_person):
                 if type(values[i]) is New:
                     values[i] = values[i].resolve(ids)
-        seq, previous = chain_head()
+        seq, previous = audit.locked_head()
         for values, (head, middle, tail, end) in zip(rows, self.templates, strict=True):
             seq += 1
             person = values[i_person]
@@ -768,7 +754,7 @@ class PreparedLog:
                 f"{head}{json.dumps(values[i_object], ensure_ascii=False)}{middle}"
                 f"{'null' if person is None else int(person)}{tail}{seq}{end}"
             )
-            previous = hashlib.sha256(f"{previous}\n{text}".encode()).hexdigest()
+            previous = audit.link(previous, text)
             values[i_seq], values[i_hash] = seq, previous
         self.insert.execute(ids)
 
