@@ -63,6 +63,7 @@ def load_demo(rng: random.Random) -> dict[str, int]:
     counts["interventions"] = sum(len(v) for v in syn.interventions.values())
     counts.update(syn.write())
     counts.update(extra)
+    counts.update(today.morning_reads(syn))
     counts["anonymous participants"] = sum(p.is_anonymous for p in syn.participants)
     for key, label in SHORT_TITLES.items():
         counts[f"enrolments: {label}"] = sum(1 for c in syn.cases if c.project_key == key)

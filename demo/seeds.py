@@ -84,6 +84,14 @@ DEMO_LOGINS = [
         "Områdesprogram för ett socialt hållbart Malmö and its five parts; "
         "I Arbetsmarknadens Utkant",
     ),
+    DemoLogin(
+        "dpo",
+        "Ingrid Lindqvist",
+        Role.DATA_PROTECTION,
+        "Malmö stad",
+        "I Arbetsmarknadens Utkant; Framtid i Fokus; Samverkan för storstadsintegration Malmö; "
+        "Områdesprogram Segevång (the audit log, never a person's record)",
+    ),
     DemoLogin("admin", "Systemadministratör", "administrator", "—", "none (staff, superuser)"),
 ]
 

@@ -40,6 +40,11 @@ USERS = [
         *[(k, "Malmö stad, stadskontoret", Role.STEERING) for k in AREA_PART_KEYS.values()],
         ("utkant", "Malmö stad, stadskontoret", Role.STEERING),
     ]),
+    # The municipality's data protection officer answers "who has read my data?" from the log.
+    ("dpo", "Ingrid", "Lindqvist", "sv", [
+        (key, "Malmö stad", Role.DATA_PROTECTION)
+        for key in ("utkant", "fif", "storstad", "omr_segevang")
+    ]),
     ("admin", "Systemadministratör", "", "sv", []),
     # Further staff, not on the login list: they carry caseloads and manage the other projects.
     ("karin.lund", "Karin", "Lund", "sv", [("fif", "Arbete & Utbildning", Role.CASE_WORKER)]),

@@ -9,7 +9,9 @@ The area programme (2010–2015) is the project running on that date; the ESF pr
   Monday and Wednesday session up to last week, and today's session still to record
   (`lernia_group`);
 - `manager` manages Segevång beside the finished projects: everyone's follow-ups and the figures;
-- `steering` and `evaluator` read the running programme's and the finished projects' goals.
+- `steering` and `evaluator` read the running programme's and the finished projects' goals;
+- `dpo` finds this morning's reads of Segevång's families in the audit log, each with its
+  purpose (`morning_reads`).
 
 Everything here is fixed (dates as offsets from DEMO_TODAY, no random choice of who), so the
 demo is the same every time; every date lies inside the project's period.
@@ -18,7 +20,9 @@ demo is the same every time; every date lies inside the project's period.
 import datetime as dt
 from decimal import Decimal
 
-from enrolments.models import ExitReason, IncomeSource, OutcomeStatus, Status
+from core.audit import log_action
+from core.models import Purpose
+from enrolments.models import Enrolment, ExitReason, IncomeSource, OutcomeStatus, Status
 from interventions.models import AttendanceRecord, AttendanceSession, Participation
 
 from .synthetic import Case, FollowUpPlan, Synthetic
@@ -118,3 +122,40 @@ def lernia_group(syn: Synthetic, key: str = "omr_segevang") -> dict[str, int]:
             syn.backdate[AttendanceRecord].append((record, session.held_on))
             records += 1
     return {f"placed in {LERNIA_GROUP}": len(people)}
+
+
+# This morning's reads in Segevång (08:00 onwards), so that the data protection officer's audit
+# log has the working day in it: (reader, how many people, purpose). The case workers open their
+# own families; the manager opens others' families for the follow-ups, with that purpose.
+MORNING_READS = [
+    ("caseworker", 4, Purpose.OWN_CASELOAD),
+    ("maria.svensson", 3, Purpose.OWN_CASELOAD),
+    ("manager", 3, Purpose.FOLLOW_UP),
+]
+
+
+def morning_reads(syn: Synthetic, key: str = "omr_segevang") -> dict[str, int]:
+    """Audit entries of reads of people's pages on DEMO_TODAY, written as the pages write them
+    (core.audit.log_action, one per person opened), in a fixed order."""
+    project = syn.world.projects[key]
+    enrolments = list(
+        Enrolment.objects.filter(project=project).order_by("pk").select_related("participant")
+    )
+    written = 0
+    for username, count, purpose in MORNING_READS:
+        user = syn.world.users[username]
+        if purpose == Purpose.OWN_CASELOAD:
+            chosen = [e for e in enrolments if e.case_worker_id == user.pk][:count]
+        else:
+            chosen = [e for e in enrolments if e.case_worker_id not in (None, user.pk)][:count]
+        for enrolment in chosen:
+            log_action(
+                by=user,
+                action="view",
+                obj=enrolment.participant,
+                project=project,
+                reason=f"enrolment {enrolment.pk}",
+                purpose=purpose,
+            )
+            written += 1
+    return {"reads logged this morning (Segevång)": written}

@@ -623,3 +623,26 @@ def test_no_demo_project_is_past_its_retention_on_the_demo_date(on_demo_today):
     out = io.StringIO()
     call_command("anonymise_expired", "--dry-run", stdout=out)
     assert "  projects: 0\n" in out.getvalue() and "  people_anonymised: 0\n" in out.getvalue()
+
+
+def test_the_data_protection_officer_finds_this_mornings_reads_with_their_purposes(
+    on_demo_today, client
+):
+    """The demo's `dpo` opens the Segevång audit log on the demo date and finds who read which
+    person this morning and why, without seeing any person's record."""
+    from core.models import LogEntry
+
+    dpo = get_user_model().objects.get(username="dpo")
+    segevang = Project.objects.get(title="Områdesprogram Segevång")
+    reads = LogEntry.objects.filter(project_id=segevang.pk, action="view", person_id__isnull=False)
+    assert reads.filter(purpose="own_caseload").exists() and reads.filter(purpose="follow_up")
+    assert {e.at.date() for e in reads} == {on_demo_today}
+    client.force_login(dpo)
+    with translation.override("en"):
+        url = reverse("core:audit_search", args=[segevang.pk])
+    page = client.get(url, {"person": reads.first().person_id}).content.decode()
+    assert "follow-up of the case" in page or "own caseload" in page
+    enrolment = segevang.enrolments.first()
+    with translation.override("en"):
+        person_page = reverse("enrolments:participant", args=[segevang.pk, enrolment.pk])
+    assert client.get(person_page).status_code == 404

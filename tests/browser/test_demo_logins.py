@@ -28,6 +28,7 @@ def test_every_printed_login_works_and_sees_only_its_projects(page, login, axe, 
         "manager",
         "evaluator",
         "steering",
+        "dpo",
         "admin",
     }
     for demo_login in DEMO_LOGINS:
