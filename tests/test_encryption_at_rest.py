@@ -33,6 +33,7 @@ from .factories import (
     ProjectFactory,
     demo_identity_number,
 )
+from .purposes import give_purpose
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +137,7 @@ def test_free_text_is_not_stored_in_clear(world, model, field, text):
 
 def test_the_pages_show_the_text(client, world):
     client.force_login(world["user"])
+    give_purpose(client, world["enrolment"])  # the manager reads outside their own caseload
     args = [world["project"].pk, world["enrolment"].pk]
     page = client.get(reverse("enrolments:participant", args=args)).content.decode()
     assert NOTE in page

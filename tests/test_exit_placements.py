@@ -24,6 +24,7 @@ from .factories import (
     MembershipFactory,
     ParticipationFactory,
 )
+from .purposes import give_purpose
 from .test_participant_page import en, login, make_world, page_text
 from .test_participant_page import url as participant_page_url
 
@@ -329,9 +330,8 @@ def test_re_enrol_leads_to_a_new_enrolment_of_the_same_person(client, world):
 def test_re_enrol_is_not_offered_to_a_role_that_may_not_enrol(client, world):
     """A manager may; a provider never sees the actions at all (covered by the roles test)."""
     exit_now(world)
-    content = page_text(
-        login(client, world.manager).get(en(url("participant", world, world.enrolment.pk)))
-    )
+    give_purpose(login(client, world.manager), world.enrolment)
+    content = page_text(client.get(en(url("participant", world, world.enrolment.pk))))
     assert "Re-enrol" in actions(content)
 
 
