@@ -583,6 +583,18 @@ class LogEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
 
+    @property
+    def object_name(self) -> str:
+        """What kind of record the entry is about, as its users call it ("participant"), or
+        the stored type when it names no model (a login failure, a search)."""
+        from django.apps import apps
+        from django.utils.text import capfirst
+
+        try:
+            return capfirst(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type
+
 
 def new_request_id():
     return uuid.uuid4()
