@@ -5,6 +5,7 @@ and the list of the user's work, in Swedish and under /en/."""
 import pytest
 from playwright.sync_api import expect
 
+from core.clock import real_now
 from jobs.models import Job
 from jobs.registry import job_handler
 from tests.factories import UserFactory
@@ -31,6 +32,8 @@ def jobs():
             done=40,
             total=100,
             attempts=1,
+            # a worker is alive on it (jobs/liveness.py fails a running job without one)
+            heartbeat_at=real_now(),
         ),
         "failed": make(
             kind="tests.browser",
