@@ -23,3 +23,28 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Browser tests and other transactional tests run in databases that are emptied after
+    each test, data migrations included: load the reference data (municipalities, intervention
+    categories) again when it is missing, through the data migrations' own loaders."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("live_server", "page", "transactional_db")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from core.models import Municipality
+    from interventions.models import InterventionCategory
+
+    if not Municipality.objects.exists():
+        import_module("core.migrations.0002_load_municipalities").load(apps, None)
+    if not InterventionCategory.objects.exists():
+        import_module("interventions.migrations.0002_load_categories").load(apps, None)

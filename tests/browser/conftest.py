@@ -84,24 +84,3 @@ def login(page):
         page.wait_for_load_state()
 
     return do_login
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    """Browser tests run in transactional databases, which are emptied after each test, data
-    migrations included: load the reference data (municipalities, intervention categories)
-    again when it is missing, through the data migrations' own loaders."""
-    if "live_server" not in request.fixturenames and "page" not in request.fixturenames:
-        return
-    request.getfixturevalue("transactional_db")
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from core.models import Municipality
-    from interventions.models import InterventionCategory
-
-    if not Municipality.objects.exists():
-        import_module("core.migrations.0002_load_municipalities").load(apps, None)
-    if not InterventionCategory.objects.exists():
-        import_module("interventions.migrations.0002_load_categories").load(apps, None)
