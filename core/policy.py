@@ -71,7 +71,13 @@ class Capability(StrEnum):
     GOALS_VIEW = "goals.view"
     GOALS_CHANGE = "goals.change"
     REPORTS_VIEW = "reports.view"
+    # Download pseudonymised microdata (one row per enrolment, keyed-hash pseudonym, no names,
+    # identity numbers or free text), each download audited with its purpose.
     REPORTS_PSEUDONYMISED = "reports.pseudonymised"
+    # Write a status report's narrative and issue the report (locked once issued).
+    REPORTS_WRITE = "reports.write"
+    # Publish and withdraw the project's public page (no login, suppressed figures only).
+    PROJECT_PUBLISH = "project.publish"
     PRESTUDY_VIEW = "prestudy.view"
     PRESTUDY_CHANGE = "prestudy.change"
     # Search the audit log by person, user and period (core/views_audit.py, docs/audit.md).
@@ -112,6 +118,9 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.GOALS_VIEW,
             C.GOALS_CHANGE,
             C.REPORTS_VIEW,
+            C.REPORTS_PSEUDONYMISED,
+            C.REPORTS_WRITE,
+            C.PROJECT_PUBLISH,
             C.PRESTUDY_VIEW,
             C.PRESTUDY_CHANGE,
         }
