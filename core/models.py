@@ -228,6 +228,17 @@ class Project(models.Model):
         ),
     )
     anonymised_at = ClockDateTimeField(_("personal data anonymised"), null=True, blank=True)
+    # The public project page (core/publishing.py, docs/public-page.md): published since when
+    # and by whom; None is not published (the public URLs answer 404).
+    public_since = ClockDateTimeField(_("public page published"), null=True, blank=True)
+    public_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("public page published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     updated_at = ClockDateTimeField(_("last changed"), auto_now=True, db_index=True)
 
     objects = ProjectQuerySet.as_manager()
