@@ -292,6 +292,42 @@ class Project(models.Model):
     def follow_up_days_or_default(self):
         return self.follow_up_days or [90, 180]
 
+    def counted_project_ids(self) -> list[int]:
+        """The projects whose records count in this project's figures: the project itself and
+        every project below it (a programme's area parts, a main project's sub-projects, and
+        theirs). One query per level of the tree. The one rule for roll-ups (docs/rollups.md):
+        the goals engine, the dashboard's figures and the project page all filter with
+        `project_id__in=project.counted_project_ids()`. A project without parts is [its id]."""
+        found = [self.pk]
+        frontier = [self.pk]
+        while frontier:
+            frontier = [
+                pk
+                for pk in Project.objects.filter(parent_id__in=frontier).values_list(
+                    "pk", flat=True
+                )
+                if pk not in found
+            ]
+            found.extend(frontier)
+        return sorted(found)
+
+    @staticmethod
+    def counting_project_ids(project_ids) -> list[int]:
+        """The other way round: the projects whose figures count the records of these — the
+        projects themselves and every project above them (their parents, grand-parents...).
+        One query per level."""
+        found = {int(pk) for pk in project_ids if pk is not None}
+        frontier = set(found)
+        while frontier:
+            parents = set(
+                Project.objects.filter(pk__in=frontier, parent__isnull=False).values_list(
+                    "parent_id", flat=True
+                )
+            )
+            frontier = parents - found
+            found |= frontier
+        return sorted(found)
+
 
 class ProjectPeriodChange(models.Model):
     """A change of a project's period by its manager (core.periods.change_period): the old and
