@@ -1,11 +1,11 @@
 """Följsam settings, read from the environment with development defaults that work out of the box.
 
-Environment variables: DEBUG, SECRET_KEY, FIELD_ENCRYPTION_KEY, DATABASE_URL, ALLOWED_HOSTS,
-TIME_ZONE, DEMO_MODE, SECURE_COOKIES, BEHIND_TLS_PROXY, CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT,
-SECURE_HSTS_SECONDS, CONTENT_SECURITY_POLICY, and those of signing in (README, Settings:
-LOGIN_*, REQUIRE_TWO_FACTOR, SESSION_*, OIDC_*). In development (DEBUG on) and in the demo
-(DEMO_MODE on) missing keys are generated once into `.dev-keys.json`, which git ignores; otherwise
-they must be set.
+Environment variables: DEBUG, SECRET_KEY, FIELD_ENCRYPTION_KEY, PSEUDONYM_KEY, DATABASE_URL,
+ALLOWED_HOSTS, TIME_ZONE, DEMO_MODE, SECURE_COOKIES, BEHIND_TLS_PROXY, CSRF_TRUSTED_ORIGINS,
+SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, CONTENT_SECURITY_POLICY, and those of signing in
+(README, Settings: LOGIN_*, REQUIRE_TWO_FACTOR, SESSION_*, OIDC_*). In development (DEBUG on)
+and in the demo (DEMO_MODE on) missing keys are generated once into `.dev-keys.json`, which git
+ignores; otherwise they must be set.
 """
 
 import base64
@@ -36,18 +36,31 @@ DEBUG = env_bool("DEBUG", True)
 DEMO_MODE = env_bool("DEMO_MODE", False)
 
 
+def _random_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+_DEV_KEY_MAKERS = {
+    "SECRET_KEY": lambda: secrets.token_urlsafe(50),
+    "FIELD_ENCRYPTION_KEY": _random_key,
+    "IDENTITY_HASH_KEY": _random_key,
+    "PSEUDONYM_KEY": _random_key,
+}
+
+
 def _dev_keys() -> dict:
-    """Keys for development, generated once into an untracked file, never committed."""
+    """Keys for development, generated once into an untracked file, never committed. A key
+    added in a later version is added to an existing file (written whole, then renamed, so a
+    process starting at the same time never reads half a file)."""
     path = Path(os.environ.get("DEV_KEYS_FILE", BASE_DIR / ".dev-keys.json"))
-    if path.exists():
-        return json.loads(path.read_text())
-    keys = {
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "FIELD_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-        "IDENTITY_HASH_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-    }
-    path.write_text(json.dumps(keys, indent=2))
-    path.chmod(0o600)
+    keys = json.loads(path.read_text()) if path.exists() else {}
+    missing = {name: make() for name, make in _DEV_KEY_MAKERS.items() if name not in keys}
+    if missing:
+        keys.update(missing)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps(keys, indent=2))
+        partial.chmod(0o600)
+        os.replace(partial, path)
     return keys
 
 
@@ -70,6 +83,9 @@ FIELD_ENCRYPTION_OLD_KEYS = [
 ]
 # HMAC key for the keyed hash that finds the same person across projects without decrypting.
 IDENTITY_HASH_KEY = _key("IDENTITY_HASH_KEY")
+# HMAC key of the pseudonyms in the evaluators' microdata (docs/microdata.md): the same person
+# has one pseudonym per project, stable across downloads. Its own key, never another one.
+PSEUDONYM_KEY = _key("PSEUDONYM_KEY")
 
 ALLOWED_HOSTS = [
     h.strip()
@@ -105,6 +121,8 @@ INSTALLED_APPS = [
     "projectbank",
     "privacy",
     "reports",
+    # Pseudonymised microdata for evaluators (docs/microdata.md).
+    "microdata",
     "api",
     "demo",
     # After jobs: jobs' own `db_worker` (which also fails jobs whose worker died and prunes old

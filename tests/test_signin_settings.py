@@ -25,6 +25,7 @@ def production_env(tmp_path, **extra) -> dict:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "FIELD_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "IDENTITY_HASH_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "PSEUDONYM_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "ALLOWED_HOSTS": "example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "DEV_KEYS_FILE": str(tmp_path / "no-dev-keys.json"),
