@@ -12,7 +12,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Subquery, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,13 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
+from core import export
 from core.audit import log_action, log_people_shown, person_id_of
 from core.clock import today
 from core.decorators import project_view
 from core.policy import Capability, can
 from participants import lookup
 
-from . import registration, search, services
+from . import exports, registration, search, services
 from .access import get_visible_enrolment, visible_enrolments
 from .forms import (
     SCOPE_ALL,
@@ -223,16 +224,15 @@ def case_list(request):
             )
         if data.get("area"):
             enrolments = enrolments.filter(area_id=data["area"])
-    next_due = (
-        FollowUp.objects.filter(enrolment_id=OuterRef("pk"), recorded_on__isnull=True)
-        .order_by("due_on")
-        .values("due_on")[:1]
-    )
+    filtered = enrolments
     enrolments = (
         enrolments.select_related("participant", "case_worker")
-        .annotate(next_follow_up_on=Subquery(next_due))
+        .annotate(next_follow_up_on=exports.next_follow_up_due())
         .order_by(*_ordering(sort))
     )
+    if export.requested_format(request) and identity_results is None:
+        # Every row the filters match, not one page (enrolments/exports.py).
+        return exports.case_list_response(request, filtered, enrolments, searched=bool(query))
     page = _page(request, enrolments)
     if identity_results is None:
         _log_list_read(request, "case list, name search" if query else "case list", page)
@@ -540,6 +540,8 @@ def follow_up_worklist(request):
     if scope == SCOPE_MINE:
         follow_ups = follow_ups.filter(enrolment__case_worker=request.user)
     groups = search.follow_up_horizons(follow_ups, current)
+    if export.requested_format(request):
+        return exports.worklist_response(request, follow_ups, groups, show_case_worker=sees_all)
     page_params = {
         "overdue": "overdue_page",
         "due_soon": "soon_page",

@@ -13,9 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from core import export
 from core.audit import log_people_shown
 from core.decorators import project_view
 from core.policy import Capability, can, sees_people
+from enrolments import exports
 from enrolments.access import get_visible_enrolment
 
 from . import services
@@ -219,6 +221,9 @@ def attendance(request, intervention_id):
     with an inline form to record hours or completion."""
     intervention = _attendance_intervention(request, intervention_id)
     participations = _participations(request).filter(intervention=intervention)
+    if export.requested_format(request):
+        completions = {value: str(label) for value, label in Participation.Completion.choices}
+        return exports.attendance_response(request, intervention, participations, completions)
     page = Paginator(participations, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(p, RecordHoursForm(participation=p)) for p in page]
     sessions = intervention.sessions.annotate(

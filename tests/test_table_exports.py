@@ -1,0 +1,197 @@
+"""Exports of the tables a user sees (issue 13, item 4): each table's download holds the page's
+rows (every page of them, with the page's filters), headers and labels in the reader's
+language, real types in the XLSX, figures hidden as on the page, and every export — and every
+person in it — in the audit log."""
+
+import csv
+import datetime as dt
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from core.models import LogEntry
+from enrolments import exports
+from enrolments import views as enrolment_views
+from enrolments.models import Status
+
+from .factories import InterventionFactory, ParticipationFactory
+from .test_caselist import enrol, names_in
+from .test_participant_page import en, exit_enrolment, login, make_world, url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(settings):
+    """See test_participant_page.make_world."""
+    return make_world(settings)
+
+
+def csv_rows(response, international=False) -> list[list[str]]:
+    body = b"".join(response.streaming_content).decode("utf-8")
+    if not international:
+        assert body.startswith("\ufeff")
+    return list(
+        csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter="," if international else ";")
+    )
+
+
+def xlsx_sheet(response):
+    from openpyxl import load_workbook
+
+    data = b"".join(response.streaming_content)
+    return load_workbook(io.BytesIO(data)).active
+
+
+def all_page_names(client, path) -> list[str]:
+    """The names on every page of a paginated list, following its "next" links."""
+    names, page = [], 1
+    while True:
+        content = client.get(f"{path}{'&' if '?' in path else '?'}page={page}").content.decode()
+        names += names_in(content)
+        if 'rel="next"' not in content:
+            return names
+        page += 1
+
+
+# --- the case list ----------------------------------------------------------------------------
+
+
+def test_the_case_list_export_holds_every_row_of_every_page_with_the_filters(
+    client, world, monkeypatch
+):
+    monkeypatch.setattr(enrolment_views, "PAGE_SIZE", 2)
+    for i in range(4):
+        enrol(world, f"Bo{i}", "Berg", status=Status.PAUSED)
+    enrol(world, "Cai", "Ceder", status=Status.REFERRED)
+    enrol(world, "Eva", "Ek", covered=False, status=Status.PAUSED)  # not visible
+    login(client, world.case_worker)
+    path = url("case_list", world) + "?scope=all&status=paused&sort=-name"
+    shown = all_page_names(client, path)
+    assert len(shown) == 4
+    response = client.get(path + "&format=csv")
+    assert response.status_code == 200
+    rows = csv_rows(response)
+    with translation.override("sv"):
+        assert rows[0] == [str(c.header) for c in exports.case_list_columns()]
+        paused = str(Status.PAUSED.label)
+    assert rows[0][0] == "Namn" and paused == "Pausad"
+    assert [row[0] for row in rows[1:]] == shown
+    assert {row[1] for row in rows[1:]} == {paused}
+    assert not any("Eva" in cell for row in rows for cell in row)
+
+
+def test_the_case_list_export_is_in_english_for_an_english_reader(client, world):
+    login(client, world.case_worker)
+    response = client.get(en(url("case_list", world)) + "?format=csv&csv=international")
+    rows = csv_rows(response, international=True)
+    assert rows[0] == ["Name", "Status", "Referred on", "Started on", "Case worker",
+                       "Next follow-up due"]  # fmt: skip
+    assert rows[1][0] == "Leyla Ahmadi" and rows[1][1] == "Active"
+    assert rows[1][4] == "Amira Haddad"
+
+
+def test_the_case_list_export_logs_the_export_and_every_person_in_it(client, world):
+    people = [enrol(world, f"Ann{i}", "Al") for i in range(3)]
+    login(client, world.case_worker)
+    before = LogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    response = client.get(url("case_list", world) + "?scope=all&format=xlsx")
+    assert response.status_code == 200
+    export = LogEntry.objects.get(action="export", pk__gt=before)
+    assert export.user == world.case_worker.user and export.project_id == world.project.pk
+    entries = LogEntry.objects.filter(action="view", reason="case list export", pk__gt=before)
+    logged = set(entries.values_list("person_id", flat=True))
+    expected = {world.person.pk} | {e.participant_id for e in people}
+    assert logged == expected
+    names = [row[0].value for row in xlsx_sheet(response).iter_rows(min_row=2)]
+    assert sorted(names) == sorted(["Leyla Ahmadi", "Ann0 Al", "Ann1 Al", "Ann2 Al"])
+    assert "Leyla" not in str(list(LogEntry.objects.values()))
+
+
+def test_the_case_list_xlsx_has_real_dates(client, world):
+    login(client, world.case_worker)
+    sheet = xlsx_sheet(client.get(en(url("case_list", world)) + "?format=xlsx"))
+    referred = sheet.cell(row=2, column=3)
+    assert isinstance(referred.value, dt.datetime)
+    assert referred.value.date() == world.enrolment.referred_on
+    assert referred.number_format == "yyyy-mm-dd"
+
+
+def test_a_name_starting_with_a_formula_sign_is_neutralised(client, world):
+    enrol(world, "=cmd", "Ek")
+    login(client, world.case_worker)
+    rows = csv_rows(client.get(url("case_list", world) + "?scope=all&format=csv"))
+    assert ["'=cmd Ek"] == [row[0] for row in rows if "cmd" in row[0]]
+
+
+def test_the_case_list_export_never_holds_the_identity_number(client, world):
+    login(client, world.case_worker)
+    body = b"".join(client.get(url("case_list", world) + "?format=csv").streaming_content)
+    digits = re.sub(r"\D", "", world.person.identity_number().digits)
+    assert digits[-4:].encode() not in re.sub(rb"\d{4}-\d{2}-\d{2}", b"", body)
+
+
+def test_roles_without_the_case_list_get_no_export(client, world):
+    for membership in (world.steering, world.evaluator, world.outsider):
+        login(client, membership)
+        response = client.get(url("case_list", world) + "?format=csv")
+        assert response.status_code in (403, 404)
+    assert not LogEntry.objects.filter(action="export").exists()
+
+
+# --- the worklist -----------------------------------------------------------------------------
+
+
+def test_the_worklist_export_holds_every_group(client, world):
+    done = enrol(world, "Dora", "Dahl")
+    exit_enrolment(done, on=dt.date(2009, 6, 1))
+    follow_up = done.follow_ups.get(day=90)
+    follow_up.recorded_on, follow_up.reached = dt.date(2009, 9, 5), True
+    follow_up.status, follow_up.source = "studies", "participant"
+    follow_up.save()
+    olle = enrol(world, "Olle", "Ost")
+    exit_enrolment(olle, on=dt.date(2009, 8, 1))
+    login(client, world.case_worker)
+    response = client.get(en(url("follow_up_worklist", world)) + "?format=csv&csv=international")
+    rows = csv_rows(response, international=True)
+    assert rows[0] == ["Group", "Participant", "Follow-up", "Due on", "Exited on",
+                       "Recorded on", "Result"]  # fmt: skip
+    groups = [(row[0], row[1], row[2]) for row in rows[1:]]
+    assert ("Done", "Dora Dahl", "day 90") in groups
+    assert ("Overdue", "Olle Ost", "day 90") in groups
+    recorded = next(row for row in rows if row[0] == "Done")
+    assert recorded[5] == "2009-09-05" and recorded[6]
+    logged = LogEntry.objects.filter(reason="follow-up worklist export")
+    assert set(logged.values_list("person_id", flat=True)) == {
+        done.participant_id,
+        olle.participant_id,
+    }
+
+
+# --- attendance -------------------------------------------------------------------------------
+
+
+def test_the_attendance_export_holds_every_participant_and_their_hours(client, world):
+    intervention = InterventionFactory(project=world.project, provider=world.provider.organisation)
+    ParticipationFactory(intervention=intervention, enrolment=world.enrolment, attended_hours=12.5)
+    other = enrol(world, "Bo", "Berg")
+    ParticipationFactory(intervention=intervention, enrolment=other, attended_hours=3)
+    login(client, world.provider)
+    path = reverse("interventions:attendance", args=[world.project.pk, intervention.pk])
+    response = client.get("/en" + path + "?format=xlsx")
+    assert response.status_code == 200
+    sheet = xlsx_sheet(response)
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0] == ["Participant", "Started", "Planned hours", "Attended hours",
+                         "Completion", "Ended on"]  # fmt: skip
+    assert [row[0] for row in values[1:]] == ["Leyla Ahmadi", "Bo Berg"]
+    assert values[1][3] == 12.5 and isinstance(values[1][3], float)
+    assert isinstance(values[1][1], dt.datetime)
+    assert set(
+        LogEntry.objects.filter(reason__startswith="attendance list export").values_list(
+            "person_id", flat=True
+        )
+    ) == {world.person.pk, other.participant_id}
