@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Area, TargetGroup
 from enrolments.models import IN_WORK_STATUSES, IncomeSource, LabourMarketStatus, OutcomeStatus
 from participants.models import Gender
 from surveys.models import Occasion, Question
@@ -346,11 +347,23 @@ def _check(param: Param, value, template: Template, project):
             raise ValueError(_("Choose one of: %(choices)s.") % {"choices": ", ".join(POPULATIONS)})
         return value
     if kind == "target_group":
-        if project is None or not project.target_groups.filter(code=value).exists():
+        # A parent's goal may name the target group or area of any of its parts (the records
+        # of every part count in it: core.models.Project.counted_project_ids).
+        if (
+            project is None
+            or not TargetGroup.objects.filter(
+                project_id__in=project.counted_project_ids(), code=value
+            ).exists()
+        ):
             raise ValueError(_("The project has no target group “%(value)s”.") % {"value": value})
         return value
     if kind == "area":
-        if project is None or not project.areas.filter(name=value).exists():
+        if (
+            project is None
+            or not Area.objects.filter(
+                projects__in=project.counted_project_ids(), name=value
+            ).exists()
+        ):
             raise ValueError(_("The project has no area “%(value)s”.") % {"value": value})
         return value
     if kind == "date":

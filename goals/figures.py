@@ -2,8 +2,11 @@
 intervention category and the follow-ups due.
 
 Each is one aggregate query whatever the number of participants, unsuppressed and in no
-language; goals.summaries stores them in the project's summary, and the dashboard
-(reports/dashboard.py) labels them and hides small cells for the reader.
+language, over the records of the counted projects (the project and every project below it:
+core.models.Project.counted_project_ids; pass `project_ids=` when already known, e.g.
+goals.engine.population.Context.project_ids, else it is read with one query per tree level).
+goals.summaries stores them in the project's summary, and the dashboard (reports/dashboard.py)
+labels them and hides small cells for the reader.
 """
 
 import datetime as dt
@@ -31,9 +34,14 @@ def flow_conditions() -> dict[str, Q | None]:
     }
 
 
-def flow_members(project, universe) -> dict[str, int]:
+def counted(project, project_ids=None) -> list[int]:
+    """The ids of the projects whose records count in `project`'s figures."""
+    return list(project_ids) if project_ids is not None else project.counted_project_ids()
+
+
+def flow_members(project, universe, *, project_ids=None) -> dict[str, int]:
     """Which enrolments (bit sets of the engine's Universe) each stage counts; one query each."""
-    everyone = Enrolment.objects.filter(project=project)
+    everyone = Enrolment.objects.filter(project_id__in=counted(project, project_ids))
     return {
         stage: universe.bits(everyone if condition is None else everyone.filter(condition))
         for stage, condition in flow_conditions().items()
@@ -52,10 +60,11 @@ def flow_gender_members(universe) -> dict[str, int]:
     }
 
 
-def hours_members(project, universe) -> dict[str, int]:
+def hours_members(project, universe, *, project_ids=None) -> dict[str, int]:
     """Per intervention category, which enrolments took part (bit sets): one query."""
     found: dict[str, int] = {}
-    rows = Participation.objects.filter(intervention__project=project).values_list(
+    ids = counted(project, project_ids)
+    rows = Participation.objects.filter(intervention__project_id__in=ids).values_list(
         "enrolment_id", "intervention__category__code"
     )
     for enrolment_id, code in rows.distinct():
@@ -65,13 +74,13 @@ def hours_members(project, universe) -> dict[str, int]:
     return found
 
 
-def participant_flow(project) -> dict[str, dict[str, int]]:
+def participant_flow(project, *, project_ids=None) -> dict[str, dict[str, int]]:
     """Stage -> gender -> number of enrolments, in one grouped query. Referred: every
     enrolment; started: with a start date; exited: with an exit date; followed up: at least one
     follow-up recorded (reached or not)."""
     conditions = flow_conditions()
     rows = (
-        Enrolment.objects.filter(project=project)
+        Enrolment.objects.filter(project_id__in=counted(project, project_ids))
         .order_by()
         .values("participant__gender")
         .annotate(
@@ -91,11 +100,11 @@ def participant_flow(project) -> dict[str, dict[str, int]]:
     return flow
 
 
-def hours_rows(project) -> list[dict]:
+def hours_rows(project, *, project_ids=None) -> list[dict]:
     """Attended hours and the number of participants per intervention category, one query,
     unsuppressed and in both languages (stored in the project's summary)."""
     rows = (
-        Participation.objects.filter(intervention__project=project)
+        Participation.objects.filter(intervention__project_id__in=counted(project, project_ids))
         .order_by()
         .values(
             "intervention__category__code",
@@ -118,13 +127,67 @@ def hours_rows(project) -> list[dict]:
     ]
 
 
-def follow_up_counts(project) -> dict:
+def follow_up_counts(project, *, project_ids=None) -> dict:
     """Follow-ups not yet recorded: overdue and due within DUE_SOON_DAYS, one query."""
     current = today()
-    return FollowUp.objects.filter(enrolment__project=project, recorded_on__isnull=True).aggregate(
+    return FollowUp.objects.filter(
+        enrolment__project_id__in=counted(project, project_ids), recorded_on__isnull=True
+    ).aggregate(
         overdue=Count("pk", filter=Q(due_on__lt=current)),
         due_soon=Count(
             "pk",
             filter=Q(due_on__gte=current, due_on__lte=current + dt.timedelta(days=DUE_SOON_DAYS)),
         ),
     )
+
+
+# --- a parent's parts -------------------------------------------------------------------------
+
+
+OWN = "own"  # the parent's own enrolments, beside its parts
+
+
+def part_of(project, project_ids) -> dict[int, str]:
+    """For each counted project, the part of `project` it belongs to: OWN for the project
+    itself, else the id (as text) of the sub-project directly below `project` whose tree holds
+    it. One query; empty for a project without parts."""
+    ids = list(project_ids)
+    if len(ids) <= 1:
+        return {}
+    from core.models import Project
+
+    parents = dict(Project.objects.filter(pk__in=ids).values_list("pk", "parent_id"))
+    result: dict[int, str] = {}
+    for pk in ids:
+        current = pk
+        for _level in range(len(ids)):  # up the tree to the part directly below `project`
+            if current == project.pk or parents.get(current) in (project.pk, None):
+                break
+            current = parents[current]
+        result[pk] = OWN if current == project.pk else str(current)
+    return result
+
+
+def participants_by_part(project_ids, parts: dict[int, str]) -> dict[str, int]:
+    """Enrolments (the flow's "referred") per part of a parent, one query; {} without parts."""
+    if not parts:
+        return {}
+    found = dict.fromkeys(dict.fromkeys(parts.values()), 0)
+    rows = (
+        Enrolment.objects.filter(project_id__in=list(project_ids))
+        .order_by()
+        .values("project_id")
+        .annotate(n=Count("pk"))
+        .values_list("project_id", "n")
+    )
+    for project_id, n in rows:
+        found[parts[project_id]] += n
+    return found
+
+
+def parts_members(universe, parts: dict[int, str]) -> dict[str, int]:
+    """Which enrolments each part of a parent holds, as bit sets of the engine's Universe."""
+    found = dict.fromkeys(dict.fromkeys(parts.values()), 0)
+    for project_id, label in parts.items():
+        found[label] |= universe.group("project", str(project_id))
+    return found

@@ -137,8 +137,16 @@ def goal_table(result, *, quarter_labels: list[str] | None = None) -> Table | No
     return table
 
 
-def flow_tables(flow: dict, members: dict | None, genders: dict | None) -> list[Table]:
-    """One table per stage of the participant flow, split by gender."""
+def flow_tables(
+    flow: dict,
+    members: dict | None,
+    genders: dict | None,
+    parts: dict | None = None,
+    parts_members: dict | None = None,
+) -> list[Table]:
+    """One table per stage of the participant flow, split by gender; for a parent, the first
+    stage (everyone referred) also by part (sub-project, or "own"), the sub-project table's
+    participants (docs/rollups.md)."""
     tables = []
     for stage, counts in flow.items():
         stage_bits = members.get(stage) if members else None
@@ -152,7 +160,13 @@ def flow_tables(flow: dict, members: dict | None, genders: dict | None) -> list[
             gender: Row([{"people": part(count, (genders or {}).get(gender))}])
             for gender, count in counts.items()
         }
-        tables.append(Table(("flow", stage), top, {"gender": rows}, universe="enrolments"))
+        dimensions = {"gender": rows}
+        if parts and stage == "referred":
+            dimensions["part"] = {
+                name: Row([{"people": part(count, (parts_members or {}).get(name))}])
+                for name, count in parts.items()
+            }
+        tables.append(Table(("flow", stage), top, dimensions, universe="enrolments"))
     return tables
 
 
@@ -186,6 +200,8 @@ def build_plan(
     hours: list | None = None,
     hours_members: dict | None = None,
     quarter_labels: list[str] | None = None,
+    parts: dict | None = None,
+    parts_members: dict | None = None,
 ) -> dict:
     """Decide, for readers with `threshold`, what of these figures (shown together) is shown."""
     goal_tables = {}
@@ -193,7 +209,7 @@ def build_plan(
         table = goal_table(result, quarter_labels=quarter_labels)
         if table is not None:
             goal_tables[result.key] = table
-    flows = flow_tables(flow or {}, flow_members, flow_genders)
+    flows = flow_tables(flow or {}, flow_members, flow_genders, parts, parts_members)
     hour_tables = hours_tables(hours or [], hours_members)
     suppress([*goal_tables.values(), *flows, *hour_tables], threshold)
     return {
@@ -223,6 +239,11 @@ def build_plan(
                 "level": table.top.level,
                 "reason": _reason(table.top),
                 "gender": {g: _reason(row) for g, row in table.dimensions["gender"].items()},
+                **(
+                    {"part": {p: _reason(row) for p, row in table.dimensions["part"].items()}}
+                    if "part" in table.dimensions
+                    else {}
+                ),
             }
             for table in flows
         },
@@ -326,6 +347,14 @@ def flow_reason(plan: dict, stage: str, gender: str | None = None) -> str:
     if gender is None:
         return "" if decided["level"] is not None else decided["reason"]
     return decided["gender"].get(gender, "protect")
+
+
+def part_reason(plan: dict, part: str) -> str:
+    """Why a parent's part's number of participants is hidden ("" when shown)."""
+    decided = plan["flow"].get("referred")
+    if decided is None:
+        return "protect"
+    return decided.get("part", {}).get(str(part), "protect")
 
 
 def hours_reason(plan: dict, code: str) -> str:

@@ -47,7 +47,7 @@ from .models import GoalSummary, ProjectSummary
 logger = logging.getLogger(__name__)
 
 # Raise when the engine's results change meaning, so stored summaries are recomputed.
-ENGINE_VERSION = 2
+ENGINE_VERSION = 3  # 3: a parent counts its parts' records (docs/rollups.md)
 # Projects up to this many enrolments are recomputed while the user waits (well under a second).
 LIVE_LIMIT = getattr(settings, "GOAL_SUMMARY_LIVE_LIMIT", 5000)
 
@@ -69,6 +69,11 @@ def mark_stale(project_ids) -> None:
     ids = _ids(project_ids)
     if not ids:
         return
+    # A parent counts its parts' records (docs/rollups.md): their parents and grand-parents
+    # are stale too.
+    from core.models import Project
+
+    ids = Project.counting_project_ids(ids)
     changed = ProjectSummary.objects.filter(project_id__in=ids).update(
         data_version=F("data_version") + 1
     )
@@ -127,15 +132,26 @@ def queue_refresh(project_ids) -> None:
 # --- computing --------------------------------------------------------------------------------
 
 
-def dashboard_figures(project) -> dict:
+def dashboard_figures(project, *, project_ids=None) -> dict:
     """The dashboard's figures other than the goals, unsuppressed and in no language: the flow
-    by gender, hours and people per intervention category, follow-ups overdue and due soon."""
-    from .figures import follow_up_counts, hours_rows, participant_flow
+    by gender, hours and people per intervention category, follow-ups overdue and due soon, and
+    for a parent the enrolments of each of its parts ("parts": {sub-project id or "own": n}).
+    Over the counted projects (`project_ids`, Context.project_ids; read when not given)."""
+    from .figures import (
+        counted,
+        follow_up_counts,
+        hours_rows,
+        part_of,
+        participant_flow,
+        participants_by_part,
+    )
 
+    ids = counted(project, project_ids)
     return {
-        "flow": participant_flow(project),
-        "hours": hours_rows(project),
-        "due": follow_up_counts(project),
+        "flow": participant_flow(project, project_ids=ids),
+        "hours": hours_rows(project, project_ids=ids),
+        "due": follow_up_counts(project, project_ids=ids),
+        "parts": participants_by_part(ids, part_of(project, ids)),
     }
 
 
@@ -154,9 +170,9 @@ def refresh(project) -> ProjectSummary:
     versions = engine.current_versions(project)
     context = Context(project, members=True)
     results = engine.evaluate_project(project, context=context)
-    figures = dashboard_figures(project)
+    figures = dashboard_figures(project, project_ids=context.project_ids)
     plan = make_plan(project, results, figures, context, threshold=project_threshold(project))
-    size = Enrolment.objects.filter(project=project).count()
+    size = Enrolment.objects.filter(project_id__in=context.project_ids).count()
     seconds = time.perf_counter() - started
     titles = {v.goal.key: (v.title, v.title_en, v.pk) for v in versions}
     rows = []
@@ -205,20 +221,29 @@ def make_plan(project, results, figures, context, *, threshold: int) -> dict:
     """The disclosure plan of everything the product shows of the project (goals.publication):
     the goals with their breakdowns, years and quarters, the flow and the hours."""
     from . import publication
-    from .figures import flow_gender_members, flow_members, hours_members
+    from .figures import (
+        flow_gender_members,
+        flow_members,
+        hours_members,
+        part_of,
+        parts_members,
+    )
 
     universe = context.universe
+    ids = context.project_ids
     end = min(project.ends_on, context.today)
     labels = [label for label, *_ in publication.quarters(project.starts_on, end)]
     return publication.build_plan(
         results,
         threshold,
         flow=figures["flow"],
-        flow_members=flow_members(project, universe),
+        flow_members=flow_members(project, universe, project_ids=ids),
         flow_genders=flow_gender_members(universe),
         hours=figures["hours"],
-        hours_members=hours_members(project, universe),
+        hours_members=hours_members(project, universe, project_ids=ids),
         quarter_labels=labels if project.starts_on <= end else [],
+        parts=figures.get("parts") or {},
+        parts_members=parts_members(universe, part_of(project, ids)),
     )
 
 
@@ -360,7 +385,7 @@ def evaluate_for_threshold(project, threshold: int) -> list:
 
     context = Context(project, members=True)
     results = engine.evaluate_project(project, context=context)
-    figures = dashboard_figures(project)
+    figures = dashboard_figures(project, project_ids=context.project_ids)
     publication.apply(results, make_plan(project, results, figures, context, threshold=threshold))
     return results
 

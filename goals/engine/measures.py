@@ -187,10 +187,12 @@ def gender_split(ctx, version, params):
 def _reference(ctx, years: list[int] | None):
     """Participant-weighted average share in work at day 90 of the project's reference
     programmes, as 0..1, per year and for the given years together (None when no rows)."""
-    from goals.models import ReferenceValue
+    from goals.models import ReferenceProgramme, ReferenceValue
 
+    # The reference programmes of the counted projects (a parent's and its parts'), each once.
+    programmes = ReferenceProgramme.objects.filter(projects__in=ctx.project_ids).values("pk")
     rows = list(
-        ReferenceValue.objects.filter(programme__projects=ctx.project)
+        ReferenceValue.objects.filter(programme__in=programmes)
         .distinct()
         .values_list("year", "participants", "share_in_work_90_days")
     )
@@ -279,16 +281,17 @@ def participation_count(ctx, version, params):
 def household_share(ctx, version, params):
     """Share of the project's households (on long-term social assistance at first contact, by
     default) that became self-sufficient: every adult member (Participant with the household)
-    has an enrolment in the project that exited with an income source other than social
-    assistance or none. Missing: households without any registered member."""
-    qs = Household.objects.filter(project=ctx.project)
+    has an enrolment in the project (for a programme: in any of its parts) that exited with an
+    income source other than social assistance or none. Missing: households without any
+    registered member."""
+    qs = Household.objects.filter(project_id__in=ctx.project_ids)
     if params["long_term_social_assistance_only"]:
         qs = qs.filter(long_term_social_assistance=True)
     if params.get("area"):
         qs = qs.filter(area__name=params["area"])
     self_sufficient_exit = Enrolment.objects.filter(
         participant_id=OuterRef("pk"),
-        project=ctx.project,
+        project_id__in=ctx.project_ids,
         status__in=[Status.EXITED, Status.FOLLOWED_UP],
     ).exclude(exit_income_source__in=[*templates.NOT_SELF_SUFFICIENT_INCOME, ""])
     members = Participant.objects.filter(household_id=OuterRef("pk"))
@@ -325,7 +328,7 @@ def household_share(ctx, version, params):
 def stakeholder_count(ctx, version, params):
     """Number of stakeholders in the pre-study register that took part in at least one
     workshop or focus group (or all registered, with only_with_workshop false), per kind."""
-    qs = Stakeholder.objects.filter(project=ctx.project)
+    qs = Stakeholder.objects.filter(project_id__in=ctx.project_ids)
     through = Stakeholder.workshops.through
     took_part = Q(Exists(through.objects.filter(stakeholder_id=OuterRef("pk"))))
     measures = {"n": ALL, "num": took_part if params["only_with_workshop"] else ALL}
@@ -348,7 +351,7 @@ def stakeholder_count(ctx, version, params):
 def activity_count(ctx, version, params):
     """Number of activities the pre-study proposed in `categories` (all when empty), per
     category; the denominator is every proposed activity of the project."""
-    qs = ProposedActivity.objects.filter(project=ctx.project)
+    qs = ProposedActivity.objects.filter(project_id__in=ctx.project_ids)
     chosen = Q(category__code__in=params["categories"]) if params["categories"] else ALL
     measures = {"n": ALL, "num": chosen}
     comparator, target, high = params["comparator"], params["target"], params.get("target_high")
@@ -372,7 +375,8 @@ def activity_count(ctx, version, params):
 
 def prestudy_checklist(ctx, version, params):
     """Items of the pre-study done, in one query: target groups mapped, risk analysis, gender
-    SWOT with all four quadrants, every partner confirmed (and at least one partner)."""
+    SWOT with all four quadrants, every partner confirmed (and at least one partner). The
+    checklist is about the project's own pre-study: a parent does not count its parts'."""
     from core.models import Project, ProjectPartner
 
     project = OuterRef("pk")

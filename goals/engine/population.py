@@ -48,20 +48,43 @@ class Context:
     members: bool = False
 
     @cached_property
+    def project_ids(self) -> list[int]:
+        """The projects whose records count: the project and every project below it
+        (core.models.Project.counted_project_ids; docs/rollups.md). Every query of the engine
+        and of the dashboard's figures filters with `project_id__in=ctx.project_ids`."""
+        return self.project.counted_project_ids()
+
+    @cached_property
     def universe(self) -> "Universe":
-        return enrolment_universe(self.project)
+        return enrolment_universe(self.project_ids)
 
     @cached_property
     def household_universe(self) -> "Universe":
-        return household_universe(self.project)
+        return household_universe(self.project_ids)
 
     @cached_property
     def target_group_codes(self) -> list[str]:
-        return list(self.project.target_groups.order_by("code").values_list("code", flat=True))
+        """The target groups of the counted projects (a parent's and its parts'), by code."""
+        from core.models import TargetGroup
+
+        return list(
+            TargetGroup.objects.filter(project_id__in=self.project_ids)
+            .order_by("code")
+            .values_list("code", flat=True)
+            .distinct()
+        )
 
     @cached_property
     def area_names(self) -> list[str]:
-        return list(self.project.areas.order_by("name").values_list("name", flat=True))
+        """The areas of the counted projects (a programme's and its area parts'), by name."""
+        from core.models import Area
+
+        return list(
+            Area.objects.filter(projects__in=self.project_ids)
+            .order_by("name")
+            .values_list("name", flat=True)
+            .distinct()
+        )
 
 
 def enrolments(ctx: Context, params: dict, *, follow_up_day: int | None = None):
@@ -72,7 +95,7 @@ def enrolments(ctx: Context, params: dict, *, follow_up_day: int | None = None):
     period_from/period_to (on the start date for "all", the exit date otherwise) narrow it.
     With follow_up_day, only those whose follow-up on that day is due (exit + day ≤ today).
     """
-    qs = Enrolment.objects.filter(project=ctx.project, started_on__isnull=False)
+    qs = Enrolment.objects.filter(project_id__in=ctx.project_ids, started_on__isnull=False)
     population = params.get("population", "completers")
     if population in ("exited", "completers"):
         qs = qs.filter(status__in=[Status.EXITED, Status.FOLLOWED_UP], exited_on__isnull=False)
@@ -233,10 +256,11 @@ def _add(groups: dict, dimension: str, group, position: int, none_label: str) ->
     by_group[name] = by_group.get(name, 0) | (1 << position)
 
 
-def enrolment_universe(project) -> Universe:
-    """Every enrolment of the project with its breakdown groups and year of exit: two queries."""
+def enrolment_universe(project_ids: list[int]) -> Universe:
+    """Every enrolment of the counted projects (Context.project_ids) with its breakdown groups,
+    year of exit and project: two queries."""
     rows = (
-        Enrolment.objects.filter(project=project)
+        Enrolment.objects.filter(project_id__in=project_ids)
         .annotate(_age=age_at_start())
         .annotate(
             _gender=dimension_expression("gender"),
@@ -255,12 +279,13 @@ def enrolment_universe(project) -> Universe:
             "_exit_year",
             "started_on",
             "exited_on",
+            "project_id",
         )
     )
     index: dict[int, int] = {}
     groups: dict[str, dict[str, int]] = {}
     for position, row in enumerate(rows):
-        pk, gender, age_band, region, area, exit_year, started_on, exited_on = row
+        pk, gender, age_band, region, area, exit_year, started_on, exited_on, project_id = row
         index[pk] = position
         _add(groups, "gender", gender, position, NO_AREA)
         _add(groups, "age_band", age_band, position, NO_AREA)
@@ -269,11 +294,12 @@ def enrolment_universe(project) -> Universe:
         _add(groups, "exit_year", exit_year, position, NO_AREA)
         _add(groups, "start_quarter", quarter_of(started_on), position, NO_AREA)
         _add(groups, "exit_quarter", quarter_of(exited_on), position, NO_AREA)
+        _add(groups, "project", project_id, position, NO_AREA)
     with_group = 0
     through = Enrolment.target_groups.through
-    for enrolment_id, code in through.objects.filter(enrolment__project=project).values_list(
-        "enrolment_id", "targetgroup__code"
-    ):
+    for enrolment_id, code in through.objects.filter(
+        enrolment__project_id__in=project_ids
+    ).values_list("enrolment_id", "targetgroup__code"):
         _add(groups, "target_group", code, index[enrolment_id], NO_TARGET_GROUP)
         with_group |= 1 << index[enrolment_id]
     everyone = (1 << len(index)) - 1
@@ -281,14 +307,19 @@ def enrolment_universe(project) -> Universe:
     return Universe(index, groups)
 
 
-def household_universe(project) -> Universe:
-    """Every household of the project with its area: one query."""
+def household_universe(project_ids: list[int]) -> Universe:
+    """Every household of the counted projects with its area (and project): one query."""
     from participants.models import Household
 
     index: dict[int, int] = {}
     groups: dict[str, dict[str, int]] = {}
-    rows = Household.objects.filter(project=project).order_by("pk").values_list("pk", "area__name")
-    for position, (pk, area) in enumerate(rows):
+    rows = (
+        Household.objects.filter(project_id__in=project_ids)
+        .order_by("pk")
+        .values_list("pk", "area__name", "project_id")
+    )
+    for position, (pk, area, project_id) in enumerate(rows):
         index[pk] = position
         _add(groups, "area", area, position, NO_AREA)
+        _add(groups, "project", project_id, position, NO_AREA)
     return Universe(index, groups)
