@@ -11,6 +11,7 @@ PROJECT_MENU = [
     ("enrolments:follow_up_worklist", _("Follow-ups"), "enrolments.view"),
     ("interventions:catalogue", _("Interventions"), "interventions.view"),
     ("goals:dashboard", _("Goals"), "goals.view"),
+    ("esf:indicators", _("ESF indicators"), "reports.view"),
     ("status_reports:list", _("Status reports"), "reports.view"),
     ("imports:index", _("Import"), "project.change"),
     ("project_settings:index", _("Project settings"), "project.settings"),

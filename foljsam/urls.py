@@ -11,6 +11,7 @@ project_patterns = [
     path("goals/definitions/", include("reports.urls_editor")),
     path("goals/compare/", include("reports.urls_comparison")),
     path("goals/snapshots/", include("reports.urls_snapshots")),
+    path("esf/", include("esf.urls")),
     path("status-reports/", include("reports.urls_status")),
     path("import/", include("imports.urls")),
     path("settings/", include("core.urls_settings")),
