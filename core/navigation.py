@@ -13,6 +13,7 @@ PROJECT_MENU = [
     ("goals:dashboard", _("Goals"), "goals.view"),
     ("esf:indicators", _("ESF indicators"), "reports.view"),
     ("status_reports:list", _("Status reports"), "reports.view"),
+    ("microdata:index", _("Microdata for evaluation"), "reports.pseudonymised"),
     ("imports:index", _("Import"), "project.change"),
     ("project_settings:index", _("Project settings"), "project.settings"),
     ("core:audit_search", _("Audit log"), "audit.search"),

@@ -13,6 +13,7 @@ project_patterns = [
     path("goals/snapshots/", include("reports.urls_snapshots")),
     path("esf/", include("esf.urls")),
     path("status-reports/", include("reports.urls_status")),
+    path("microdata/", include("microdata.urls")),
     path("import/", include("imports.urls")),
     path("settings/", include("core.urls_settings")),
     path("", include("privacy.urls")),

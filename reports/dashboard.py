@@ -25,6 +25,7 @@ from participants.models import Gender
 
 from .charts import bar_chart, stacked_chart
 from .display import flow_stage_labels, gender_labels, goal_rows
+from .rollups import parts_rows
 from .templatetags.goal_cells import hidden_text
 
 # --- the participant flow and the gender split ----------------------------------------------
@@ -162,6 +163,7 @@ def dashboard(request):
             "project_ended": project.ends_on < today(),
             "due": None if threshold else follow_ups_due(data.figures["due"]),
             "can_see_worklist": can(request.membership, Capability.ENROLMENTS_VIEW),
+            "parts": parts_rows(project, request.membership, data),  # a parent's sub-projects
         },
     )
 
