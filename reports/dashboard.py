@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core import export
 from core.audit import log_action
 from core.clock import today
 from core.decorators import project_view
@@ -23,6 +24,7 @@ from goals import publication, summaries
 from goals.figures import DUE_SOON_DAYS, FLOW_STAGES, GENDERS
 from participants.models import Gender
 
+from . import exports
 from .charts import bar_chart, stacked_chart
 from .display import flow_stage_labels, gender_labels, goal_rows
 from .rollups import parts_rows
@@ -135,6 +137,15 @@ def dashboard(request):
         ],
     )
     hours = hours_by_category(data.figures["hours"], data.plan)
+    if export.requested_format(request):  # one of the tables below as a file (reports/exports.py)
+        return exports.dashboard_response(
+            request,
+            goals=goal_rows(data.results, project),
+            flow_rows=rows,
+            gender_names=[genders[g] for g in GENDERS],
+            hours=hours,
+            threshold=threshold,
+        )
     hours_chart = bar_chart(
         [
             {

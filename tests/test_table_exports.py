@@ -12,12 +12,14 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from core.models import LogEntry
+from core.models import LogEntry, Role
 from enrolments import exports
 from enrolments import views as enrolment_views
 from enrolments.models import Status
 
+from . import test_goal_dashboard as dashboard_tests
 from .factories import InterventionFactory, ParticipationFactory
+from .goal_fakes import install_fake_engine, job_goal, stakeholder_goal
 from .test_caselist import enrol, names_in
 from .test_participant_page import en, exit_enrolment, login, make_world, url
 
@@ -195,3 +197,93 @@ def test_the_attendance_export_holds_every_participant_and_their_hours(client, w
             "person_id", flat=True
         )
     ) == {world.person.pk, other.participant_id}
+
+
+# --- the dashboard ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def goal_world(settings, monkeypatch):
+    """tests/test_goal_dashboard.py's world (13 enrolments, every role) and its fake goals."""
+    settings.FOLJSAM_TODAY = "2010-01-01"
+    settings.SUPPRESSION_THRESHOLD = 5
+    install_fake_engine(
+        monkeypatch, lambda project, threshold: [job_goal(threshold), stakeholder_goal()]
+    )
+    project, members, _outsider = dashboard_tests.world.__wrapped__()
+    return project, members
+
+
+def dashboard_export(client, goal_world, role, table, fmt="csv", lang="en"):
+    project, members = goal_world
+    client.force_login(members[role].user)
+    path = dashboard_tests.url("dashboard", project, lang)
+    style = "&csv=international" if fmt == "csv" and lang == "en" else ""
+    return client.get(f"{path}?format={fmt}&table={table}{style}")
+
+
+def dashboard_page(client, goal_world, role, lang="en") -> str:
+    project, members = goal_world
+    client.force_login(members[role].user)
+    return client.get(dashboard_tests.url("dashboard", project, lang)).content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.STEERING])
+def test_the_flow_export_is_the_flow_table_with_the_same_figures_hidden(client, goal_world, role):
+    page = dashboard_tests.flow_table(dashboard_page(client, goal_world, role))
+    rows = csv_rows(dashboard_export(client, goal_world, role, "flow"), international=True)
+    assert rows[0] == ["Stage", "Women", "Men", "Another gender / unknown", "Total"]
+    assert [row[1:] for row in rows[1:]] == page
+    assert [row[0] for row in rows[1:]] == ["Referred", "Started", "Exited", "Followed up"]
+
+
+def test_a_figure_hidden_on_the_page_is_hidden_in_every_dashboard_export(client, goal_world):
+    for table in ("goals", "breakdowns", "flow", "gender", "hours"):
+        body = b"".join(
+            dashboard_export(client, goal_world, Role.STEERING, table).streaming_content
+        ).decode()
+        manager = b"".join(
+            dashboard_export(client, goal_world, Role.MANAGER, table).streaming_content
+        ).decode()
+        assert ("fewer than 5" in body) == (table != "goals"), table
+        assert "fewer than 5" not in manager
+    breakdown = csv_rows(
+        dashboard_export(client, goal_world, Role.STEERING, "breakdowns"), international=True
+    )
+    other = next(
+        row for row in breakdown if row[1] == "Gender" and row[2] == "Another gender / unknown"
+    )
+    assert other[3] == other[5] == other[6] == "fewer than 5"
+    assert not any(cell in ("2", "3") for cell in other[3:])  # the page hides 2 / 3
+    manager = csv_rows(
+        dashboard_export(client, goal_world, Role.MANAGER, "breakdowns"), international=True
+    )
+    other = next(
+        row for row in manager if row[1] == "Gender" and row[2] == "Another gender / unknown"
+    )
+    assert other[5:7] == ["2", "3"]
+
+
+def test_the_goals_export_in_english_and_swedish(client, goal_world):
+    rows = csv_rows(dashboard_export(client, goal_world, Role.MANAGER, "goals"), international=True)
+    assert rows[0][:3] == ["Goal", "Value", "Unit"]
+    job = rows[1]
+    assert job[1:7] == ["58", "%", "29", "50", "44.2", "70.6"]
+    assert job[7] == "≥ 70 %" and job[8] == "Not yet certain" and job[9] == "12"
+    assert job[10] == "76.3"
+    rows = csv_rows(dashboard_export(client, goal_world, Role.MANAGER, "goals", lang="sv"))
+    assert rows[0][:2] == ["Mål", "Värde"]
+    assert rows[1][5] == "44,2" and rows[1][8] == "Ännu osäkert"
+
+
+def test_the_dashboard_xlsx_has_numbers(client, goal_world):
+    sheet = xlsx_sheet(dashboard_export(client, goal_world, Role.MANAGER, "hours", fmt="xlsx"))
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0] == ["Category", "Hours attended", "Participants"]
+    assert {row[2]: row[1] for row in values[1:]} == {2: 40, 5: 52.5}
+    assert all(isinstance(row[1], int | float) and isinstance(row[2], int) for row in values[1:])
+    assert LogEntry.objects.filter(action="export", reason__endswith=".xlsx").exists()
+
+
+def test_an_unknown_dashboard_table_is_not_found(client, goal_world):
+    assert dashboard_export(client, goal_world, Role.MANAGER, "nope").status_code == 404

@@ -1,0 +1,286 @@
+"""Downloads of the goal pages' tables: the dashboard (goals, breakdowns, flow, gender split,
+hours), the comparisons (twins, reference values, quarters) and the snapshots.
+
+Each table is built from the rows its page shows (reports.display, reports.dashboard,
+reports.comparison, reports.snapshots), after the disclosure plan has been applied, and
+written by core/export.py. What the page hides stays hidden: where the page prints the text
+for a hidden figure ("fewer than 5", "hidden to protect another figure"), the file has that
+text in the cell, never the number (the hidden cell holds no number anyway: Cell.hide()).
+Figures are rounded as the page shows them (shares and intervals to one decimal, in per cent);
+a figure the page shows as "—" is an empty cell. Labels — statuses, genders, stages, groups —
+are the page's, in the reader's language.
+
+A page with several tables names the one asked for with `?table=` (the include's
+`export_table`); the XLSX of any of them is one sheet, like the CSV.
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from core import export
+from core.export import Column
+
+from .templatetags.goal_cells import hidden_text
+
+DEC, INT = export.DECIMAL, export.INTEGER
+
+
+def number(value):
+    """A figure as the page rounds it: one decimal, a whole number without one."""
+    if value is None:
+        return None
+    rounded = round(float(value), 1)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def status_text(status) -> str | None:
+    return status["text"] if status else None
+
+
+def unit(is_share: bool) -> str:
+    return "%" if is_share else ""
+
+
+def figure_columns(prefix: str = "", *, with_target: bool = False, with_missing: bool = False):
+    """The columns of one goal figure: value, unit, numerator, denominator, interval, status."""
+
+    def h(text):
+        return f"{prefix}: {text}" if prefix else text
+
+    columns = [
+        Column(f"{prefix}value", h(_("Value")), DEC),
+        Column(f"{prefix}unit", h(_("Unit"))),
+        Column(f"{prefix}numerator", h(_("Count")), INT),
+        Column(f"{prefix}denominator", h(_("Total")), INT),
+        Column(f"{prefix}ci_low", h(_("95 % interval, from (%)")), DEC),
+        Column(f"{prefix}ci_high", h(_("95 % interval, to (%)")), DEC),
+    ]
+    if with_target:
+        columns.append(Column(f"{prefix}target", h(_("Target"))))
+    columns.append(Column(f"{prefix}status", h(_("Status"))))
+    if with_missing:
+        columns.append(Column(f"{prefix}missing", h(_("Missing data")), INT))
+    return columns
+
+
+def figure_values(
+    cell, *, value, is_share, ci_low, ci_high, status, threshold, target=None, with_target=False,
+    with_missing=False, missing=None, hidden_status="hidden", hidden_missing="hidden",
+) -> list:  # fmt: skip
+    """One figure's cells as the page shows them. A hidden figure has its text in every number
+    and, where the page's hidden cell spans them, in the status and missing data
+    (`hidden_status`/`hidden_missing` "hidden"); otherwise what the page shows there."""
+    if cell is None:
+        values = [None] * 6 + ([target] if with_target else []) + [None]
+        return values + ([None] if with_missing else [])
+    if getattr(cell, "suppressed", False):
+        text = hidden_text(getattr(cell, "reason", ""), threshold)
+        values = [text, unit(is_share), text, text, text, text]
+        values += [target] if with_target else []
+        values.append(text if hidden_status == "hidden" else hidden_status)
+        if with_missing:
+            values.append(text if hidden_missing == "hidden" else hidden_missing)
+        return values
+    values = [
+        number(value),
+        unit(is_share),
+        cell.numerator,
+        cell.denominator,
+        number(ci_low),
+        number(ci_high),
+    ]
+    values += [target] if with_target else []
+    values.append(status_text(status))
+    if with_missing:
+        values.append(missing if missing is not None else cell.missing)
+    return values
+
+
+def _response(request, name, columns, rows):
+    return export.response(
+        request,
+        name=name,
+        columns=columns,
+        rows=rows,
+        fmt=export.requested_format(request),
+        project=request.project,
+    )
+
+
+def _table(request, tables: dict):
+    """The table asked for (`?table=`), or the first."""
+    key = request.GET.get("table") or next(iter(tables))
+    if key not in tables:
+        raise Http404
+    return tables[key]()
+
+
+# --- the dashboard ----------------------------------------------------------------------------
+
+
+def goal_table_rows(goals, threshold):
+    for row in goals:
+        result = row["result"]
+        status = row["status"]
+        if row["final"]:
+            status = {"text": f"{row['final']['text']} ({row['final']['certainty']})"}
+        missing = row["missing"]
+        if getattr(result, "missing_hidden", False):
+            missing = hidden_text("small_part", threshold)
+        values = figure_values(
+            result,
+            value=row["value"],
+            is_share=row["is_share"],
+            ci_low=row["ci_low"],
+            ci_high=row["ci_high"],
+            status=status,
+            threshold=threshold,
+            target=row["target"],
+            with_target=True,
+            with_missing=True,
+            missing=missing,
+            hidden_status=status_text(status),
+            hidden_missing=missing,
+        )
+        answered = number(row["value_answered"]) if row["show_answered"] else None
+        yield [result.goal, *values, answered]
+
+
+def goal_table_columns():
+    return [
+        Column("goal", _("Goal")),
+        *figure_columns(with_target=True, with_missing=True),
+        Column("value_answered", _("Value among those with an answer (%)"), DEC),
+    ]
+
+
+def breakdown_rows(goals, threshold):
+    """Every goal's breakdowns, one row per group: per year of exit first, then by gender, age
+    band, region of birth, target group and area, as on the dashboard."""
+    period_label = _("Period")
+    for row in goals:
+        result = row["result"]
+        for p in row["periods"]:
+            values = figure_values(
+                p["cell"],
+                value=p["value"],
+                is_share=row["is_share"],
+                ci_low=p["ci_low"],
+                ci_high=p["ci_high"],
+                status=p["status"],
+                threshold=threshold,
+                target=p["target"],
+                with_target=True,
+                with_missing=True,
+                hidden_status=None,
+                hidden_missing=None,
+            )
+            values[-1] = None  # the per-year table has no missing-data column
+            yield [result.goal, period_label, p["period"], *values]
+        for table in row["breakdown"]:
+            for b in table["rows"]:
+                values = figure_values(
+                    b["cell"],
+                    value=b["value"],
+                    is_share=row["is_share"],
+                    ci_low=b["ci_low"],
+                    ci_high=b["ci_high"],
+                    status=b["status"],
+                    threshold=threshold,
+                    with_target=True,
+                    with_missing=True,
+                )
+                yield [result.goal, table["label"], b["group"], *values]
+
+
+def breakdown_columns():
+    return [
+        Column("goal", _("Goal")),
+        Column("dimension", _("Breakdown")),
+        Column("group", _("Group")),
+        *figure_columns(with_target=True, with_missing=True),
+    ]
+
+
+def flow_table(flow_rows, gender_names, threshold):
+    columns = [Column("stage", _("Stage"))]
+    columns += [Column(f"g{i}", name, INT) for i, name in enumerate(gender_names)]
+    columns.append(Column("total", _("Total"), INT))
+
+    def shown(cell):
+        return hidden_text(cell["reason"], threshold) if cell["n"] is None else cell["n"]
+
+    rows = [
+        [row["label"], *(shown(cell) for cell in row["cells"]), shown(row["total"])]
+        for row in flow_rows
+    ]
+    return columns, rows
+
+
+def gender_table(flow_rows, gender_names, threshold):
+    columns = [Column("stage", _("Stage"))]
+    columns += [Column(f"g{i}", f"{name} (%)", DEC) for i, name in enumerate(gender_names)]
+
+    def shown(row, share):
+        if share is not None:
+            return number(share)
+        if row["total"]["n"] == 0:
+            return None
+        return hidden_text(row["cells"][0]["reason"] or "protect", threshold)
+
+    rows = [[row["label"], *(shown(row, s) for s in row["shares"])] for row in flow_rows]
+    return columns, rows
+
+
+def hours_table(hours, threshold):
+    columns = [
+        Column("category", _("Category")),
+        Column("hours", _("Hours attended"), DEC),
+        Column("people", _("Participants"), INT),
+    ]
+    rows = []
+    for h in hours:
+        if h["hours"] is None:
+            text = hidden_text(h["reason"], threshold)
+            rows.append([h["label"], text, text])
+        else:
+            rows.append([h["label"], h["hours"], h["people"]])
+    return columns, rows
+
+
+def dashboard_response(request, *, goals, flow_rows, gender_names, hours, threshold):
+    """One of the dashboard's tables as a file (`?table=goals|breakdowns|flow|gender|hours`)."""
+
+    def goals_table():
+        return _response(
+            request, _("Goals"), goal_table_columns(), goal_table_rows(goals, threshold)
+        )
+
+    def breakdowns_table():
+        return _response(
+            request, _("Breakdowns"), breakdown_columns(), breakdown_rows(goals, threshold)
+        )
+
+    def flow():
+        return _response(
+            request, _("Participant flow"), *flow_table(flow_rows, gender_names, threshold)
+        )
+
+    def gender():
+        return _response(
+            request, _("Gender split"), *gender_table(flow_rows, gender_names, threshold)
+        )
+
+    def hours_():
+        return _response(request, _("Hours by category"), *hours_table(hours, threshold))
+
+    return _table(
+        request,
+        {
+            "goals": goals_table,
+            "breakdowns": breakdowns_table,
+            "flow": flow,
+            "gender": gender,
+            "hours": hours_,
+        },
+    )
