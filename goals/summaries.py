@@ -496,6 +496,40 @@ def portfolio(projects) -> list[dict]:
     return out
 
 
+# --- a parent's parts -------------------------------------------------------------------------
+
+
+PART_STATUSES = ["met", "not_met", "uncertain", "no_data"]
+
+
+def part_statuses(projects, threshold: int | None) -> dict[int, dict[str, int]]:
+    """For the sub-project table of a parent: per project, how many of its own goals are met,
+    not met, not yet certain or without data, from its summary (made current first, as its
+    dashboard would) with its own plan applied for a reader with `threshold` (None: exact). A
+    goal its plan hides counts as without data; a plan made for another threshold hides every
+    goal about people (as in the portfolio). A fixed number of queries per project."""
+    from . import engine, publication
+
+    for project in projects:
+        _current_summary(project, engine.current_versions(project), None)
+    ids = [project.pk for project in projects]
+    thresholds = {
+        project.pk: None if threshold is None else max(threshold, project_threshold(project))
+        for project in projects
+    }
+    stored = plans(ids, thresholds.get)
+    counts = {pk: dict.fromkeys(PART_STATUSES, 0) for pk in ids}
+    for row in portfolio(ids):
+        status = row["status"] if row["status"] in PART_STATUSES else "no_data"
+        plan = stored.get(row["project_id"])
+        if plan is not None:
+            decided = publication.top_level(plan, row["key"], row["template"])
+            if decided is not None and decided[0] is None:
+                status = "no_data"
+        counts[row["project_id"]][status] += 1
+    return counts
+
+
 # --- keeping in step: signal receivers --------------------------------------------------------
 
 

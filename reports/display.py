@@ -68,7 +68,9 @@ def group_labels(project) -> dict[str, dict[str, str]]:
     english = (get_language() or "").startswith("en")
     target_groups = {
         tg.code: (tg.name_en if english and tg.name_en else tg.name)
-        for tg in TargetGroup.objects.filter(project=project).only("code", "name", "name_en")
+        for tg in TargetGroup.objects.filter(project_id__in=project.counted_project_ids()).only(
+            "code", "name", "name_en"
+        )
     }
     return {
         "gender": gender_labels(),
