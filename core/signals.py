@@ -29,3 +29,11 @@ person_by_identity_number = Signal()
 """`person_by_identity_number` — sent by the audit search (core/views_audit.py) with `number=`,
 `by=` and `project=`: participants answers with the person's id or None, through its one
 counted and logged look-up (participants.lookup.find), connected in its AppConfig.ready()."""
+
+project_page_sections = Signal()
+"""`project_page_sections` — sent by the project page (core.views.project_detail) with
+`request=`, `project=` and `membership=`. Each receiver returns HTML to show on the page (a
+rendered template, for the reader and with the reader's disclosure applied) or "" for nothing.
+reports answers it for a parent project with its sub-project table and its goals over all its
+parts (reports/rollups.py), connected in its AppConfig.ready().
+"""

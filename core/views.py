@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 from .decorators import project_view
 from .models import Membership, Project
 from .policy import Capability, can, sees_people
+from .signals import project_page_sections
 
 
 def home(request):
@@ -32,8 +33,12 @@ def project_detail(request):
         project.sections.filter(language="sv")
     )
     # Exact counts of people, so only for roles that see people: the aggregate-only roles get
-    # these figures on the goals dashboard, with small numbers hidden (docs/disclosure.md).
-    counts = project.enrolments.counts() if sees_people(request.membership) else None
+    # these figures on the goals dashboard, with small numbers hidden (docs/disclosure.md). A
+    # parent counts its parts' enrolments too (docs/rollups.md).
+    counts = None
+    if sees_people(request.membership):
+        enrolments = project.enrolments.model.objects
+        counts = enrolments.filter(project_id__in=project.counted_project_ids()).counts()
     visible_projects = Project.objects.visible_to(request.user)
     context = {
         "project": project,
@@ -52,5 +57,13 @@ def project_detail(request):
         "counts": counts,
         "period_changes": project.period_changes.select_related("changed_by"),
         "can_change_period": can(request.membership, Capability.PROJECT_SETTINGS),
+        # Other apps' parts of the page (a parent's sub-project table: reports/rollups.py).
+        "extra_sections": [
+            html
+            for _receiver, html in project_page_sections.send(
+                sender=Project, request=request, project=project, membership=request.membership
+            )
+            if html
+        ],
     }
     return render(request, "core/project_detail.html", context)
