@@ -301,6 +301,46 @@ def test_segevang_131_households_51_self_sufficient():
     assert not households.filter(members__isnull=True).exists()
 
 
+def test_the_area_programme_shows_51_of_131_households_over_its_areas(on_demo_today):
+    """The programme counts its five areas' records (docs/rollups.md): its own household goal
+    is 51 of 131, by area all in Segevång, on the dashboard the steering group opens."""
+    from core.policy import project_threshold
+    from goals import summaries
+
+    programme = project(PROGRAMME)
+    (goal,) = summaries.goal_results(programme, threshold=project_threshold(programme))
+    assert (goal.numerator, goal.denominator, goal.suppressed) == (51, 131, False)
+    by_area = goal.breakdown["area"]
+    assert (by_area["Segevång"].numerator, by_area["Segevång"].denominator) == (51, 131)
+    assert len(by_area) == 5 and all(
+        cell.denominator == 0 for area, cell in by_area.items() if area != "Segevång"
+    )
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="steering"))
+    with translation.override("en"):
+        html = client.get(reverse("goals:dashboard", args=[programme.pk])).content.decode()
+        page = client.get(reverse("core:project_detail", args=[programme.pk])).content.decode()
+    row = re.search(r'<tr id="goal-self-sufficient-households">.*?</tr>', html, re.S).group(0)
+    assert '<span class="nowrap">51 / 131</span>' in row
+    assert "Områdesprogram Segevång" in page and "51 / 131" in page
+
+
+def test_the_twin_pairs_main_project_counts_its_sub_project(on_demo_today):
+    from goals import summaries
+
+    main, fif = project("I Arbetsmarknadens Utkant"), project(FIF)
+    assert fif.parent == main and not main.enrolments.exists()
+    (main_goal,) = summaries.goal_results(main)
+    fif_goal = next(r for r in summaries.goal_results(fif) if r.key == main_goal.key)
+    assert (main_goal.numerator, main_goal.denominator) == (
+        fif_goal.numerator,
+        fif_goal.denominator,
+    )
+    assert main_goal.denominator > 0
+    flow = summaries.read(main).figures["flow"]
+    assert sum(flow["referred"].values()) == fif.enrolments.count()
+
+
 def test_identity_numbers_are_demo_numbers_and_never_stored_in_clear():
     identified = Participant.objects.filter(is_anonymous=False)
     numbers = []
