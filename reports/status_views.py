@@ -6,10 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from core.audit import log_action
 from core.decorators import project_view
@@ -125,10 +126,52 @@ def report_detail(request, report_id):
     )
 
 
+def _confirm(request, report, action: str):
+    """The page before an action (a GET of its URL): what it does, and its button."""
+    texts = {
+        "make_pdf": (
+            _("Make the PDF"),
+            _(
+                "The figures of the period are collected as they stand now and the PDF is made "
+                "in the background; you will see its progress."
+            ),
+        ),
+        "issue": (
+            _("Issue the report"),
+            _(
+                "Issuing locks the report: its account, its figures and its PDF are kept exactly "
+                "as they are now and can never be changed or deleted. The steering group can then "
+                "download it."
+            ),
+        ),
+        "delete": (_("Delete this draft"), _("The draft and its PDF are removed.")),
+    }
+    heading, text = texts[action]
+    return render(
+        request,
+        "reports/status_confirm.html",
+        {
+            "project": request.project,
+            "report": report,
+            "action": action,
+            "heading": heading,
+            "text": text,
+            "action_url": reverse(f"status_reports:{action}", args=[request.project.pk, report.pk]),
+            "possible": not report.is_issued
+            and (action != "issue" or status.pdf_is_current(report)),
+            "why_not": _("An issued report is kept as it was issued.")
+            if report.is_issued
+            else _("Make the PDF of the report as it stands before issuing it."),
+        },
+    )
+
+
 @project_view(Capability.REPORTS_WRITE)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_make_pdf(request, report_id):
     report = _report(request, report_id)
+    if request.method == "GET":
+        return _confirm(request, report, "make_pdf")
     if report.is_issued:
         messages.error(request, _("An issued report is kept as it was issued."))
         return redirect("status_reports:detail", request.project.pk, report.pk)
@@ -137,9 +180,11 @@ def report_make_pdf(request, report_id):
 
 
 @project_view(Capability.REPORTS_WRITE)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_issue(request, report_id):
     report = _report(request, report_id)
+    if request.method == "GET":
+        return _confirm(request, report, "issue")
     try:
         status.issue(report, by=request.user)
     except ValidationError as error:
@@ -151,9 +196,11 @@ def report_issue(request, report_id):
 
 
 @project_view(Capability.REPORTS_WRITE)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_delete(request, report_id):
     report = _report(request, report_id)
+    if request.method == "GET":
+        return _confirm(request, report, "delete")
     if report.is_issued:
         messages.error(request, _("An issued report is never deleted."))
         return redirect("status_reports:detail", request.project.pk, report.pk)

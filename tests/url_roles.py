@@ -231,6 +231,19 @@ def _one_of_each(title, manager, people_org, employer):
         content="Personnummer;Kön;Anvisningsdatum\n123;Kvinna;2009-02-01\n".encode(),
     )
     validate_upload(upload)
+    from reports.models import StatusReport
+
+    status_report = StatusReport.objects.create(  # issued: every reader of reports sees it
+        project=project,
+        period_kind="year",
+        period_start=dt.date(2009, 1, 1),
+        period_end=dt.date(2009, 12, 31),
+        title="Lägesrapport 2009",
+        status="issued",
+        issued_at=dt.datetime(2010, 1, 15, tzinfo=dt.UTC),
+        pdf=b"%PDF-1.7 test",
+        pdf_made_at=dt.datetime(2010, 1, 15, tzinfo=dt.UTC),
+    )
     job = Job.objects.create(
         kind="imports.import",
         title=f"Import för {title}",
@@ -256,6 +269,7 @@ def _one_of_each(title, manager, people_org, employer):
             "record_id": attendance_record.pk,
             "goal_id": goal.pk,
             "snapshot_id": snapshot.pk,
+            "report_id": status_report.pk,
             "upload_id": upload.pk,
             "job_id": job.pk,
             "token_id": token.pk,
