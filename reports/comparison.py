@@ -29,6 +29,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core import export
 from core.clock import today
 from core.decorators import project_view
 from core.models import Membership
@@ -40,6 +41,7 @@ from goals.figures import GENDERS
 from goals.models import GoalVersion, ReferenceValue
 from goals.publication import quarters
 
+from . import exports
 from .display import (
     gender_labels,
     percent,
@@ -289,6 +291,8 @@ def twin_comparison(project, membership, user) -> list[dict]:
 def twins(request):
     project = request.project
     entries = twin_comparison(project, request.membership, request.user)
+    if export.requested_format(request):
+        return exports.twins_response(request, entries, project_title(project))
     return render(
         request,
         "reports/comparison/twins.html",
@@ -443,6 +447,8 @@ def reference_comparison(project, membership) -> dict:
 def reference(request):
     project = request.project
     context = reference_comparison(project, request.membership)
+    if export.requested_format(request):
+        return exports.reference_response(request, context, disclosure_for(request.membership))
     return render(
         request,
         "reports/comparison/reference.html",
@@ -578,12 +584,13 @@ def _shown_value_of(value, is_share: bool):
 @project_view("goals.view")
 def quarters_view(request):
     project = request.project
+    context = quarter_comparison(project, request.membership)
+    if export.requested_format(request):
+        return exports.quarters_response(
+            request, context["goals"], disclosure_for(request.membership)
+        )
     return render(
         request,
         "reports/comparison/quarters.html",
-        {
-            "project": project,
-            "threshold": disclosure_for(request.membership),
-            **quarter_comparison(project, request.membership),
-        },
+        {"project": project, "threshold": disclosure_for(request.membership), **context},
     )

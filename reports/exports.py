@@ -284,3 +284,268 @@ def dashboard_response(request, *, goals, flow_rows, gender_names, hours, thresh
             "hours": hours_,
         },
     )
+
+
+# --- the comparisons --------------------------------------------------------------------------
+
+
+def _side(c, threshold=None):
+    """A comparison side (reports.comparison.cell_view) as figure cells; hidden with the side's
+    own threshold (a twin's), else the page's."""
+    if c is None:
+        return figure_values(
+            None, value=None, is_share=False, ci_low=None, ci_high=None, status=None,
+            threshold=None,
+        )  # fmt: skip
+    return figure_values(
+        c["cell"],
+        value=c["value"],
+        is_share=c["is_share"],
+        ci_low=c["ci_low"],
+        ci_high=c["ci_high"],
+        status=c["status"],
+        threshold=c["threshold"] or threshold,
+    )
+
+
+def twins_response(request, entries, project_name):
+    """The twin comparison (`?table=goals|gender`): one row per shared goal (or goal and
+    gender) and twin project the reader may see, each project's figures hidden by the
+    reader's role in that project."""
+    twin = _("Twin project")
+    allowed = [entry for entry in entries if entry["allowed"]]
+
+    def goals():
+        columns = [
+            Column("twin", twin),
+            Column("goal", _("Goal")),
+            Column("target", _("Target")),
+            *figure_columns(project_name),
+            *figure_columns(twin),
+        ]
+        rows = (
+            [entry["title"], row["goal"], row["target"], *_side(a), *_side(b)]
+            for entry in allowed
+            for row in entry["rows"]
+            for a, b in [row["sides"]]
+        )
+        return _response(request, _("Twin projects"), columns, rows)
+
+    def gender():
+        columns = [Column("twin", twin), Column("goal", _("Goal")), Column("gender", _("Gender"))]
+        for prefix in (project_name, twin):
+            columns += figure_columns(prefix)[:4]
+        rows = (
+            [entry["title"], row["goal"], g["label"], *_side(a)[:4], *_side(b)[:4]]
+            for entry in allowed
+            for row in entry["rows"]
+            for g in row["genders"]
+            for a, b in [g["sides"]]
+        )
+        return _response(request, _("Twin projects by gender"), columns, rows)
+
+    return _table(request, {"goals": goals, "gender": gender})
+
+
+def reference_response(request, context, threshold):
+    """The reference comparison (`?table=comparison|years|programmes`)."""
+    reference = context["reference"]
+
+    def comparison():
+        columns = [
+            Column("period", _("Year of exit")),
+            Column("reference", _("Reference (weighted, %)"), DEC),
+            Column("target", _("Target: reference + Δ (%)"), DEC),
+            *figure_columns(_("The project")),
+            Column("difference", _("Difference from the reference (pp)"), DEC),
+        ]
+        rows = []
+        nobody = _("nobody left")
+        for row in context.get("rows") or []:
+            c = row["result"]
+            figures = _side(c, threshold)
+            if c is None:
+                figures[0] = nobody
+            difference = None
+            if c is not None and c["suppressed"]:
+                difference = None
+            elif row["difference"] is not None:
+                difference = number(row["difference"])
+            reference_value = (
+                _("no reference") if row["reference"] is None else number(row["reference"])
+            )
+            rows.append(
+                [row["period"], reference_value, number(row["target"]), *figures, difference]
+            )
+        return _response(request, _("Reference comparison"), columns, rows)
+
+    def years():
+        columns = [
+            Column("year", _("Year")),
+            Column("participants", _("Participants"), INT),
+            Column("share", _("Share in work at 90 days (weighted, %)"), DEC),
+        ]
+        rows = [[y["year"], y["participants"], number(y["share"])] for y in reference["years"]]
+        if reference["rows"]:
+            chosen = reference["overall_years"]
+            label = _("Whole period (%(first)s–%(last)s)") % {
+                "first": chosen[0],
+                "last": chosen[-1],
+            }
+            rows.append([label, reference["overall_participants"], number(reference["overall"])])
+        return _response(request, _("Reference per year"), columns, rows)
+
+    def programmes():
+        columns = [
+            Column("programme", _("Programme")),
+            Column("year", _("Year"), INT),
+            Column("participants", _("Participants"), INT),
+            Column("share", _("Share in work at 90 days (%)"), DEC),
+            Column("source", _("Source")),
+        ]
+        rows = [
+            [r["programme"], r["year"], r["participants"], number(r["share"]), r["source"] or None]
+            for r in reference["rows"]
+        ]
+        return _response(request, _("Reference programmes"), columns, rows)
+
+    return _table(request, {"comparison": comparison, "years": years, "programmes": programmes})
+
+
+def quarters_response(request, goals, threshold):
+    """Every goal per quarter, one row per goal and quarter."""
+    columns = [Column("goal", _("Goal")), Column("quarter", _("Quarter")), *figure_columns()]
+    outside = _("outside the goal's period")
+
+    def rows():
+        for goal in goals:
+            for row in goal["rows"]:
+                figures = _side(row["result"], threshold)
+                if row["outside"]:
+                    figures[0] = outside
+                yield [goal["goal"], row["label"], *figures]
+
+    return _response(request, _("Goals per quarter"), columns, rows())
+
+
+# --- the snapshots ----------------------------------------------------------------------------
+
+
+def snapshot_list_response(request, snapshots):
+    columns = [
+        Column("label", _("Label")),
+        Column("period_start", _("First day of the period"), export.DATE),
+        Column("period_end", _("Last day of the period"), export.DATE),
+        Column("locked_by", _("Locked by")),
+        Column("locked_at", _("Locked"), export.DATETIME),
+    ]
+    from django.utils import timezone
+
+    def locked_by(user):
+        return (user.get_full_name() or user.get_username()) if user else None
+
+    rows = (
+        [s.label, s.period_start, s.period_end, locked_by(s.locked_by),
+         timezone.localtime(s.locked_at)]
+        for s in snapshots
+    )  # fmt: skip
+    return _response(request, _("Locked snapshots"), columns, rows)
+
+
+def _snapshot_side(row, threshold, *, periods=False):
+    """A locked or today's goal row (reports.display.goal_rows, or a breakdown row) as cells."""
+    if row is None:
+        return figure_values(
+            None, value=None, is_share=False, ci_low=None, ci_high=None, status=None,
+            threshold=threshold,
+        )  # fmt: skip
+    cell = row.get("result", row.get("cell"))
+    return figure_values(
+        cell,
+        value=row["value"],
+        is_share=row.get("is_share", False),
+        ci_low=row["ci_low"],
+        ci_high=row["ci_high"],
+        status=row["status"],
+        threshold=threshold,
+        hidden_status=status_text(row["status"]) if "result" in row else "hidden",
+    )
+
+
+def difference_values(d):
+    """A difference (reports.snapshots._cell_difference) as cells: value, count, total, status."""
+    if not d:
+        return [None, None, None, None]
+    if d.get("hidden"):
+        text = _("Not shown: too few people")
+        return [text, text, text, None]
+    changed = _("Status changed") if d["status_changed"] else _("Status unchanged")
+    return [number(d["value"]), d["numerator"], d["denominator"], changed]
+
+
+def difference_columns():
+    prefix = _("Difference")
+    return [
+        Column("d_value", f"{prefix}: {_('Value')}", DEC),
+        Column("d_numerator", f"{prefix}: {_('Count')}", INT),
+        Column("d_denominator", f"{prefix}: {_('Total')}", INT),
+        Column("d_status", f"{prefix}: {_('Status')}"),
+    ]
+
+
+def snapshot_response(request, snapshot, rows, threshold):
+    """A snapshot beside today (`?table=goals|breakdowns`): the locked figures, today's and the
+    difference, per goal or per goal and group; hidden as on the page (a difference about
+    fewer people than the threshold included)."""
+    locked, today_ = _("Locked"), _("Today")
+    name = _("Snapshot %(id)s") % {"id": snapshot.pk}  # the label is the user's own text
+
+    def share_of(row):
+        return row and row["is_share"]
+
+    def goals():
+        columns = [
+            Column("goal", _("Goal")),
+            *figure_columns(locked),
+            *figure_columns(today_),
+            *difference_columns(),
+        ]
+        data = []
+        for row in rows:
+            then = _snapshot_side(
+                row["then"] and {**row["then"], "is_share": share_of(row["then"])}, threshold
+            )
+            now = _snapshot_side(
+                row["now"] and {**row["now"], "is_share": share_of(row["now"])}, threshold
+            )
+            data.append([row["title"], *then, *now, *difference_values(row["difference"])])
+        return _response(request, name, columns, data)
+
+    def breakdowns():
+        columns = [
+            Column("goal", _("Goal")),
+            Column("dimension", _("Breakdown")),
+            Column("group", _("Group")),
+            *figure_columns(locked),
+            *figure_columns(today_)[:4],
+            *difference_columns(),
+        ]
+        data = []
+        for row in rows:
+            for table in row["breakdown"]:
+                for b in table["rows"]:
+                    then = b["then"] and {**b["then"], "is_share": share_of(row["then"])}
+                    now = b["now"] and {**b["now"], "is_share": share_of(row["now"])}
+                    data.append(
+                        [
+                            row["title"],
+                            table["label"],
+                            b["group"],
+                            *_snapshot_side(then, threshold),
+                            *_snapshot_side(now, threshold)[:4],
+                            *difference_values(b["difference"]),
+                        ]
+                    )
+        return _response(request, name, columns, data)
+
+    return _table(request, {"goals": goals, "breakdowns": breakdowns})

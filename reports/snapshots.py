@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from core import export
 from core.decorators import project_view
 from core.policy import disclosure_for
 from goals import engine, summaries
@@ -22,6 +23,7 @@ from goals.engine.results import Cell, GoalResult
 from goals.models import GoalSnapshot
 from goals.snapshots import lock_snapshot, locked_results
 
+from . import exports
 from .display import goal_rows
 
 
@@ -227,6 +229,8 @@ def snapshot_list(request):
         .select_related("locked_by")
         .order_by("-period_end", "-locked_at", "-id")
     )
+    if export.requested_format(request):
+        return exports.snapshot_list_response(request, snapshots)
     return render(
         request,
         "reports/snapshots/list.html",
@@ -277,6 +281,8 @@ def snapshot_detail(request, snapshot_id: int):
     now = summaries.for_reader(project, engine.evaluate_project(project), threshold)
     rows = comparison_rows(snapshot, locked, now, engine.current_versions(project))
     hide_small_differences(rows, threshold)
+    if export.requested_format(request):
+        return exports.snapshot_response(request, snapshot, rows, threshold)
     return render(
         request,
         "reports/snapshots/detail.html",

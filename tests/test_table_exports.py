@@ -17,13 +17,20 @@ from enrolments import exports
 from enrolments import views as enrolment_views
 from enrolments.models import Status
 
+from . import test_goal_comparison as comparison_tests
 from . import test_goal_dashboard as dashboard_tests
-from .factories import InterventionFactory, ParticipationFactory
+from . import test_goal_snapshots as snapshot_tests
+from .factories import InterventionFactory, MembershipFactory, ParticipationFactory
 from .goal_fakes import install_fake_engine, job_goal, stakeholder_goal
 from .test_caselist import enrol, names_in
 from .test_participant_page import en, exit_enrolment, login, make_world, url
 
 pytestmark = pytest.mark.django_db
+HIDDEN = {
+    "fewer than 5",
+    "hidden: a part of the group is fewer than 5",
+    "hidden to protect another figure",
+}
 
 
 @pytest.fixture
@@ -287,3 +294,128 @@ def test_the_dashboard_xlsx_has_numbers(client, goal_world):
 
 def test_an_unknown_dashboard_table_is_not_found(client, goal_world):
     assert dashboard_export(client, goal_world, Role.MANAGER, "nope").status_code == 404
+
+
+# --- the comparisons --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def comparison_clock(settings):
+    settings.FOLJSAM_TODAY = "2010-06-01"
+    settings.SUPPRESSION_THRESHOLD = 5
+
+
+def comparison_export(client, membership, name, project=None, table="", fmt="csv"):
+    client.force_login(membership.user)
+    path = comparison_tests.url(name, project or membership.project, "en")
+    return client.get(f"{path}?format={fmt}&csv=international&table={table}")
+
+
+def test_the_twins_export_hides_by_the_role_in_each_project(client, comparison_clock):
+    malmo, goteborg = comparison_tests.twin_world()
+    steering = MembershipFactory(project=malmo, role=Role.STEERING)
+    MembershipFactory(project=goteborg, role=Role.MANAGER, user=steering.user)
+    rows = csv_rows(comparison_export(client, steering, "twins", table="goals"), True)
+    assert rows[0][:3] == ["Twin project", "Goal", "Target"]
+    (row,) = rows[1:]
+    hidden = "hidden: a part of the group is fewer than 5"
+    assert row[0] == "Framtid i Fokus Göteborg"
+    assert row[3] == row[5] == row[6] == hidden  # Malmö, where the user is steering
+    assert row[12:14] == ["3", "10"]  # Göteborg: count / total shown
+    gender = csv_rows(comparison_export(client, steering, "twins", table="gender"), True)
+    women = next(r for r in gender[1:] if r[2] == "Women")
+    assert women[3] in HIDDEN and women[7:] == ["100", "%", "3", "3"]
+
+
+def test_a_twin_the_user_is_not_a_member_of_is_not_in_the_export(client, comparison_clock):
+    malmo, _goteborg = comparison_tests.twin_world()
+    manager = MembershipFactory(project=malmo, role=Role.MANAGER)
+    rows = csv_rows(comparison_export(client, manager, "twins", table="goals"), True)
+    assert rows[1:] == []
+
+
+def test_the_reference_export_is_the_page_and_hides_what_it_hides(client, comparison_clock):
+    project = comparison_tests.reference_project()
+    manager = MembershipFactory(project=project, role=Role.MANAGER)
+    rows = csv_rows(comparison_export(client, manager, "reference", project, "comparison"), True)
+    by_period = {row[0]: row for row in rows[1:]}
+    assert by_period["2009"][1:3] == ["27.5", "37.5"]
+    assert by_period["2009"][3:7] == ["75", "%", "3", "4"]
+    assert by_period["2009"][-1] == "47.5"
+    assert by_period["Whole period"][5:7] == ["4", "6"]
+    steering = MembershipFactory(project=project, role=Role.STEERING)
+    rows = csv_rows(comparison_export(client, steering, "reference", project, "comparison"), True)
+    flat = [cell for row in rows for cell in row]
+    assert "3" not in flat and "4" not in flat and "6" not in flat
+    assert HIDDEN & set(flat) and "fewer than None" not in flat
+    years = csv_rows(comparison_export(client, steering, "reference", project, "years"), True)
+    assert years[1] == ["2009", "400", "27.5"]
+    programmes = csv_rows(
+        comparison_export(client, steering, "reference", project, "programmes"), True
+    )
+    assert sorted(row[1:4] for row in programmes[1:]) == [
+        ["2009", "100", "20"], ["2009", "300", "30"], ["2010", "200", "40"]
+    ]  # fmt: skip
+
+
+def test_the_quarters_export_holds_every_goal_and_quarter(client, comparison_clock):
+    project = comparison_tests.quarter_project()
+    manager = MembershipFactory(project=project, role=Role.MANAGER)
+    rows = csv_rows(comparison_export(client, manager, "quarters", project), True)
+    job = [row for row in rows[1:] if row[0] == "Goal job"]
+    assert [row[1] for row in job] == ["2009 Q1", "2009 Q2", "2009 Q3", "2009 Q4", "2010 Q1",
+                                       "2010 Q2"]  # fmt: skip
+    assert [tuple(row[4:6]) for row in job][:3] == [("2", "3"), ("0", "0"), ("1", "6")]
+    steering = MembershipFactory(project=project, role=Role.STEERING)
+    rows = csv_rows(comparison_export(client, steering, "quarters", project), True)
+    job = [row for row in rows[1:] if row[0] == "Goal job"]
+    assert job[0][2] in HIDDEN and job[0][4] in HIDDEN and job[2][4] in HIDDEN
+
+
+# --- the snapshots ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def snapshot_world(settings):
+    settings.FOLJSAM_TODAY = "2010-06-01"
+    settings.SUPPRESSION_THRESHOLD = 5
+    project, members, _outsider, _june = snapshot_tests.world.__wrapped__()
+    snapshot = snapshot_tests.lock(project, members[Role.MANAGER].user)
+    return project, members, snapshot
+
+
+def snapshot_export(client, snapshot_world, role, table, view="detail"):
+    project, members, snapshot = snapshot_world
+    client.force_login(members[role].user)
+    kwargs = {"snapshot_id": snapshot.pk} if view == "detail" else {}
+    path = snapshot_tests.url(view, project, "en", **kwargs)
+    return client.get(f"{path}?format=csv&csv=international&table={table}")
+
+
+def test_the_snapshot_export_has_locked_today_and_difference(client, snapshot_world):
+    rows = csv_rows(snapshot_export(client, snapshot_world, Role.MANAGER, "breakdowns"), True)
+    women = next(r for r in rows[1:] if r[0] == "In work after 90 days" and r[2] == "Women")
+    # Locked 3 / 4 (75 %), today 5 / 6 (83.3 %), difference +8.3 pp (+2 / +2).
+    assert women[3:7] == ["75", "%", "3", "4"]
+    assert women[10:14] == ["83.3", "%", "5", "6"]
+    assert women[14:17] == ["8.3", "2", "2"]
+    goals = csv_rows(snapshot_export(client, snapshot_world, Role.MANAGER, "goals"), True)
+    assert goals[0][0] == "Goal" and goals[0][1] == "Locked: Value"
+    assert {row[0] for row in goals[1:]} == {"In work after 90 days", "Pre-study done"}
+
+
+def test_the_snapshot_export_hides_from_the_steering_group(client, snapshot_world):
+    for table in ("goals", "breakdowns"):
+        rows = csv_rows(snapshot_export(client, snapshot_world, Role.STEERING, table), True)
+        work = [r for r in rows[1:] if r[0] == "In work after 90 days"]
+        for row in work:
+            numbers = [cell for cell in row[3:] if cell.isdigit()]
+            assert all(int(n) == 0 or int(n) >= 5 for n in numbers), row
+        assert any("fewer than 5" in cell or "hidden" in cell for r in work for cell in r)
+
+
+def test_the_snapshot_list_export(client, snapshot_world):
+    rows = csv_rows(snapshot_export(client, snapshot_world, Role.STEERING, "", view="list"), True)
+    assert rows[0] == ["Label", "First day of the period", "Last day of the period",
+                       "Locked by", "Locked"]  # fmt: skip
+    assert rows[1][:3] == ["Lägesrapport 2009 H2", "2009-07-01", "2009-12-31"]
