@@ -27,6 +27,8 @@ urlpatterns = i18n_patterns(
     path("projects/import/", include("projectbank.urls")),
     path("projects/<int:project_id>/", include(project_patterns)),
     path("api-tokens/", include("api.urls_tokens")),
+    # The public project pages, no login (core/views_public.py, docs/public-page.md).
+    path("public/", include("core.urls_public")),
     path("", include("core.urls")),
     prefix_default_language=False,
 )

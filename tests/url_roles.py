@@ -157,7 +157,10 @@ def _one_of_each(title, manager, people_org, employer):
     from plans.services import record_assessment, save_plan_version
     from surveys.services import record_answer
 
-    project = ProjectFactory(title=title, follow_up_days=[90])
+    # Published (core/publishing.py), so the public pages answer 200 for everyone.
+    project = ProjectFactory(
+        title=title, follow_up_days=[90], public_since=dt.datetime(2009, 1, 1, tzinfo=dt.UTC)
+    )
     membership = MembershipFactory(
         project=project, user=manager, organisation=people_org, role=Role.MANAGER
     )
