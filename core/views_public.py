@@ -21,9 +21,9 @@ from . import publishing
 from .decorators import project_view
 from .policy import Capability, project_threshold
 
-# Anonymous pages: cached by nobody but the reader's browser for a short while (the figures
-# change when the summary is refreshed; a withdrawn page must vanish soon).
-CACHE_CONTROL = "public, max-age=300"
+# The JSON may be cached for a minute (it sets no cookie; a withdrawn page must vanish soon).
+# The HTML pages are not marked cacheable: their language switch carries a CSRF cookie.
+JSON_CACHE_CONTROL = "public, max-age=60"
 
 
 def _published(project_id):
@@ -44,9 +44,7 @@ def index(request):
         .select_related("owner")
         .order_by("-starts_on", "title")
     ]
-    response = render(request, "public/index.html", {"projects": projects})
-    response["Cache-Control"] = CACHE_CONTROL
-    return response
+    return render(request, "public/index.html", {"projects": projects})
 
 
 @require_GET
@@ -57,9 +55,7 @@ def project_page(request, project_id):
     other = "en" if (translation.get_language() or "sv").startswith("sv") else "sv"
     context["other_language"] = other
     context["other_url"] = translate_url(request.path, other)
-    response = render(request, "public/project.html", context)
-    response["Cache-Control"] = CACHE_CONTROL
-    return response
+    return render(request, "public/project.html", context)
 
 
 @require_GET
@@ -74,7 +70,7 @@ def project_json(request, project_id):
         publishing.public_document(project, languages=languages),
         json_dumps_params={"ensure_ascii": False, "indent": 1},
     )
-    response["Cache-Control"] = CACHE_CONTROL
+    response["Cache-Control"] = JSON_CACHE_CONTROL
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
