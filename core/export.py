@@ -21,6 +21,8 @@ here, so the rules hold everywhere:
 
 import csv
 import datetime as dt
+import io
+import operator
 import re
 import tempfile
 import unicodedata
@@ -130,34 +132,58 @@ def _values(row, columns: list[Column]):
     return list(row)
 
 
-class _Echo:
-    """A file-like object whose write returns what it was given (csv.writer → generator)."""
+def _csv_converter(kind: str, style: CsvStyle):
+    """csv_cell for one column, with the common types (text, None, whole numbers, dates) on a
+    fast path: a million rows are six million calls. Text is returned as it is: csv_lines
+    writes every row through safe_row."""
+    percent = kind == PERCENT
 
-    def write(self, value):
-        return value
+    def convert(value, _str=str, _int=int, _date=dt.date):
+        cls = value.__class__
+        if cls is _str:
+            return value
+        if value is None:
+            return ""
+        if cls is _int and not percent:
+            return _str(value)
+        if cls is _date:
+            return value.isoformat()
+        return csv_cell(value, kind, style)
+
+    return convert
+
+
+CSV_BATCH = 1000  # rows per chunk sent
 
 
 def csv_lines(columns: list[Column], rows: Iterable, style: CsvStyle = SWEDISH):
-    """The CSV file as encoded chunks: header, then one line per row."""
-    writer = csv.writer(_Echo(), delimiter=style.delimiter, lineterminator="\r\n")
-    header = writer.writerow(safe_row(str(column.header) for column in columns))
-    yield (("\ufeff" if style.bom else "") + header).encode("utf-8")
-    kinds = [column.kind for column in columns]
+    """The CSV file as encoded chunks: header, then the rows, CSV_BATCH rows to a chunk."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=style.delimiter, lineterminator="\r\n")
+    writer.writerow(safe_row(str(column.header) for column in columns))
+    yield (("\ufeff" if style.bom else "") + buffer.getvalue()).encode("utf-8")
+    keys = [column.key for column in columns]
+    width = len(columns)
+    converters = [_csv_converter(column.kind, style) for column in columns]
+    call = operator.call
     batch = []
     for row in rows:
-        values = _values(row, columns)
-        batch.append(
-            writer.writerow(
-                safe_row(
-                    csv_cell(value, kind, style) for value, kind in zip(values, kinds, strict=True)
-                )
-            )
-        )
-        if len(batch) >= 500:
-            yield "".join(batch).encode("utf-8")
+        values = [row.get(key) for key in keys] if isinstance(row, dict) else row
+        if len(values) != width:
+            raise ValueError(f"a row of {len(values)} values for {width} columns")
+        batch.append(list(map(call, converters, values)))
+        if len(batch) >= CSV_BATCH:
+            yield _csv_chunk(buffer, writer, batch)
             batch = []
     if batch:
-        yield "".join(batch).encode("utf-8")
+        yield _csv_chunk(buffer, writer, batch)
+
+
+def _csv_chunk(buffer, writer, batch) -> bytes:
+    buffer.seek(0)
+    buffer.truncate()
+    writer.writerows(safe_row(values) for values in batch)
+    return buffer.getvalue().encode("utf-8")
 
 
 def write_xlsx(target, sheets: list[tuple[str, list[Column], Iterable]]) -> int:
