@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from core.audit import verify_chain
 from core.models import LogEntry, Role
 from enrolments import exports
 from enrolments import views as enrolment_views
@@ -20,7 +21,13 @@ from enrolments.models import Status
 from . import test_goal_comparison as comparison_tests
 from . import test_goal_dashboard as dashboard_tests
 from . import test_goal_snapshots as snapshot_tests
-from .factories import InterventionFactory, MembershipFactory, ParticipationFactory
+from .factories import (
+    AnonymousParticipantFactory,
+    EnrolmentFactory,
+    InterventionFactory,
+    MembershipFactory,
+    ParticipationFactory,
+)
 from .goal_fakes import install_fake_engine, job_goal, stakeholder_goal
 from .test_caselist import enrol, names_in
 from .test_participant_page import en, exit_enrolment, login, make_world, url
@@ -118,6 +125,35 @@ def test_the_case_list_export_logs_the_export_and_every_person_in_it(client, wor
     names = [row[0].value for row in xlsx_sheet(response).iter_rows(min_row=2)]
     assert sorted(names) == sorted(["Leyla Ahmadi", "Ann0 Al", "Ann1 Al", "Ann2 Al"])
     assert "Leyla" not in str(list(LogEntry.objects.values()))
+
+
+def test_a_large_export_is_logged_person_by_person_in_the_hash_chain(client, world, monkeypatch):
+    monkeypatch.setattr(exports, "AUDIT_CHUNK", 40)  # three chunks: keyset paging is used
+    people = [
+        EnrolmentFactory(participant=AnonymousParticipantFactory(), project=world.project)
+        for _ in range(90)
+    ]
+    login(client, world.manager)
+    before = LogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    response = client.get(url("case_list", world) + "?format=csv")
+    assert len(csv_rows(response)) == 1 + 91
+    entries = LogEntry.objects.filter(pk__gt=before, action="view")
+    assert sorted(entries.values_list("person_id", flat=True)) == sorted(
+        [world.person.pk, *(e.participant_id for e in people)]
+    )
+    assert {
+        (e.object_type, e.object_id, e.reason, tuple(e.fields), e.user_id) for e in entries
+    } == {
+        (
+            "participants.Participant",
+            str(e.person_id),
+            "case list export",
+            (),
+            world.manager.user.pk,
+        )
+        for e in entries
+    }
+    assert verify_chain().intact
 
 
 def test_the_case_list_xlsx_has_real_dates(client, world):
