@@ -20,6 +20,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -252,15 +253,20 @@ def dashboard_tables(client, project, sets, shown):
         shown.add(sets.hours[code], people, f"hours {code}")
 
 
+PORTFOLIO_HEADERS = {"numerator": "Count", "denominator": "Total", "missing": "Missing data"}
+
+
 def portfolio_csv(client, project, sets, shown):
-    text = client.get(reverse("portfolio:portfolio") + "?format=csv").content.decode("utf-8-sig")
+    with translation.override("en"):  # the download is written while it is read
+        response = client.get(reverse("portfolio:portfolio") + "?format=csv")
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
     for row in csv.DictReader(io.StringIO(text), delimiter=";"):
-        if int(row["project_id"]) != project.pk or row["key"] not in sets.people_goals():
+        if int(row["Project number"]) != project.pk or row["Goal key"] not in sets.people_goals():
             continue
-        universe = sets.universe_of(row["key"])
-        for part in ("numerator", "denominator", "missing"):
-            where = f"portfolio {row['key']} {part}"
-            shown.add(sets.goal(row["key"], part), row[part], where, universe)
+        universe = sets.universe_of(row["Goal key"])
+        for part, header in PORTFOLIO_HEADERS.items():
+            where = f"portfolio {row['Goal key']} {part}"
+            shown.add(sets.goal(row["Goal key"], part), row[header], where, universe)
 
 
 def quarters(project, membership, sets, shown):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -42,13 +43,15 @@ def test_a_project_titled_as_a_formula_is_text_in_the_portfolio_csv(client, sett
     member = MembershipFactory(project=project, role=Role.MANAGER)
     _create_goal(project, member.user, "+SUM(A1:A9)")
     client.force_login(member.user)
-    response = client.get(reverse("portfolio:portfolio") + "?format=csv")
-    assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    with translation.override("en"):  # the download is written while it is read
+        response = client.get(reverse("portfolio:portfolio") + "?format=csv")
+        assert response.status_code == 200
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     header, [row] = rows[0], rows[1:]
     cells = dict(zip(header, row, strict=True))
-    assert cells["project"] == "'" + FORMULA
-    assert cells["goal"] == "'+SUM(A1:A9)"
+    assert cells["Project"] == "'" + FORMULA
+    assert cells["Goal"] == "'+SUM(A1:A9)"
     assert not any(cell.startswith(FORMULA_STARTS) for row in rows for cell in row)
 
 
