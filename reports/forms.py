@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Area, TargetGroup
 from enrolments.models import IncomeSource, LabourMarketStatus, OutcomeStatus
 from goals.definitions import CHECKLIST_ITEMS, POPULATIONS, REQUIRED, TEMPLATES, Template
 from participants.models import Gender
@@ -262,10 +263,13 @@ def _english() -> bool:
 
 def _target_groups(project):
     english = _english()
-    return [
-        (tg.code, tg.name_en if english and tg.name_en else tg.name)
-        for tg in project.target_groups.order_by("name")
-    ]
+    # A parent's goal may name the target group of any of its parts (docs/rollups.md); a code
+    # used by several parts is one choice.
+    groups = TargetGroup.objects.filter(project_id__in=project.counted_project_ids())
+    choices = {}
+    for tg in groups.order_by("name", "project_id"):
+        choices.setdefault(tg.code, tg.name_en if english and tg.name_en else tg.name)
+    return list(choices.items())
 
 
 def _categories():
@@ -285,7 +289,12 @@ def choices_for(kind: str, template: Template, project) -> list | None:
     if kind == "target_group":
         return [("", _g("All target groups")), *_target_groups(project)]
     if kind == "area":
-        names = project.areas.order_by("name").values_list("name", flat=True)
+        names = (
+            Area.objects.filter(projects__in=project.counted_project_ids())
+            .order_by("name")
+            .values_list("name", flat=True)
+            .distinct()
+        )
         return [("", _g("All areas")), *((n, n) for n in names)]
     if kind == "day":
         return [
