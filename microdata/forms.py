@@ -21,9 +21,8 @@ class DownloadForm(forms.Form):
     )
     undertaking = forms.BooleanField(
         label=_(
-            "I will treat the file as personal data: keep it where only those doing this work "
-            "can read it, use it only for this purpose, not try to find out who anyone is, and "
-            "delete it when the work is done."
+            "I will keep the file as personal data, use it only for this purpose, not try to "
+            "find out who anyone in it is, and delete it when the work is done"
         ),
         error_messages={"required": _("Confirm how you will treat the file.")},
     )
