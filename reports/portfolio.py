@@ -16,7 +16,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
@@ -217,9 +217,7 @@ def export_columns():
         export.Column("numerator", _("Count"), export.INTEGER),
         export.Column("denominator", _("Total"), export.INTEGER),
         export.Column("share", _("Share"), export.PERCENT),
-        export.Column(
-            "count", pgettext_lazy("a goal's value that is a count", "Number"), export.DECIMAL
-        ),  # fmt: skip
+        export.Column("count", _("Number (goals that count)"), export.DECIMAL),
         export.Column("ci_low", _("95 % interval, low"), export.PERCENT),
         export.Column("ci_high", _("95 % interval, high"), export.PERCENT),
         export.Column("missing", _("Missing data"), export.INTEGER),
