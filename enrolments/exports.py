@@ -126,19 +126,26 @@ CASE_LIST_FIELDS = (
 
 
 def case_list_rows(enrolments):
-    """The case list's rows from its ordered queryset (annotated with next_follow_up_on)."""
+    """The case list's rows from its ordered queryset (annotated with next_follow_up_on).
+
+    The labels are translated now, in the request's language; the rows are read while the
+    file is sent (the row functions here return a generator made after the labels)."""
     name = person_names()
     statuses = {value: str(label) for value, label in Status.choices}
-    for row in enrolments.values_list(*CASE_LIST_FIELDS).iterator(chunk_size=ITERATOR_CHUNK):
-        pid, given, family, anon, status, referred, started, first, last, user, due = row
-        yield (
-            name(given, family, anon, pid),
-            statuses.get(status, status),
-            referred,
-            started,
-            user_name(first, last, user) if user else None,
-            due,
-        )
+
+    def rows():
+        values = enrolments.values_list(*CASE_LIST_FIELDS).iterator(chunk_size=ITERATOR_CHUNK)
+        for pid, given, family, anon, status, referred, started, first, last, user, due in values:
+            yield (
+                name(given, family, anon, pid),
+                statuses.get(status, status),
+                referred,
+                started,
+                user_name(first, last, user) if user else None,
+                due,
+            )
+
+    return rows()
 
 
 def case_list_response(request, filtered, ordered, *, searched: bool):
@@ -208,26 +215,31 @@ def worklist_rows(groups: dict, show_case_worker: bool):
     statuses = {value: str(label) for value, label in FollowUp._meta.get_field("status").choices}
     unreached = _("Could not be reached (non-response)")
     day_text = _("day %(day)s")
-    for key, queryset in groups.items():
-        label = labels[key]
-        for row in queryset.values_list(*WORKLIST_FIELDS).iterator(chunk_size=ITERATOR_CHUNK):
-            pid, given, family, anon, day, due, exited, recorded, reached, status = row[:10]
-            result = None
-            if recorded is not None:
-                result = statuses.get(status, status) if reached else unreached
-            values = [
-                label,
-                name(given, family, anon, pid),
-                day_text % {"day": day},
-                due,
-                exited,
-                recorded,
-                result,
-            ]
-            if show_case_worker:
-                first, last, user = row[10:]
-                values.append(user_name(first, last, user) if user else None)
-            yield values
+
+    def rows():
+        for key, queryset in groups.items():
+            label = labels[key]
+            values = queryset.values_list(*WORKLIST_FIELDS).iterator(chunk_size=ITERATOR_CHUNK)
+            for row in values:
+                pid, given, family, anon, day, due, exited, recorded, reached, status = row[:10]
+                result = None
+                if recorded is not None:
+                    result = statuses.get(status, status) if reached else unreached
+                cells = [
+                    label,
+                    name(given, family, anon, pid),
+                    day_text % {"day": day},
+                    due,
+                    exited,
+                    recorded,
+                    result,
+                ]
+                if show_case_worker:
+                    first, last, user = row[10:]
+                    cells.append(user_name(first, last, user) if user else None)
+                yield cells
+
+    return rows()
 
 
 def worklist_response(request, follow_ups, groups: dict, *, show_case_worker: bool):
@@ -282,16 +294,20 @@ ATTENDANCE_FIELDS = (
 
 def attendance_rows(participations, completions: dict):
     name = person_names()
-    for row in participations.values_list(*ATTENDANCE_FIELDS).iterator(chunk_size=ITERATOR_CHUNK):
-        pid, given, family, anon, started, planned, attended, completion, ended = row
-        yield (
-            name(given, family, anon, pid),
-            started,
-            planned,
-            attended,
-            completions.get(completion, completion),
-            ended,
-        )
+
+    def rows():
+        values = participations.values_list(*ATTENDANCE_FIELDS).iterator(chunk_size=ITERATOR_CHUNK)
+        for pid, given, family, anon, started, planned, attended, completion, ended in values:
+            yield (
+                name(given, family, anon, pid),
+                started,
+                planned,
+                attended,
+                completions.get(completion, completion),
+                ended,
+            )
+
+    return rows()
 
 
 def attendance_response(request, intervention, participations, completions: dict):

@@ -97,11 +97,13 @@ def figure_values(
 
 
 def _response(request, name, columns, rows):
+    """A goal table is small (goals × groups): its rows are made now, in the request's
+    language, not while the file is sent."""
     return export.response(
         request,
         name=name,
         columns=columns,
-        rows=rows,
+        rows=list(rows),
         fmt=export.requested_format(request),
         project=request.project,
     )

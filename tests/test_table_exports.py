@@ -110,6 +110,15 @@ def test_the_case_list_export_is_in_english_for_an_english_reader(client, world)
     assert rows[1][4] == "Amira Haddad"
 
 
+def test_the_file_is_in_the_language_of_the_request_whenever_it_is_sent(client, world):
+    """The rows are read while the file is sent, maybe after the request's language is gone."""
+    login(client, world.case_worker)
+    response = client.get(en(url("case_list", world)) + "?format=csv&csv=international")
+    with translation.override("sv"):
+        rows = csv_rows(response, international=True)
+    assert rows[0][0] == "Name" and rows[1][1] == "Active"
+
+
 def test_the_case_list_export_logs_the_export_and_every_person_in_it(client, world):
     people = [enrol(world, f"Ann{i}", "Al") for i in range(3)]
     login(client, world.case_worker)
