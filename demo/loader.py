@@ -14,6 +14,7 @@ from . import cohorts, households, prestudy_data, today
 from . import goals as demo_goals
 from .seeds import World, create_areas, create_organisations, create_projects
 from .staff import USERS, create_reference_programmes, create_users
+from .status_reports import create_status_reports
 from .synthetic import Synthetic
 
 SEED = 20081  # random.Random(SEED): the same command gives the same data set
@@ -68,6 +69,7 @@ def load_demo(rng: random.Random) -> dict[str, int]:
     for key, label in SHORT_TITLES.items():
         counts[f"enrolments: {label}"] = sum(1 for c in syn.cases if c.project_key == key)
     counts["goals"] = demo_goals.create_goals(world)
+    counts["status reports"] = create_status_reports(world)
     return counts
 
 

@@ -82,7 +82,7 @@ DEMO_LOGINS = [
         Role.STEERING,
         "Malmö stad, stadskontoret",
         "Områdesprogram för ett socialt hållbart Malmö and its five parts; "
-        "I Arbetsmarknadens Utkant",
+        "I Arbetsmarknadens Utkant; Integration genom arbete",
     ),
     DemoLogin(
         "dpo",

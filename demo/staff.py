@@ -39,6 +39,8 @@ USERS = [
         ("omrade", "Malmö stad, stadskontoret", Role.STEERING),
         *[(k, "Malmö stad, stadskontoret", Role.STEERING) for k in AREA_PART_KEYS.values()],
         ("utkant", "Malmö stad, stadskontoret", Role.STEERING),
+        # reads and downloads the issued status reports (demo/status_reports.py)
+        ("iga", "Integrationsenheten", Role.STEERING),
     ]),
     # The municipality's data protection officer answers "who has read my data?" from the log.
     ("dpo", "Ingrid", "Lindqvist", "sv", [

@@ -437,7 +437,7 @@ def test_demo_logins_and_memberships():
         "Områdesprogram Segevång",
     }
     steering = Membership.objects.filter(user__username="steering")
-    assert steering.filter(role=Role.STEERING).count() == 7
+    assert steering.filter(role=Role.STEERING).count() == 8
 
 
 def test_caseworker_has_a_caseload_and_does_not_see_everyone():
