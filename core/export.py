@@ -205,20 +205,31 @@ def write_xlsx(target, sheets: list[tuple[str, list[Column], Iterable]]) -> int:
             header.append(cell)
         sheet.append(safe_row(header))
         sheet.freeze_panes = "A2"
-        formats = [XLSX_FORMATS.get(column.kind) for column in columns]
-        kinds = [column.kind for column in columns]
+        # One styled cell per formatted column, reused row after row: a write-only sheet
+        # writes each row as it is appended, and styling a new cell per value is what made
+        # the XLSX slow (a date column of a million rows is a million styles looked up).
+        styled = []
+        for column in columns:
+            number_format = XLSX_FORMATS.get(column.kind)
+            if number_format:
+                template = WriteOnlyCell(sheet)
+                template.number_format = number_format
+                styled.append(template)
+            else:
+                styled.append(None)
+        width = len(columns)
         for count, row in enumerate(rows, start=2):
             if count > XLSX_MAX_ROWS:
                 raise ValueError("more rows than a worksheet holds")
+            values = _values(row, columns)
+            if len(values) != width:
+                raise ValueError(f"a row of {len(values)} values for {width} columns")
             cells = []
-            for value, kind, number_format in zip(
-                _values(row, columns), kinds, formats, strict=True
-            ):
-                value = xlsx_cell(value, kind)
-                if number_format and not isinstance(value, str) and value is not None:
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.number_format = number_format
-                    cells.append(cell)
+            for value, template in zip(values, styled, strict=True):
+                value = xlsx_cell(value, "")
+                if template is not None and value is not None and not isinstance(value, str):
+                    template.value = value
+                    cells.append(template)
                 else:
                     cells.append(value)
             sheet.append(safe_row(cells))
