@@ -35,7 +35,6 @@ from django.db import transaction
 from django.template.defaultfilters import floatformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from core import clock
 from core.audit import log_action
@@ -645,7 +644,7 @@ def _labels(report, threshold, computed_at="") -> dict:
         "ref_share": _("Reference"),
         "ref_participants": _("Participants in the programmes"),
         "no_comparison": _("The project has no twin projects and no reference values."),
-        "chart": pgettext("chart", "Chart"),
+        "chart": _("Chart"),
         "page": _("Page"),
     }
 
