@@ -190,18 +190,21 @@ def six_month_day(project) -> int | None:
 
 
 def read(project, today: dt.date) -> list[Facts]:
-    """The facts of every started enrolment of the project (two queries)."""
+    """The facts of every started enrolment of the project and the projects below it (a
+    programme's parts, a main project's sub-projects: core.models.Project.counted_project_ids,
+    the one rule for roll-ups)."""
     from enrolments.models import Enrolment, FollowUp
 
+    project_ids = project.counted_project_ids()
     day = six_month_day(project)
     follow_ups = {}
     if day is not None:
         for enrolment_id, due_on, reached, status in FollowUp.objects.filter(
-            enrolment__project=project, day=day
+            enrolment__project_id__in=project_ids, day=day
         ).values_list("enrolment_id", "due_on", "reached", "status"):
             follow_ups[enrolment_id] = (due_on, reached, status)
     rows = (
-        Enrolment.objects.filter(project=project, started_on__isnull=False)
+        Enrolment.objects.filter(project_id__in=project_ids, started_on__isnull=False)
         .order_by("id")
         .values_list(
             "id",

@@ -91,22 +91,28 @@ def table_rows(result) -> list[dict]:
 
 
 def missing_rows(result, membership) -> tuple[list[dict], int]:
-    """The participants missing a needed field, for a reader who may see people: by
-    enrolment number (no names), only the enrolments the reader may see; and how many more
-    there are. Readers who may not see people get counts by field instead (missing_counts)."""
+    """The participants missing a needed field, for a reader who may see people: one row per
+    enrolment (by its number, no names) with the fields it lacks and the indicators they
+    affect, only the enrolments the reader may see; and how many more there are. Readers who
+    may not see people get counts by field instead (missing_count_rows)."""
     if not sees_people(membership):
         return [], 0
+    by_enrolment: dict[int, tuple[list[str], list[str]]] = {}
+    for m in result.missing:
+        fields, codes = by_enrolment.setdefault(m.enrolment_id, ([], []))
+        fields.append(str(NEEDS[m.need]))
+        codes.extend(code for code in m.codes if code not in codes)
     visible = set(
         Enrolment.objects.visible_to(membership)
-        .filter(pk__in={m.enrolment_id for m in result.missing})
+        .filter(pk__in=by_enrolment)
         .values_list("pk", flat=True)
     )
     rows = [
-        {"enrolment": m.enrolment_id, "field": str(NEEDS[m.need]), "codes": ", ".join(m.codes)}
-        for m in result.missing
-        if m.enrolment_id in visible
+        {"enrolment": pk, "field": "; ".join(fields), "codes": ", ".join(codes)}
+        for pk, (fields, codes) in sorted(by_enrolment.items())
+        if pk in visible
     ]
-    return rows, len(result.missing) - len(rows)
+    return rows, len(by_enrolment) - len(rows)
 
 
 def missing_count_rows(result) -> list[dict]:
@@ -151,7 +157,7 @@ def _xlsx(request, result, indicators, missing, hidden_count, counts):
             _("Missing fields"),
             [
                 Column("enrolment", _lazy("Enrolment no."), export.INTEGER),
-                Column("field", _lazy("Missing field")),
+                Column("field", _lazy("Missing fields")),
                 Column("codes", _lazy("Indicators affected")),
             ],
             missing

@@ -423,3 +423,25 @@ def test_libreoffice_opens_the_file_with_numbers(client, world, tmp_path):
                     str(path)], check=True, timeout=120)  # fmt: skip
     text = (tmp_path / "esf.csv").read_text()
     assert "ENT" in text and ",9," in text
+
+
+def test_a_parent_project_counts_its_parts_participants():
+    parent = ProjectFactory(follow_up_days=[180])
+    part = ProjectFactory(parent=parent, follow_up_days=[180])
+    spec = {"gender": "man", "born": 1980, "status": "unemployed", "months": 3,
+            "education": "primary", "region": "sweden", "disability": False,
+            "start": dt.date(2010, 2, 1), "exit_after": None, "exit_status": "studies",
+            "six": None}  # fmt: skip
+    build(part, [spec, {**spec, "gender": "woman"}])
+    result = esf_report.build(parent, SETS["2007-2013"], esf_report.period_for(parent, None),
+                              TODAY)  # fmt: skip
+    assert result.rows[0].counts == {"woman": 1, "man": 1, "other": 0}
+
+
+def test_a_case_worker_lists_only_the_enrolments_they_may_see(client, world):
+    project, made, roles = world
+    client.force_login(roles[Role.CASE_WORKER].user)  # no consent covers their organisation
+    page = client.get(en_url(project)).content.decode()
+    assert reverse("enrolments:participant", args=[project.pk, made[0]["id"]]) not in page
+    # the one without an education level and the one of another gender
+    assert "2 more participants missing a field are outside your view." in page
