@@ -11,6 +11,7 @@ from core.decorators import project_view
 from core.export import Column
 from core.policy import Capability, disclosure_for, sees_people
 from enrolments.models import Enrolment
+from reports.templatetags.goal_cells import hidden_text
 
 from . import report as esf_report
 from .indicators import ENTRY, EXIT, SETS, period_of
@@ -33,14 +34,6 @@ BASES = {
 
 def _swedish() -> bool:
     return (get_language() or "").startswith("sv")
-
-
-def hidden_text(reason: str, threshold: int | None) -> str:
-    if reason == "small":
-        return _("fewer than %(n)s") % {"n": threshold}
-    if reason == "small_part":
-        return _("hidden (a part has fewer than %(n)s)") % {"n": threshold}
-    return _("hidden")
 
 
 def _value(row, key: str, threshold):
