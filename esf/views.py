@@ -64,6 +64,7 @@ def table_rows(result) -> list[dict]:
             "reference": indicator.reference,
             "basis": str(BASES[indicator.basis]),
             "note": indicator.note(language),
+            "needs": ", ".join(str(NEEDS[need]) for need in indicator.needs),
             "recorded": row.recorded,
         }
         if row.recorded:
@@ -143,6 +144,7 @@ def _xlsx(request, result, indicators, missing, hidden_count, counts):
         Column("name", _lazy("Indicator")),
         Column("reference", _lazy("Regulation")),
         Column("basis", _lazy("Counted over")),
+        Column("needs", _lazy("Följsam fields needed")),
         Column("note", _lazy("How Följsam counts it")),
     ]
     if sees_people(request.membership):
@@ -173,6 +175,13 @@ def _xlsx(request, result, indicators, missing, hidden_count, counts):
         {"key": _("Period"), "value": _period_label(result.period)},
         {"key": _("Made on"), "value": today()},
     ]
+    if result.six_month_day:
+        about.append(
+            {
+                "key": _("Six months after leaving"),
+                "value": _("the follow-up %(day)s days after exit") % {"day": result.six_month_day},
+            }
+        )
     if result.threshold:
         about.append(
             {

@@ -356,6 +356,12 @@ def test_the_xlsx_holds_numbers_as_numbers_and_lists_the_missing(client, world):
     missing = list(book["Missing fields"].iter_rows(min_row=2, values_only=True))
     first = made[0]["id"]
     assert (first, "Education level", "EDU-1-2, EDU-3, EDU-5-6") in missing  # … but listed
+    definitions = {r[0]: r for r in book["Definitions"].iter_rows(min_row=2, values_only=True)}
+    assert definitions["EDU-1-2"][2:5] == (
+        "Commission Regulation (EC) No 1828/2006, Annex XXIII",
+        "Participants who started in the period",
+        "Education level",
+    )
     assert LogEntry.objects.filter(action="export", project=project).exists()
     names = {p.given_name for p in (e.participant for e in project.enrolments.all())}
     text = " ".join(str(c) for s in book for r in s.iter_rows(values_only=True) for c in r)
