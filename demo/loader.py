@@ -70,7 +70,25 @@ def load_demo(rng: random.Random) -> dict[str, int]:
         counts[f"enrolments: {label}"] = sum(1 for c in syn.cases if c.project_key == key)
     counts["goals"] = demo_goals.create_goals(world)
     counts["status reports"] = create_status_reports(world)
+    counts["public project pages"] = publish_public_pages(world)
     return counts
+
+
+# The projects whose public page the demo publishes (docs/public-page.md): one under way with
+# results, and the Malmö twin.
+PUBLIC_PAGES = ("iga", "fif")
+
+
+def publish_public_pages(world: World) -> int:
+    """Publish the public pages, by each project's manager (their figures computed now)."""
+    from core import publishing
+    from core.models import Role
+
+    for key in PUBLIC_PAGES:
+        project = world.projects[key]
+        manager = project.memberships.filter(role=Role.MANAGER).select_related("user").first()
+        publishing.publish(project, by=manager.user if manager else None)
+    return len(PUBLIC_PAGES)
 
 
 def flush_demo() -> None:
