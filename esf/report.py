@@ -86,6 +86,17 @@ class Report:
     missing_counts: dict[str, IndicatorRow] = field(default_factory=dict)
 
 
+def _bit_set(positions: list[int]) -> int:
+    """The bit set with these bits on (built at once: OR-ing big integers one by one is
+    quadratic)."""
+    if not positions:
+        return 0
+    bitmap = bytearray(max(positions) // 8 + 1)
+    for position in positions:
+        bitmap[position >> 3] |= 1 << (position & 7)
+    return int.from_bytes(bitmap, "little")
+
+
 def _population(rows: list, basis: str, period: Period) -> list:
     if basis == ENTRY:
         return [x for x in rows if period.holds(x.started_on)]
@@ -96,7 +107,7 @@ def _population(rows: list, basis: str, period: Period) -> list:
 
 def build(project, indicator_set: IndicatorSet, period: Period, today: dt.date) -> Report:
     facts = facts_module.read(project, today)
-    bit = {x.enrolment_id: 1 << i for i, x in enumerate(facts)}
+    index = {x.enrolment_id: i for i, x in enumerate(facts)}
     day = facts_module.six_month_day(project)
     rows: list[IndicatorRow] = []
     missing: dict[tuple[int, str], list[str]] = {}
@@ -107,7 +118,7 @@ def build(project, indicator_set: IndicatorSet, period: Period, today: dt.date) 
         if not recorded:
             continue
         row.counts = dict.fromkeys(GENDERS, 0)
-        row.members = dict.fromkeys(GENDERS, 0)
+        members: dict[str, list[int]] = {g: [] for g in GENDERS}
         for x in _population(facts, indicator.basis, period):
             lacking = facts_module.missing(x, indicator.needs)
             for need in lacking:
@@ -118,22 +129,27 @@ def build(project, indicator_set: IndicatorSet, period: Period, today: dt.date) 
                 # In the total, in neither the women's nor the men's column: listed.
                 missing.setdefault((x.enrolment_id, "gender"), []).append(indicator.code)
             row.counts[x.gender] += 1
-            row.members[x.gender] |= bit[x.enrolment_id]
+            members[x.gender].append(index[x.enrolment_id])
+        row.members = {g: _bit_set(positions) for g, positions in members.items()}
     missing_rows = [
         MissingRow(enrolment_id, need, codes)
         for (enrolment_id, need), codes in sorted(missing.items())
     ]
     by_id = {x.enrolment_id: x for x in facts}
     missing_counts: dict[str, IndicatorRow] = {}
+    positions: dict[str, dict[str, list[int]]] = {}
     for entry in missing_rows:
         counts = missing_counts.get(entry.need)
         if counts is None:
             counts = missing_counts[entry.need] = IndicatorRow(
-                None, True, dict.fromkeys(GENDERS, 0), dict.fromkeys(GENDERS, 0)
+                None, True, dict.fromkeys(GENDERS, 0)
             )
+            positions[entry.need] = {g: [] for g in GENDERS}
         gender = by_id[entry.enrolment_id].gender
         counts.counts[gender] += 1
-        counts.members[gender] |= bit[entry.enrolment_id]
+        positions[entry.need][gender].append(index[entry.enrolment_id])
+    for need, counts in missing_counts.items():
+        counts.members = {g: _bit_set(p) for g, p in positions[need].items()}
     return Report(project, indicator_set, period, rows, missing_rows, day, None, missing_counts)
 
 

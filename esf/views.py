@@ -25,6 +25,7 @@ NEEDS = {
     "six_months": _lazy("Six-month follow-up (not recorded or not reached)"),
     "gender": _lazy("Gender other than woman or man (in the total only)"),
 }
+PAGE_MISSING = 500  # rows of the missing list on the page; the XLSX holds them all
 BASES = {
     ENTRY: _lazy("Participants who started in the period"),
     EXIT: _lazy("Participants who left in the period"),
@@ -250,7 +251,9 @@ def indicators_view(request):
             "result": result,
             "set_title": result.indicator_set.title("sv" if _swedish() else "en"),
             "indicators": indicators,
-            "missing": missing,
+            "missing": missing[:PAGE_MISSING],
+            "missing_total": len(missing),
+            "missing_cut": len(missing) > PAGE_MISSING,
             "hidden_count": hidden_count,
             "missing_counts": counts,
             "sees_people": sees_people(membership),

@@ -451,3 +451,16 @@ def test_a_case_worker_lists_only_the_enrolments_they_may_see(client, world):
     assert reverse("enrolments:participant", args=[project.pk, made[0]["id"]]) not in page
     # the one without an education level and the one of another gender
     assert "2 more participants missing a field are outside your view." in page
+
+
+def test_a_long_missing_list_is_cut_on_the_page_but_whole_in_the_file(client, world, monkeypatch):
+    from esf import views
+
+    project, _, roles = world
+    monkeypatch.setattr(views, "PAGE_MISSING", 1)
+    client.force_login(roles[Role.MANAGER].user)
+    page = client.get(en_url(project)).content.decode()
+    assert "The first 1 of 2 are shown here; the Excel file lists them all." in page
+    with translation.override("en"):
+        book = workbook(client.get(en_url(project, format="xlsx")))
+    assert len(list(book["Missing fields"].iter_rows(min_row=2))) == 2
