@@ -398,7 +398,8 @@ def test_the_portfolio_lists_every_goal_of_the_users_projects_from_their_summari
     for result in results:
         assert (str(result.goal) in html) == (result in not_met)
     # The CSV has every goal, one row each.
-    csv = client.get(reverse("portfolio:portfolio") + "?format=csv").content.decode("utf-8-sig")
+    response = client.get(reverse("portfolio:portfolio") + "?format=csv")
+    csv = b"".join(response.streaming_content).decode("utf-8-sig")
     assert len(csv.strip().splitlines()) == 1 + len(results)
 
 

@@ -84,13 +84,21 @@ PEOPLE = st.lists(
 )
 
 
-def without_parts(plan):
-    plan = dict(plan)
-    plan["flow"] = {
-        stage: {k: v for k, v in decided.items() if k != "part"}
-        for stage, decided in plan["flow"].items()
-    }
-    return plan
+def strictness(plan) -> dict:
+    """Every decision of a plan by its path: 0 shown, 1 shown without the missing, 2 hidden."""
+    found = {}
+
+    def walk(path, value):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk((*path, key), inner)
+        elif path[-1] == "level":
+            found[path] = 2 if value is None else value
+        elif isinstance(value, str) and path[0] in ("goals", "flow", "hours"):
+            found[path] = 2 if value else 0
+
+    walk((), plan)
+    return found
 
 
 @hsettings(
@@ -116,10 +124,14 @@ def test_a_parents_goals_are_those_of_one_project_holding_all_its_parts_enrolmen
     # The participants per part add up to the flow's total.
     assert sum(rolled["parts"].values()) == sum(flat["flow"]["referred"].values())
     assert flat["parts"] == {}
-    # The disclosure plan too: the same figures are hidden for the same reasons.
-    assert without_parts(summaries.refresh(programme).disclosure) == (
-        summaries.refresh(union).disclosure
-    )
+    # The disclosure plan decides the same figures; the parent also shows its parts'
+    # participants, so it may hide more, never less.
+    rolled_plan = strictness(summaries.refresh(programme).disclosure)
+    flat_plan = strictness(summaries.refresh(union).disclosure)
+    assert {path for path in rolled_plan if "part" not in path} == set(flat_plan)
+    assert all(rolled_plan[path] >= level for path, level in flat_plan.items())
+    if len({row["where"] for row in people}) <= 1:  # all in one part: nothing more to protect
+        assert {p: v for p, v in rolled_plan.items() if "part" not in p} == flat_plan
     # Each part's own figures count only its own records (and those below it).
     for index, part in enumerate(projects[1:], start=1):
         expected = sum(
