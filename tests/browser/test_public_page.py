@@ -56,7 +56,9 @@ def check_structure(page):
 def test_manager_publishes_and_anyone_reads_it(page, browser, live_server, login, axe, project):
     login("manager")
     page.goto(f"/projects/{project.pk}/")
-    page.locator(".project-nav a", has_text="Public page").click()  # Swedish after the merge
+    menu_entry = page.locator(f".project-nav a[href='/projects/{project.pk}/public-page/']")
+    expect(menu_entry).to_have_count(1)
+    menu_entry.click()
     expect(page.locator("h1")).to_be_visible()
     expect(page.locator(".public-preview")).to_contain_text("Jobb för alla")
     axe(page, "public-page-manage-sv")
