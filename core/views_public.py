@@ -21,10 +21,6 @@ from . import publishing
 from .decorators import project_view
 from .policy import Capability, project_threshold
 
-# The JSON may be cached for a minute (it sets no cookie; a withdrawn page must vanish soon).
-# The HTML pages are not marked cacheable: their language switch carries a CSRF cookie.
-JSON_CACHE_CONTROL = "public, max-age=60"
-
 
 def _published(project_id):
     return get_object_or_404(publishing.published_projects().select_related("owner"), pk=project_id)
@@ -70,7 +66,6 @@ def project_json(request, project_id):
         publishing.public_document(project, languages=languages),
         json_dumps_params={"ensure_ascii": False, "indent": 1},
     )
-    response["Cache-Control"] = JSON_CACHE_CONTROL
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
