@@ -131,6 +131,7 @@ def test_the_json_is_the_same_page(client):
     publishing.publish(project, by=manager_of(project))
     response = client.get(json_url(project))
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert "no-store" in response["Cache-Control"]  # withdrawn means gone at once
     data = response.json()
     assert data["title"] == {"sv": "Jobb för alla", "en": "Jobs for All"}
     assert data["url"] == {"sv": public_url(project, "sv"), "en": public_url(project, "en")}
