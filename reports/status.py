@@ -28,6 +28,7 @@ Arabic script), tagged for PDF/UA-1.
 import datetime as dt
 import hashlib
 import json
+import logging
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -45,6 +46,8 @@ from goals.figures import GENDERS
 from .display import gender_labels, goal_rows, period_rows
 from .models import StatusReport
 from .templatetags.goal_cells import hidden_text
+
+logger = logging.getLogger(__name__)
 
 TYPST_DIR = Path(__file__).resolve().parent / "typst"
 TEMPLATE = TYPST_DIR / "status_report.typ"
@@ -651,16 +654,24 @@ def _labels(report, threshold, computed_at="") -> dict:
 
 def compile_pdf(doc: dict) -> bytes:
     """The PDF of a document, compiled by typst in this process: bundled fonts only (no
-    system fonts, no network), tagged for PDF/UA-1."""
+    system fonts, no network), tagged, and PDF/UA-1 where it can be. PDF/UA-1 refuses text no
+    bundled font has glyphs for (a narrative in Tigrinya, Chinese or with emoji): that report
+    is made again without the PDF/UA-1 claim — still tagged, the missing glyphs shown as boxes —
+    rather than not at all."""
     import typst
 
-    return typst.compile(
-        TEMPLATE.read_bytes(),
-        sys_inputs={"data": json.dumps(doc, ensure_ascii=False, default=str)},
-        font_paths=[str(FONTS)],
-        ignore_system_fonts=True,
-        pdf_standards=["ua-1"],
-    )
+    options = {
+        "sys_inputs": {"data": json.dumps(doc, ensure_ascii=False, default=str)},
+        "font_paths": [str(FONTS)],
+        "ignore_system_fonts": True,
+    }
+    try:
+        return typst.compile(TEMPLATE.read_bytes(), pdf_standards=["ua-1"], **options)
+    except RuntimeError as error:
+        if "could not be displayed" not in str(error):
+            raise
+        logger.warning("A status report made without PDF/UA-1: a glyph no bundled font has")
+        return typst.compile(TEMPLATE.read_bytes(), **options)
 
 
 def compile_png(doc: dict, ppi: int = 80) -> list[bytes]:

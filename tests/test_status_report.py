@@ -11,6 +11,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from core.models import LogEntry, Role
@@ -452,3 +455,66 @@ def test_the_manager_writes_the_narrative_of_a_draft(world):
     assert not status.pdf_is_current(report)
     menu = client.get(f"/en/projects/{project.pk}/goals/").content.decode()
     assert f'href="{base}"' in menu
+
+
+# --- any text a user types ------------------------------------------------------------------
+
+
+def bare_document(title: str, narrative: str) -> dict:
+    """A document with the given texts and no figures (no database needed)."""
+    with translation.override("sv"):
+        return {
+            "lang": "sv",
+            "threshold": 5,
+            "draft": True,
+            "state": "Utkast",
+            "title": status.breakable(title),
+            "doc_title": title,
+            "project": "Projekt",
+            "organisation": "Org",
+            "period": "År 2009",
+            "period_dates": "2009-01-01 – 2009-12-31",
+            "made": "2010-06-01",
+            "computed_at": "",
+            "narrative": narrative,
+            "narrative_paragraphs": status.narrative_paragraphs(narrative),
+            "flow": {"genders": ["Kvinnor", "Män", "Annat"], "rows": []},
+            "goals": [],
+            "period_goals": [],
+            "hours": [],
+            "twins": [],
+            "reference": None,
+            "labels": status._labels(None, 5, ""),
+        }
+
+
+TYPED = st.characters(blacklist_categories=("Cs", "Cc", "Co", "Cn"))
+LATIN = st.sampled_from(list("abcåäöxyzABCÅÄÖ019 #$*_[]{}<>\"'\\@=+-/:;.,!?()%&~`^|"))
+
+
+@hyp_settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    title=st.text(TYPED, min_size=1, max_size=300),
+    narrative=st.text(st.one_of(TYPED, st.just("\n")), max_size=400),
+)
+def test_any_title_and_narrative_make_a_pdf(title, narrative):
+    content = status.compile_pdf(bare_document(title, narrative))
+    assert len(PdfReader(io.BytesIO(content)).pages) >= 1
+
+
+@hyp_settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    title=st.text(LATIN, min_size=1, max_size=300).filter(str.strip),
+    narrative=st.text(LATIN, min_size=1, max_size=300).filter(str.strip),
+)
+def test_markup_in_a_title_or_narrative_is_printed_as_typed(title, narrative):
+    text = squash(pdf_text(status.compile_pdf(bare_document(title, narrative))))
+    assert squash(title) in text
+    assert squash(narrative) in text
+
+
+def test_a_script_no_bundled_font_has_still_gives_a_pdf():
+    """Tigrinya (Ethiopic script) and emoji: PDF/UA-1 refuses missing glyphs; the report is
+    made without that claim rather than not at all."""
+    content = status.compile_pdf(bare_document("Rapport ሰላም 😀", "ሰላም ንኹሉ\n\nBra år."))
+    assert "Bra år." in pdf_text(content)
