@@ -551,7 +551,8 @@ def _on_change(sender, instance, **kwargs):
         return
     label = sender._meta.label
     if label == "core.Project":
-        mark_stale([instance.pk])
+        # A project moved to another parent: the parent it left counts it no more.
+        mark_stale([instance.pk, getattr(instance, "_summaries_old_parent_id", None)])
     elif label == "participants.Participant":
         from enrolments.models import Enrolment
 
@@ -576,6 +577,15 @@ def _on_change(sender, instance, **kwargs):
         ids = _project_of(instance)
         if ids is not None:
             mark_stale(ids)
+
+
+def _remember_parent(sender, instance, raw=False, **kwargs):
+    """Before a project is saved: the parent it had, so that parent's roll-up is made stale."""
+    if raw or instance.pk is None:
+        return
+    instance._summaries_old_parent_id = (
+        sender.objects.filter(pk=instance.pk).values_list("parent_id", flat=True).first()
+    )
 
 
 def _on_m2m(sender, instance, action, **kwargs):
@@ -609,7 +619,7 @@ WATCHED = [
 
 def connect_signals() -> None:
     from django.apps import apps
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
     for label in WATCHED:
         try:
@@ -618,6 +628,9 @@ def connect_signals() -> None:
             continue
         post_save.connect(_on_change, sender=model, dispatch_uid=f"summaries-save-{label}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"summaries-delete-{label}")
+    pre_save.connect(
+        _remember_parent, sender=apps.get_model("core.Project"), dispatch_uid="summaries-parent"
+    )
     enrolment = apps.get_model("enrolments.Enrolment")
     m2m_changed.connect(
         _on_m2m, sender=enrolment.target_groups.through, dispatch_uid="summaries-target-groups"

@@ -198,6 +198,18 @@ def test_a_write_in_a_part_makes_its_parent_and_grand_parent_stale():
     assert sum(summaries.read(programme).figures["flow"]["referred"].values()) == 1
 
 
+def test_a_part_moved_to_another_parent_makes_both_parents_stale():
+    programme, (_, first, second, below) = tree()
+    person(below)
+    for project in (programme, first, second):
+        summaries.refresh(project)
+    below.parent = first
+    below.save()
+    assert not fresh(second) and not fresh(first) and not fresh(programme)
+    parts = summaries.read(programme).figures["parts"]
+    assert parts[str(first.pk)] == 1 and parts[str(second.pk)] == 0
+
+
 def test_a_change_of_a_parts_goal_leaves_the_parents_figures_as_they_are_but_stale():
     programme, (_, first, *_rest) = tree()
     summaries.refresh(programme)
