@@ -113,8 +113,10 @@ def test_an_anonymous_visitor_reads_the_published_page_in_both_languages(client)
         assert "project-nav" not in html
         assert json_url(project) in html
     assert f'href="{public_url(project, "en")}" lang="en" hreflang="en"' in sv_html
-    # The index lists it.
+    # The index lists it, and every page's footer leads to the index (the login page too).
     assert public_url(project) in client.get(reverse("public:index")).content.decode()
+    login_page = client.get(reverse("accounts:login")).content.decode()
+    assert f'<a href="{reverse("public:index")}">' in login_page
 
 
 def test_text_only_in_swedish_is_marked_as_swedish_on_the_english_page(client):
