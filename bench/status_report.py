@@ -8,10 +8,11 @@
         .venv/bin/python bench/status_report.py --runs 3
 
 Times the work of the PDF job (reports.status.make_pdf: the figures of the period collected and
-the PDF compiled and stored) for the project with the most enrolments, for a calendar year, a
-quarter and the whole project so far, after one warm-up run; and apart, the two halves (the
-figures, `document`; the PDF, `compile_pdf`). The project's stored summary is brought up to date
-first and timed on its own line: it is the nightly refresh's work (goals.summaries), which the
+the PDF compiled and stored) for the project with the most enrolments — every calendar year of
+the project, its last full quarter and the whole project so far — as the median of `--runs`
+after one warm-up run, and apart its two halves (the figures, `document`; the PDF,
+`compile_pdf`). The project's stored summary is brought up to date first and timed on its own
+line: it is the nightly refresh's work (goals.summaries), which the
 dashboard needs as much as the report. The reports made here are drafts, deleted at the end.
 """
 
@@ -83,12 +84,8 @@ def main() -> None:
     choices = [value for value, _label in status.period_choices(project)]
     years = [v for v in choices if v.startswith("year:")]
     quarters = [v for v in choices if v.startswith("quarter:")]
-    # The last full year and its last quarter (the busiest of a finished project), and all.
-    periods = [
-        years[1] if len(years) > 1 else years[0],
-        quarters[1] if len(quarters) > 1 else quarters[0],
-        "project",
-    ]
+    # Every calendar year, the last full quarter, and the whole project so far.
+    periods = [*reversed(years), quarters[1] if len(quarters) > 1 else quarters[0], "project"]
     print("| period | PDF job (s) | figures (s) | typst PDF (s) | pages | PDF size (kB) |")
     print("|---|---:|---:|---:|---:|---:|")
     made = []

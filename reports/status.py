@@ -43,7 +43,7 @@ from core.policy import project_threshold
 from goals import publication, summaries
 from goals.figures import GENDERS
 
-from .display import gender_labels, goal_rows, period_rows
+from .display import gender_labels, goal_rows, period_rows, target_text
 from .models import StatusReport
 from .templatetags.goal_cells import hidden_text
 
@@ -377,7 +377,7 @@ def _period_goals(report, results, threshold) -> list[dict]:
                     rows.append(
                         {
                             "label": words % {"quarter": _quarter_label(label)},
-                            "target": DASH,
+                            "target": target_text(cell),
                             **_cell(cell, result.kind, threshold),
                         }
                     )
