@@ -24,12 +24,20 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.models import Role
+from core.models import Project, Role
 from enrolments.models import OutcomeStatus
 from goals import engine
 from goals.engine.population import Context
-from goals.figures import flow_gender_members, flow_members, hours_members
+from goals.figures import (
+    OWN,
+    flow_gender_members,
+    flow_members,
+    hours_members,
+    part_of,
+    parts_members,
+)
 from goals.snapshots import lock_snapshot, locked_results
+from interventions.models import Intervention
 from reports.comparison import quarter_comparison
 
 from .disclosure_attack import recoverable_small_sets
@@ -118,9 +126,20 @@ class Sets:
         self.flow = flow_members(project, self.universe)
         self.genders = flow_gender_members(self.universe)
         self.hours = hours_members(project, self.universe)
+        # A parent counts its parts' interventions (docs/rollups.md).
         self.category_names = {
             i.category.code: i.category.name
-            for i in project.interventions.select_related("category")
+            for i in Intervention.objects.filter(project_id__in=context.project_ids).select_related(
+                "category"
+            )
+        }
+        # A parent's parts: which enrolments each part's participants in its table count.
+        parts = part_of(project, context.project_ids)
+        titles = dict(Project.objects.filter(parent=project).values_list("pk", "title"))
+        self.parts = {
+            titles[int(name)]: bits
+            for name, bits in parts_members(self.universe, parts).items()
+            if name != OWN
         }
 
     def universe_of(self, key) -> str:
@@ -251,6 +270,14 @@ def dashboard_tables(client, project, sets, shown):
     ):
         code = next(code for code, name in sets.category_names.items() if name == label)
         shown.add(sets.hours[code], people, f"hours {code}")
+    parts = re.search(r'<table class="table parts-table">(.*?)</table>', html, re.S)
+    for title, cells in re.findall(
+        r"<tr>\s*<th scope=\"row\">(.*?)</th>(.*?)</tr>", parts.group(1) if parts else "", re.S
+    ):
+        title = re.sub(r"<[^>]+>", "", title).strip()
+        participants = re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)[1].strip()
+        if title in sets.parts and participants.isdigit():
+            shown.add(sets.parts[title], participants, f"part {title}")
 
 
 PORTFOLIO_HEADERS = {"numerator": "Count", "denominator": "Total", "missing": "Missing data"}
