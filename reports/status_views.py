@@ -103,7 +103,7 @@ def report_detail(request, report_id):
         if request.method == "POST" and form.is_valid():
             report.title = form.cleaned_data["title"]
             report.narrative = form.cleaned_data["narrative"]
-            report.save()
+            report.save(update_fields=["title", "narrative"])  # never the PDF a job just made
             log_action(
                 by=request.user, action="change", obj=report, project=project, reason="narrative"
             )
