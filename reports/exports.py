@@ -10,6 +10,9 @@ Figures are rounded as the page shows them (shares and intervals to one decimal,
 a figure the page shows as "—" is an empty cell. Labels — statuses, genders, stages, groups —
 are the page's, in the reader's language.
 
+The goal tables end with the goal's key (the identifier that stays when the title changes,
+the same as in the portfolio's download), so tables can be joined.
+
 A page with several tables names the one asked for with `?table=` (the include's
 `export_table`); the XLSX of any of them is one sheet, like the CSV.
 """
@@ -129,6 +132,9 @@ def goal_table_rows(goals, threshold):
         missing = row["missing"]
         if getattr(result, "missing_hidden", False):
             missing = hidden_text("small_part", threshold)
+        hidden_missing = missing
+        if result.suppressed:  # no number of people without data either (the page says "none")
+            hidden_missing = "hidden"
         values = figure_values(
             result,
             value=row["value"],
@@ -142,10 +148,10 @@ def goal_table_rows(goals, threshold):
             with_missing=True,
             missing=missing,
             hidden_status=status_text(status),
-            hidden_missing=missing,
+            hidden_missing=hidden_missing,
         )
         answered = number(row["value_answered"]) if row["show_answered"] else None
-        yield [result.goal, *values, answered]
+        yield [result.goal, *values, answered, result.key]
 
 
 def goal_table_columns():
@@ -153,6 +159,7 @@ def goal_table_columns():
         Column("goal", _("Goal")),
         *figure_columns(with_target=True, with_missing=True),
         Column("value_answered", _("Value among those with an answer (%)"), DEC),
+        Column("key", _("Goal key")),
     ]
 
 
@@ -178,7 +185,7 @@ def breakdown_rows(goals, threshold):
                 hidden_missing=None,
             )
             values[-1] = None  # the per-year table has no missing-data column
-            yield [result.goal, period_label, p["period"], *values]
+            yield [result.goal, period_label, p["period"], *values, result.key]
         for table in row["breakdown"]:
             for b in table["rows"]:
                 values = figure_values(
@@ -192,7 +199,7 @@ def breakdown_rows(goals, threshold):
                     with_target=True,
                     with_missing=True,
                 )
-                yield [result.goal, table["label"], b["group"], *values]
+                yield [result.goal, table["label"], b["group"], *values, result.key]
 
 
 def breakdown_columns():
@@ -201,6 +208,7 @@ def breakdown_columns():
         Column("dimension", _("Breakdown")),
         Column("group", _("Group")),
         *figure_columns(with_target=True, with_missing=True),
+        Column("key", _("Goal key")),
     ]
 
 
@@ -416,7 +424,12 @@ def reference_response(request, context, threshold):
 
 def quarters_response(request, goals, threshold):
     """Every goal per quarter, one row per goal and quarter."""
-    columns = [Column("goal", _("Goal")), Column("quarter", _("Quarter")), *figure_columns()]
+    columns = [
+        Column("goal", _("Goal")),
+        Column("quarter", _("Quarter")),
+        *figure_columns(),
+        Column("key", _("Goal key")),
+    ]
     outside = _("outside the goal's period")
 
     def rows():
@@ -425,7 +438,7 @@ def quarters_response(request, goals, threshold):
                 figures = _side(row["result"], threshold)
                 if row["outside"]:
                     figures[0] = outside
-                yield [goal["goal"], row["label"], *figures]
+                yield [goal["goal"], row["label"], *figures, goal["key"]]
 
     return _response(request, _("Goals per quarter"), columns, rows())
 

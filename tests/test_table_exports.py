@@ -11,13 +11,18 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 
 from core.audit import verify_chain
 from core.models import LogEntry, Role
 from enrolments import exports
 from enrolments import views as enrolment_views
 from enrolments.models import Status
+from reports.display import dimension_labels, group_labels
 
+from . import test_disclosure_routes as routes
 from . import test_goal_comparison as comparison_tests
 from . import test_goal_dashboard as dashboard_tests
 from . import test_goal_snapshots as snapshot_tests
@@ -464,3 +469,97 @@ def test_the_snapshot_list_export(client, snapshot_world):
     assert rows[0] == ["Label", "First day of the period", "Last day of the period",
                        "Locked by", "Locked"]  # fmt: skip
     assert rows[1][:3] == ["Lägesrapport 2009 H2", "2009-07-01", "2009-12-31"]
+
+
+# --- every figure of every export, attacked like the routes -----------------------------------
+
+
+def _numbers(response, lang):
+    return csv_rows(response, international=lang == "en")
+
+
+def exported_figures(client, project, sets, shown):
+    """The figures of the dashboard's and the quarter comparison's downloads, each matched to
+    the people it counts (tests/test_disclosure_routes.py's Sets and Shown)."""
+
+    def get(name, table="", lang="en"):
+        with translation.override(lang):
+            path = reverse(name, kwargs={"project_id": project.pk})
+        style = "&csv=international" if lang == "en" else ""
+        return _numbers(client.get(f"{path}?format=csv&table={table}{style}"), lang)
+
+    stages = ["referred", "started", "exited", "followed_up"]
+    for stage, row in zip(stages, get("goals:dashboard", "flow")[1:], strict=True):
+        for gender, number in zip(["woman", "man", "other"], row[1:4], strict=True):
+            if number.isdigit():
+                shown.add(sets.flow[stage] & sets.genders[gender], number, f"export flow {stage}")
+        if row[4].isdigit():
+            shown.add(sets.flow[stage], row[4], f"export flow {stage} total")
+    for row in get("goals:dashboard", "hours", lang="sv")[1:]:
+        code = next(code for code, name in sets.category_names.items() if name == row[0])
+        if row[2].isdigit():
+            shown.add(sets.hours[code], row[2], f"export hours {code}")
+    people_goals = sets.people_goals()
+    for row in get("goals:dashboard", "goals")[1:]:
+        key = row[-1]
+        if key not in people_goals:
+            continue
+        universe = sets.universe_of(key)
+        for part, number in zip(("numerator", "denominator"), row[3:5], strict=True):
+            if number.isdigit():
+                shown.add(sets.goal(key, part), number, f"export {key} {part}", universe)
+        if row[9].isdigit():
+            shown.add(sets.goal(key, "missing"), row[9], f"export {key} missing", universe)
+    with translation.override("en"):
+        dimensions = {str(label): code for code, label in dimension_labels().items()}
+        labels = group_labels(project)
+        fallback = {"": "Unknown", "unknown": "Unknown", "none": "None recorded"}
+        period = str(_("Period"))
+        whole = str(_("Whole period"))
+    for row in get("goals:dashboard", "breakdowns")[1:]:
+        key = row[-1]
+        if key not in people_goals:
+            continue
+        result = sets.results[key]
+        if row[1] == period:
+            group = None if row[2] == whole else sets.group("exit_year", row[2], key)
+        else:
+            dimension = dimensions[row[1]]
+            names = {
+                str(labels.get(dimension, {}).get(name) or fallback.get(name) or name): name
+                for name in result.breakdown[dimension]
+            }
+            group = sets.group(dimension, names[row[2]], key)
+        universe = sets.universe_of(key)
+        for part, number in (("numerator", row[5]), ("denominator", row[6]), ("missing", row[11])):
+            if number.isdigit():
+                members = sets.goal(key, part, group)
+                shown.add(members, number, f"export {key} {row[1]} {row[2]} {part}", universe)
+    for row in get("goal_comparison:quarters")[1:]:
+        key = row[-1]
+        if key not in people_goals or not row[4].isdigit():
+            continue
+        result = sets.results[key]
+        dimension = "start_quarter" if result.population_date == "started_on" else "exit_quarter"
+        group = sets.group(dimension, row[1])
+        for part, number in (("numerator", row[4]), ("denominator", row[5])):
+            shown.add(sets.goal(key, part, group), number, f"export quarter {row[1]} {part}")
+
+
+@hypothesis_settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(people=routes.PEOPLE)
+def test_no_export_shows_or_gives_away_a_figure_about_fewer_than_five(client, settings, people):
+    settings.FOLJSAM_TODAY = routes.TODAY.isoformat()
+    settings.SUPPRESSION_THRESHOLD = routes.THRESHOLD
+    project = routes.make_project(people)
+    steering = MembershipFactory(project=project, role=Role.STEERING)
+    sets = routes.Sets(project)
+    shown = routes.Shown()
+    client.force_login(steering.user)
+    exported_figures(client, project, sets, shown)
+    leaks = shown.attack(sets)
+    assert not leaks, f"recoverable sets of {[n for _m, n in leaks]} people"
