@@ -563,3 +563,54 @@ def test_no_export_shows_or_gives_away_a_figure_about_fewer_than_five(client, se
     exported_figures(client, project, sets, shown)
     leaks = shown.attack(sets)
     assert not leaks, f"recoverable sets of {[n for _m, n in leaks]} people"
+
+
+# --- the links under the tables -----------------------------------------------------------------
+
+
+def follow_export_links(client, path) -> list[str]:
+    """Every download link on the page, followed: each gives a file. Returns the links."""
+    import html as html_lib
+
+    page = client.get(path)
+    assert page.status_code == 200
+    links = [
+        html_lib.unescape(href)
+        for href in re.findall(r'href="([^"]*format=[^"]*)" download', page.content.decode())
+    ]
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200, link
+        kind = response["Content-Type"]
+        assert kind.startswith("text/csv") or "spreadsheetml" in kind, link
+        assert "attachment" in response["Content-Disposition"]
+        b"".join(response.streaming_content)
+    return links
+
+
+def test_every_download_link_on_the_dashboard_gives_its_table(client, goal_world):
+    project, members = goal_world
+    client.force_login(members[Role.STEERING].user)
+    links = follow_export_links(client, dashboard_tests.url("dashboard", project, "en"))
+    tables = {re.search(r"table=(\w+)", link).group(1) for link in links}
+    assert tables == {"goals", "breakdowns", "flow", "gender", "hours"}
+    assert len(links) == 15  # XLSX, Swedish CSV and international CSV of each
+
+
+def test_the_lists_keep_their_filters_in_the_download_links(client, world):
+    enrol(world, "Bo", "Berg", status=Status.PAUSED)
+    login(client, world.case_worker)
+    links = follow_export_links(client, url("case_list", world) + "?scope=all&status=paused&page=1")
+    assert len(links) == 3
+    assert all("status=paused" in link and "scope=all" in link for link in links)
+    assert not any("page=" in link for link in links)
+    assert len(follow_export_links(client, url("follow_up_worklist", world))) == 3
+
+
+def test_the_comparison_and_snapshot_pages_have_download_links(client, snapshot_world):
+    project, members, snapshot = snapshot_world
+    client.force_login(members[Role.MANAGER].user)
+    path = snapshot_tests.url("detail", project, "en", snapshot_id=snapshot.pk)
+    assert len(follow_export_links(client, path)) == 6
+    assert len(follow_export_links(client, snapshot_tests.url("list", project, "en"))) == 3
+    assert len(follow_export_links(client, comparison_tests.url("quarters", project, "en"))) == 3
