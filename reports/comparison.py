@@ -301,6 +301,7 @@ def twins(request):
             "project_name": project_title(project),
             "threshold": disclosure_for(request.membership),
             "entries": entries,
+            "downloadable": any(e["allowed"] and e["rows"] for e in entries),
             "gender_names": [gender_labels()[g.value] for g in GENDERS],
         },
     )

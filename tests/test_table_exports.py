@@ -382,6 +382,8 @@ def test_a_twin_the_user_is_not_a_member_of_is_not_in_the_export(client, compari
     manager = MembershipFactory(project=malmo, role=Role.MANAGER)
     rows = csv_rows(comparison_export(client, manager, "twins", table="goals"), True)
     assert rows[1:] == []
+    page = client.get(comparison_tests.url("twins", malmo, "en")).content.decode()
+    assert "format=csv" not in page  # nothing to download: no links
 
 
 def test_the_reference_export_is_the_page_and_hides_what_it_hides(client, comparison_clock):
