@@ -145,6 +145,7 @@ def dashboard(request):
             gender_names=[genders[g] for g in GENDERS],
             hours=hours,
             threshold=threshold,
+            parts=lambda: parts_rows(project, request.membership, data),
         )
     hours_chart = bar_chart(
         [

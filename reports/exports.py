@@ -258,8 +258,45 @@ def hours_table(hours, threshold):
     return columns, rows
 
 
-def dashboard_response(request, *, goals, flow_rows, gender_names, hours, threshold):
-    """One of the dashboard's tables as a file (`?table=goals|breakdowns|flow|gender|hours`)."""
+def parts_table(parts, threshold):
+    """A parent's sub-project table (reports.rollups.parts_rows)."""
+    columns = [
+        Column("project", _("Sub-project")),
+        Column("phase", _("Phase")),
+        Column("participants", _("Participants"), INT),
+        Column("met", _("Goals met"), INT),
+        Column("not_met", _("Goals not met"), INT),
+        Column("uncertain", _("Goals not yet certain"), INT),
+        Column("no_data", _("Goals without figures to show"), INT),
+    ]
+    rows = []
+    for part in parts:
+        participants = part["participants"]
+        if participants is None:
+            participants = hidden_text(part["reason"], threshold)
+        if part["project"] is None:
+            rows.append(
+                [_("Recorded in this project itself"), None, participants, None, None, None, None]
+            )
+            continue
+        rows.append(
+            [
+                part["project"].title,
+                part["project"].get_phase_display(),
+                participants,
+                part["met"],
+                part["not_met"],
+                part["uncertain"],
+                part["no_data"],
+            ]
+        )
+    return columns, rows
+
+
+def dashboard_response(request, *, goals, flow_rows, gender_names, hours, threshold, parts=None):
+    """One of the dashboard's tables as a file
+    (`?table=goals|breakdowns|flow|gender|hours|parts`); `parts` makes a parent's sub-project
+    rows (reports.rollups.parts_rows) when that table is asked for."""
 
     def goals_table():
         return _response(
@@ -284,6 +321,12 @@ def dashboard_response(request, *, goals, flow_rows, gender_names, hours, thresh
     def hours_():
         return _response(request, _("Hours by category"), *hours_table(hours, threshold))
 
+    def parts_():
+        rows = parts() if parts else []
+        if not rows:
+            raise Http404  # not a parent project: the page has no such table
+        return _response(request, _("Sub-projects"), *parts_table(rows, threshold))
+
     return _table(
         request,
         {
@@ -292,6 +335,7 @@ def dashboard_response(request, *, goals, flow_rows, gender_names, hours, thresh
             "flow": flow,
             "gender": gender,
             "hours": hours_,
+            "parts": parts_,
         },
     )
 

@@ -616,3 +616,37 @@ def test_the_comparison_and_snapshot_pages_have_download_links(client, snapshot_
     assert len(follow_export_links(client, path)) == 6
     assert len(follow_export_links(client, snapshot_tests.url("list", project, "en"))) == 3
     assert len(follow_export_links(client, comparison_tests.url("quarters", project, "en"))) == 3
+
+
+def test_a_parents_sub_project_table_is_exported_as_hidden_as_on_its_dashboard(client, settings):
+    settings.FOLJSAM_TODAY = "2010-06-01"
+    settings.SUPPRESSION_THRESHOLD = 5
+    from core.models import Project
+
+    from .factories import ProjectFactory
+    from .test_goal_engine import person
+
+    programme = ProjectFactory(kind=Project.Kind.PROGRAMME, title="Programmet")
+    small = ProjectFactory(kind=Project.Kind.AREA_PART, parent=programme, title="Lilla delen")
+    large = ProjectFactory(kind=Project.Kind.AREA_PART, parent=programme, title="Stora delen")
+    for _i in range(3):
+        person(small, gender="woman")
+    for i in range(12):
+        person(large, gender=["woman", "man"][i % 2])
+    path = "/en" + reverse("goals:dashboard", args=[programme.pk])
+    steering = MembershipFactory(project=programme, role=Role.STEERING)
+    client.force_login(steering.user)
+    assert "table=parts" in client.get(path).content.decode()
+    rows = csv_rows(client.get(path + "?format=csv&csv=international&table=parts"), True)
+    assert rows[0][:3] == ["Sub-project", "Phase", "Participants"]
+    by_title = {row[0]: row for row in rows[1:]}
+    assert by_title["Lilla delen"][2] == "fewer than 5"
+    assert by_title["Stora delen"][2] == "hidden to protect another figure"
+    manager = MembershipFactory(project=programme, role=Role.MANAGER)
+    client.force_login(manager.user)
+    rows = csv_rows(client.get(path + "?format=csv&csv=international&table=parts"), True)
+    assert {row[0]: row[2] for row in rows[1:]} == {"Lilla delen": "3", "Stora delen": "12"}
+    # A project without parts has no such table.
+    client.force_login(MembershipFactory(project=small, role=Role.MANAGER).user)
+    small_path = "/en" + reverse("goals:dashboard", args=[small.pk])
+    assert client.get(small_path + "?format=csv&table=parts").status_code == 404
