@@ -228,7 +228,7 @@ class Project(models.Model):
         ),
     )
     anonymised_at = ClockDateTimeField(_("personal data anonymised"), null=True, blank=True)
-    # The public project page (core/publishing.py, docs/public-page.md): published since when
+    # The public project page (reports/publishing.py, docs/public-page.md): published since when
     # and by whom; None is not published (the public URLs answer 404).
     public_since = ClockDateTimeField(_("public page published"), null=True, blank=True)
     public_by = models.ForeignKey(

@@ -16,7 +16,7 @@ PROJECT_MENU = [
     ("microdata:index", _("Microdata for evaluation"), "reports.pseudonymised"),
     ("imports:index", _("Import"), "project.change"),
     ("project_settings:index", _("Project settings"), "project.settings"),
-    ("core:project_public", _("Public page"), "project.publish"),
+    ("publish:manage", _("Public page"), "project.publish"),
     ("core:audit_search", _("Audit log"), "audit.search"),
 ]
 

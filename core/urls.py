@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_audit, views_period, views_public
+from . import views, views_audit, views_period
 
 app_name = "core"
 urlpatterns = [
@@ -13,6 +13,5 @@ urlpatterns = [
         name="project_period",
     ),
     path("projects/<int:project_id>/audit/", views_audit.audit_search, name="audit_search"),
-    path("projects/<int:project_id>/public-page/", views_public.manage, name="project_public"),
     path("audit/", views_audit.audit_search_all, name="audit_search_all"),
 ]

@@ -81,8 +81,8 @@ PUBLIC_PAGES = ("iga", "fif")
 
 def publish_public_pages(world: World) -> int:
     """Publish the public pages, by each project's manager (their figures computed now)."""
-    from core import publishing
     from core.models import Role
+    from reports import publishing
 
     for key in PUBLIC_PAGES:
         project = world.projects[key]

@@ -23,7 +23,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from core import clock, export
-from core.audit import PERSON_TYPE, current_request_id, log_people_shown
+from core.audit import PERSON_TYPE, PreparedLog, current_request_id, log_people_shown
 from core.export import Column
 from core.models import LogEntry
 
@@ -49,11 +49,9 @@ def log_people_exported(request, queryset, person_field: str, reason: str) -> in
 
 def _log_people(request, person_ids: list[int], reason: str) -> None:
     """The entries core.audit.log_people_shown writes (a view of each person, by id, no
-    purpose), appended to the chain by the import's prepared insert (imports.services.
-    PreparedLog: a canonical text template, a SHA-256 and a multi-row INSERT per entry, no
-    model instances), which is what makes an export of a million people possible at all."""
-    from imports.services import PreparedLog
-
+    purpose), appended to the chain by the prepared insert the import uses too
+    (core.audit.PreparedLog: a canonical text template, a SHA-256 and a multi-row INSERT per
+    entry, no model instances), which is what makes an export of a million people possible."""
     if len(person_ids) < 50:  # not worth a template
         log_people_shown(
             by=request.user, project=request.project, person_ids=person_ids, reason=reason

@@ -2,6 +2,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from reports.urls_public import manage_patterns
+
 project_patterns = [
     path("participants/", include("enrolments.urls_intake")),
     path("", include("enrolments.urls")),
@@ -17,6 +19,7 @@ project_patterns = [
     path("import/", include("imports.urls")),
     path("settings/", include("core.urls_settings")),
     path("", include("privacy.urls")),
+    path("public-page/", include(manage_patterns)),
 ]
 
 urlpatterns = i18n_patterns(
@@ -27,8 +30,8 @@ urlpatterns = i18n_patterns(
     path("projects/import/", include("projectbank.urls")),
     path("projects/<int:project_id>/", include(project_patterns)),
     path("api-tokens/", include("api.urls_tokens")),
-    # The public project pages, no login (core/views_public.py, docs/public-page.md).
-    path("public/", include("core.urls_public")),
+    # The public project pages, no login (reports/views_public.py, docs/public-page.md).
+    path("public/", include("reports.urls_public")),
     path("", include("core.urls")),
     prefix_default_language=False,
 )

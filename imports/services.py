@@ -4,7 +4,7 @@ in one short write transaction.
 The uploaded file is kept encrypted (Upload.set_content) and measured before anything parses
 it (reader.measure: unpacked size, rows, zip bombs). import_upload() checks and prepares every
 row outside any transaction — reading only — and then takes the write lock once, for the
-INSERTs and UPDATEs it prepared (fastinsert.PreparedInsert), after making sure that nothing the
+INSERTs and UPDATEs it prepared (core.fastinsert.PreparedInsert), after making sure that nothing the
 check read has changed meanwhile (validation.fingerprint; if it has, it checks again). On SQLite
 the lock is thus held for about a second for 20,000 rows (docs/performance.md), not minutes.
 
@@ -16,10 +16,8 @@ never values; every person found by identity number is logged, one entry each.
 """
 
 import datetime as dt
-import json
 import logging
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from cryptography.fernet import InvalidToken
 from django.conf import settings
@@ -27,8 +25,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from core import audit, clock
-from core.audit import canonical, current_request_id, log_action, log_people_shown
+from core import clock
+from core.audit import PreparedLog, current_request_id, log_action, log_people_shown
+from core.fastinsert import New, PreparedInsert, PreparedUpdate, reserve
 from core.models import LogEntry
 from core.signals import counted_data_changed
 from enrolments.models import Enrolment, FollowUp, Status, StatusChange
@@ -37,7 +36,6 @@ from interventions.models import Participation
 from participants import identity
 from participants.models import Consent, Participant
 
-from .fastinsert import New, PreparedInsert, PreparedUpdate, reserve
 from .models import RowKey, Upload
 from .reader import FileRefused, measure
 from .validation import ENROLMENT_FIELDS, Plan, check, fingerprint, scrub
@@ -688,75 +686,6 @@ def prepare_write(
         exits=exits,
         result=result,
     )
-
-
-class PreparedLog:
-    """The import's audit entries, appended to the hash chain (core/audit.py) inside the write:
-    their canonical text is made beforehand with placeholders for what only the transaction
-    knows (the sequence number, new objects' and people's ids), so that the chain costs a
-    string join and a SHA-256 per entry while the lock is held."""
-
-    SEQ, PERSON, OBJECT = -7, -8, "\ue000"
-
-    def __init__(self, logs: list[dict]):
-        self.model = LogEntry
-        self.insert = PreparedInsert(LogEntry, logs)
-        names = [f.attname for f in self.insert.fields]
-        self.at = {
-            name: names.index(name) for name in ("seq", "chain_hash", "object_id", "person_id")
-        }
-        self.templates = []
-        for log in logs:
-            text = canonical(
-                SimpleNamespace(
-                    seq=self.SEQ,
-                    at=log["at"],
-                    user_id=log["user_id"],
-                    user_label=log["user_label"],
-                    project_id=log["project_id"],
-                    person_id=self.PERSON,
-                    action=log["action"],
-                    object_type=log["object_type"],
-                    object_id=self.OBJECT,
-                    fields=log["fields"],
-                    reason=log["reason"],
-                    purpose="",
-                    purpose_text="",
-                    request_id=log["request_id"],
-                )
-            )
-            head, rest = text.split(f'"object_id":"{self.OBJECT}"')
-            middle, rest = rest.split(f'"person":{self.PERSON}')
-            tail, end = rest.split(f'"seq":{self.SEQ}')
-            self.templates.append(
-                (head + '"object_id":', middle + '"person":', tail + '"seq":', end)
-            )
-
-    def __len__(self):
-        return len(self.templates)
-
-    def execute(self, ids: dict) -> None:
-        if not self.templates:
-            return
-        rows = self.insert.values
-        i_seq, i_hash, i_object, i_person = (
-            self.at[k] for k in ("seq", "chain_hash", "object_id", "person_id")
-        )
-        for values in rows:
-            for i in (i_object, i_person):
-                if type(values[i]) is New:
-                    values[i] = values[i].resolve(ids)
-        seq, previous = audit.locked_head()
-        for values, (head, middle, tail, end) in zip(rows, self.templates, strict=True):
-            seq += 1
-            person = values[i_person]
-            text = (
-                f"{head}{json.dumps(values[i_object], ensure_ascii=False)}{middle}"
-                f"{'null' if person is None else int(person)}{tail}{seq}{end}"
-            )
-            previous = audit.link(previous, text)
-            values[i_seq], values[i_hash] = seq, previous
-        self.insert.execute(ids)
 
 
 @dataclass

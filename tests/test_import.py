@@ -322,7 +322,7 @@ def test_a_failure_during_the_write_leaves_nothing(world):
     services.validate_upload(upload)
     before = counts()
     logs = LogEntry.objects.count()
-    from imports.fastinsert import PreparedInsert
+    from core.fastinsert import PreparedInsert
 
     execute = PreparedInsert.execute
 

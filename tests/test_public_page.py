@@ -1,4 +1,4 @@
-"""The public project page (core/publishing.py, core/views_public.py, docs/public-page.md):
+"""The public project page (reports/publishing.py, reports/views_public.py, docs/public-page.md):
 published by the manager, read by anyone without login in Swedish and English and as JSON;
 unpublished is a 404 like a project that does not exist; figures only from the stored summary
 with the project's disclosure plan applied."""
@@ -12,9 +12,9 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from core import publishing
 from core.models import LogEntry, ProjectPartner, ProjectSection, Role
 from goals.models import ProjectSummary
+from reports import publishing
 
 from .factories import MembershipFactory, OrganisationFactory, ProjectFactory
 from .test_goal_engine import goal, person
@@ -226,7 +226,7 @@ def test_the_manager_previews_publishes_and_withdraws_audited(client):
     project = make_project()
     manager = manager_of(project)
     client.force_login(manager)
-    manage = reverse("core:project_public", kwargs={"project_id": project.pk})
+    manage = reverse("publish:manage", kwargs={"project_id": project.pk})
     page = client.get(manage.replace("/projects/", "/en/projects/", 1)).content.decode()
     # The menu entry, the preview (the public page's own content) and the publish button.
     assert f'href="/en/projects/{project.pk}/public-page/"' in page
@@ -267,7 +267,7 @@ def test_only_the_manager_publishes(client, role):
     project = make_project()
     member = MembershipFactory(project=project, role=role).user
     client.force_login(member)
-    manage = reverse("core:project_public", kwargs={"project_id": project.pk})
+    manage = reverse("publish:manage", kwargs={"project_id": project.pk})
     assert client.get(manage).status_code == 403
     assert client.post(manage, {"action": "publish"}).status_code == 403
     project.refresh_from_db()

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 
-from core import publishing
 from core.models import Role
+from reports import publishing
 
 from .factories import MembershipFactory
 from .test_disclosure_routes import (

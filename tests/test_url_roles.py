@@ -197,7 +197,7 @@ UNMARKED_VIEWS: dict[str, Unmarked] = {
     # signed in (api/urls.py): the schema answers 401 like the API, the docs page sends to login.
     "api:schema": Unmarked(LOGIN, get={ANONYMOUS: "401", LOGGED_IN: "200"}),
     "api:docs": Unmarked(LOGIN),
-    # The public project pages (core/views_public.py): anyone, logged in or not; a project
+    # The public project pages (reports/views_public.py): anyone, logged in or not; a project
     # that is not published is a 404 (the data set's projects are published).
     "public:*": Unmarked(PUBLIC),
     # The REST API: token (or session) authentication, then the membership decides, as on the

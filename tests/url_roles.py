@@ -157,7 +157,7 @@ def _one_of_each(title, manager, people_org, employer):
     from plans.services import record_assessment, save_plan_version
     from surveys.services import record_answer
 
-    # Published (core/publishing.py), so the public pages answer 200 for everyone.
+    # Published (reports/publishing.py), so the public pages answer 200 for everyone.
     project = ProjectFactory(
         title=title, follow_up_days=[90], public_since=dt.datetime(2009, 1, 1, tzinfo=dt.UTC)
     )

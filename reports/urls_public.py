@@ -1,4 +1,4 @@
-"""The public project pages (core/views_public.py): no login, published projects only."""
+"""The public project pages (reports/views_public.py): no login, published projects only."""
 
 from django.urls import path
 
@@ -10,3 +10,6 @@ urlpatterns = [
     path("projects/<int:project_id>/", views_public.project_page, name="project"),
     path("projects/<int:project_id>.json", views_public.project_json, name="project_json"),
 ]
+
+# The manager's page, under the project: /projects/<id>/public-page/ (foljsam/urls.py).
+manage_patterns = ([path("", views_public.manage, name="manage")], "publish")

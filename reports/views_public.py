@@ -6,7 +6,7 @@ Swedish (/public/projects/<id>/) and English (/en/public/projects/<id>/), and th
 that does not exist.
 
 For the project's manager (`project.publish`): the preview of exactly what is (or will be)
-public, publishing and withdrawing (core/publishing.py, audited).
+public, publishing and withdrawing (reports/publishing.py, audited).
 """
 
 from django.contrib import messages
@@ -17,9 +17,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.decorators import project_view
+from core.policy import Capability, project_threshold
+
 from . import publishing
-from .decorators import project_view
-from .policy import Capability, project_threshold
 
 
 def _published(project_id):
@@ -88,7 +89,7 @@ def manage(request):
             messages.success(
                 request, _("The public page is withdrawn: its address now answers “not found”.")
             )
-        return redirect("core:project_public", project_id=project.pk)
+        return redirect("publish:manage", project_id=project.pk)
     # Bring the stored figures up to date as the dashboard does (a small project is counted
     # now, a large one keeps its last figures while a refresh runs); the preview then shows
     # the stored figures, exactly as the public page does.

@@ -10,7 +10,7 @@ values: no signals are sent and no save() is called — which is why the caller 
 
 from django.db import connection, models
 
-from core import clock
+from . import clock
 
 _PREPARED = (models.DateField, models.DecimalField, models.JSONField, models.UUIDField)
 

@@ -11,7 +11,7 @@ anyone to read without logging in, and the one function that says what that is.
   Nothing about a person, no breakdowns, no missing-data counts.
 - `public_document(project)`: the same page as JSON, both languages.
 
-The manager's preview (core/views_public.py) renders the same template with the same context
+The manager's preview (reports/views_public.py) renders the same template with the same context
 as the public page, so what the manager sees is exactly what will be public.
 """
 
@@ -21,10 +21,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
-from . import clock
-from .audit import log_action
-from .models import Project
-from .policy import project_threshold
+from core import clock
+from core.audit import log_action
+from core.models import Project
+from core.policy import project_threshold
 
 LANGUAGES = ("sv", "en")
 
