@@ -264,3 +264,20 @@ def test_an_aggregate_only_reader_of_the_parent_sees_no_small_figure(page):
         html = client.get(reverse(page, args=[programme.pk])).content.decode()
     rows = parts_rows(html)
     assert rows["Lilla delen"][1] == "3" and rows["Stora delen"][1] == "12"
+
+
+def test_the_project_page_leads_to_each_part_once_for_every_role():
+    """A reader of goals finds the parts in the sub-project table, linked to their project
+    pages; a role without goals (a provider) in the plain list of parts — never both."""
+    programme = ProjectFactory(kind=Project.Kind.PROGRAMME, title="Programmet")
+    part = ProjectFactory(kind=Project.Kind.AREA_PART, parent=programme, title="Delen")
+    for role in (Role.MANAGER, Role.PROVIDER):
+        member = MembershipFactory(project=programme, role=role)
+        MembershipFactory(project=part, role=role, user=member.user)
+        client = Client()
+        client.force_login(member.user)
+        with translation.override("en"):
+            html = client.get(reverse("core:project_detail", args=[programme.pk])).content.decode()
+            part_page = reverse("core:project_detail", args=[part.pk])
+        assert html.count(f'href="{part_page}"') == 1, role
+        assert ("Parts of this project" in html) == (role == Role.PROVIDER), role
