@@ -355,6 +355,38 @@ def read(project, *, threshold: int | None = None) -> Dashboard:
     )
 
 
+def read_stored(project, *, threshold: int) -> Dashboard | None:
+    """The project's **stored** figures for a reader with `threshold`, never recomputed in the
+    request (the public page: an anonymous request must not count the raw rows). None when no
+    figures were ever computed. When they are not current (something was recorded since, or
+    the plan was made for another threshold) they are returned marked not fresh, and a
+    refresh is queued; a plan made for another threshold hides everything about people."""
+    from . import engine, publication
+
+    summary = ProjectSummary.objects.filter(project=project).first()
+    if summary is None or summary.computed_version is None:
+        return None
+    versions = engine.current_versions(project)
+    fresh = is_fresh(summary, [v.pk for v in versions]) and publication.made_for(
+        summary.disclosure, threshold
+    )
+    if not fresh:
+        queue_refresh([project.pk])
+    plan = _plan_of(summary, threshold)
+    by_key = {v.goal.key: v for v in versions}
+    rows = GoalSummary.objects.filter(project=project).order_by("order")
+    results = [_result(row, by_key.get(row.key)) for row in rows]
+    publication.apply(results, plan)
+    return Dashboard(
+        results=results,
+        figures=summary.dashboard,
+        computed_at=summary.computed_at,
+        fresh=fresh,
+        enrolments=summary.enrolments,
+        plan=plan,
+    )
+
+
 def goal_results(project, *, threshold: int | None = None) -> list:
     return read(project, threshold=threshold).results
 

@@ -101,33 +101,19 @@ def public_results(project: Project) -> PublicResults | None:
     computed. Never counts the raw rows: when the stored figures are not current (something
     was recorded since), they are shown with the time they are valid for, and a refresh is
     queued, as the dashboard does for a large project."""
-    from goals import engine, publication, summaries
-    from goals.models import GoalSummary, ProjectSummary
+    from goals import summaries
 
     threshold = project_threshold(project)
-    summary = ProjectSummary.objects.filter(project=project).first()
-    if summary is None or summary.computed_version is None:
+    stored = summaries.read_stored(project, threshold=threshold)
+    if stored is None:
         return None
-    versions = engine.current_versions(project)
-    fresh = summaries.is_fresh(summary, [v.pk for v in versions]) and publication.made_for(
-        summary.disclosure, threshold
-    )
-    if not fresh:
-        summaries.queue_refresh([project.pk])
-    # The plan made for this threshold, or (made for another one) a plan that hides
-    # everything about people until the refresh has made the right one.
-    plan = summaries._plan_of(summary, threshold)
-    by_key = {v.goal.key: v for v in versions}
-    rows = GoalSummary.objects.filter(project=project).order_by("order")
-    results = [summaries._result(row, by_key.get(row.key)) for row in rows]
-    publication.apply(results, plan)
     return PublicResults(
-        results=results,
-        flow=summary.dashboard.get("flow") or {},
-        plan=plan,
+        results=stored.results,
+        flow=stored.figures.get("flow") or {},
+        plan=stored.plan,
         threshold=threshold,
-        computed_at=summary.computed_at,
-        fresh=fresh,
+        computed_at=stored.computed_at,
+        fresh=stored.fresh,
     )
 
 
