@@ -356,6 +356,9 @@ def test_a_project_without_goals_and_a_period_without_data(world):
 def test_the_pdf_is_made_by_a_job_that_says_why_it_failed_and_can_be_retried(world, monkeypatch):
     project, members = world
     manager = members[Role.MANAGER].user
+    # A job's message is written in the language of the user who started it (jobs/tasks.py).
+    manager.language = "en"
+    manager.save(update_fields=["language"])
     report = new_report(project, manager)
     real_compile = status.compile_pdf
 
