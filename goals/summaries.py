@@ -334,25 +334,11 @@ def _plan_of(summary, threshold: int) -> dict:
 def read(project, *, threshold: int | None = None) -> Dashboard:
     """The project's dashboard from its summary, for a reader with `threshold`
     (core.policy.disclosure_for; None: exact figures)."""
-    from . import engine, publication
+    from . import engine
 
     versions = engine.current_versions(project)
     summary, fresh = _current_summary(project, versions, threshold)
-    stored = list(GoalSummary.objects.filter(project=project).order_by("order"))
-    by_key = {v.goal.key: v for v in versions}
-    results = [_result(row, by_key.get(row.key)) for row in stored]
-    plan = None
-    if threshold:
-        plan = _plan_of(summary, threshold)
-        publication.apply(results, plan)
-    return Dashboard(
-        results=results,
-        figures=summary.dashboard,
-        computed_at=summary.computed_at,
-        fresh=fresh,
-        enrolments=summary.enrolments,
-        plan=plan,
-    )
+    return _dashboard(project, summary, versions, fresh, threshold)
 
 
 def read_stored(project, *, threshold: int) -> Dashboard | None:
@@ -372,11 +358,20 @@ def read_stored(project, *, threshold: int) -> Dashboard | None:
     )
     if not fresh:
         queue_refresh([project.pk])
-    plan = _plan_of(summary, threshold)
+    return _dashboard(project, summary, versions, fresh, threshold)
+
+
+def _dashboard(project, summary, versions, fresh: bool, threshold: int | None) -> Dashboard:
+    """The stored goal rows as results, with the plan for `threshold` applied (None: exact)."""
+    from . import publication
+
     by_key = {v.goal.key: v for v in versions}
     rows = GoalSummary.objects.filter(project=project).order_by("order")
     results = [_result(row, by_key.get(row.key)) for row in rows]
-    publication.apply(results, plan)
+    plan = None
+    if threshold:
+        plan = _plan_of(summary, threshold)
+        publication.apply(results, plan)
     return Dashboard(
         results=results,
         figures=summary.dashboard,
