@@ -62,6 +62,8 @@ def _always(facts) -> bool:
 
 NOT_RECORDED_EN = "Följsam does not record this."
 NOT_RECORDED_SV = "Följsam registrerar inte detta."
+NO_RURAL_EN = "Not recorded: no urban–rural classification of municipalities or areas."
+NO_RURAL_SV = "Registreras inte: kommuner och områden saknar indelning i stad och land."
 
 R2007 = "Commission Regulation (EC) No 1828/2006, Annex XXIII"
 R2014 = "Regulation (EU) No 1304/2013, Annex I"
@@ -390,8 +392,8 @@ ESF_2014 = IndicatorSet(
             R2014,
             ENTRY,
             None,
-            note_en="Not recorded: no urban–rural classification of municipalities or areas.",
-            note_sv="Registreras inte: kommuner och områden saknar indelning i stad och land.",
+            note_en=NO_RURAL_EN,
+            note_sv=NO_RURAL_SV,
         ),
         Indicator(
             "LEAVERS",
@@ -661,8 +663,8 @@ ESF_2021 = IndicatorSet(
             R2021,
             ENTRY,
             None,
-            note_en="Not recorded: no urban–rural classification of municipalities or areas.",
-            note_sv="Registreras inte: kommuner och områden saknar indelning i stad och land.",
+            note_en=NO_RURAL_EN,
+            note_sv=NO_RURAL_SV,
         ),
         Indicator(
             "LEAVERS",
