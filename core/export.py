@@ -34,6 +34,7 @@ from typing import Any
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.audit import log_action
 from core.clock import today
 from core.spreadsheet import safe_cell, safe_row
@@ -234,8 +235,22 @@ def write_xlsx(target, sheets: list[tuple[str, list[Column], Iterable]]) -> int:
                     cells.append(value)
             sheet.append(safe_row(cells))
             written += 1
-    book.save(target)
+    save_workbook(book, target)
     return written
+
+
+def save_workbook(book, target) -> None:
+    """Save an openpyxl workbook with its created and modified times from the one clock
+    (core/clock.py): openpyxl's own save stamps the machine's time, in the demo another day."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    if book.write_only and not book.worksheets:
+        book.create_sheet()
+    stamp = clock.now().astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+    book.properties.created = book.properties.modified = stamp
+    ExcelWriter(book, ZipFile(target, "w", ZIP_DEFLATED, allowZip64=True)).save()
 
 
 def sheet_title(title) -> str:

@@ -4,6 +4,7 @@ import io
 
 from django.utils.translation import gettext as _
 
+from core.export import save_workbook
 from core.spreadsheet import safe_row
 
 from . import columns as cols
@@ -49,5 +50,5 @@ def xlsx_template(language: str) -> bytes:
     for letter, width in (("A", 34), ("B", 26), ("C", 50), ("D", 50)):
         codes.column_dimensions[letter].width = width
     out = io.BytesIO()
-    book.save(out)
+    save_workbook(book, out)
     return out.getvalue()

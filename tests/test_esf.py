@@ -419,16 +419,44 @@ def test_access_and_menu(client, world):
 
 @pytest.mark.skipif(not shutil.which("libreoffice") and not shutil.which("soffice"),
                     reason="LibreOffice is not installed")  # fmt: skip
-def test_libreoffice_opens_the_file_with_numbers(client, world, tmp_path):
+def test_libreoffice_opens_the_file_with_numbers_as_numbers(client, world, tmp_path):
+    """LibreOffice reads the file (converted to flat ODS, its own XML): the indicator rows'
+    counts are cells of type float with the figures of the page, "not recorded" is text."""
+    import xml.etree.ElementTree as ET
+
     project, _, roles = world
     client.force_login(roles[Role.MANAGER].user)
     path = tmp_path / "esf.xlsx"
-    path.write_bytes(b"".join(client.get(url(project, format="xlsx")).streaming_content))
+    with translation.override("en"):
+        response = client.get(en_url(project, format="xlsx", period="2010"))
+    path.write_bytes(b"".join(response.streaming_content))
     office = shutil.which("libreoffice") or shutil.which("soffice")
-    subprocess.run([office,  # noqa: S603 - our own file, a fixed command "--headless", "--convert-to", "csv", "--outdir", str(tmp_path),
-                    str(path)], check=True, timeout=120)  # fmt: skip
-    text = (tmp_path / "esf.csv").read_text()
-    assert "ENT" in text and ",9," in text
+    command = [office, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+               "--convert-to", "fods", "--outdir", str(tmp_path), str(path)]  # fmt: skip
+    subprocess.run(command, check=True, timeout=180, capture_output=True)  # noqa: S603
+    ns = {
+        "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+        "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+        "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    }
+    tree = ET.parse(tmp_path / "esf.fods")  # noqa: S314 - LibreOffice's output of our own file
+    sheets = tree.getroot().findall(".//table:table", ns)
+    assert [t.get(f"{{{ns['table']}}}name") for t in sheets][:1] == ["Indicators"]
+    rows = {}
+    for row in sheets[0].iter(f"{{{ns['table']}}}table-row"):
+        cells = []
+        for cell in row.findall("table:table-cell", ns):
+            repeat = int(cell.get(f"{{{ns['table']}}}number-columns-repeated", "1"))
+            kind = cell.get(f"{{{ns['office']}}}value-type")
+            value = cell.get(f"{{{ns['office']}}}value")
+            text = "".join(cell.itertext()).strip()
+            cells.extend([(kind, value, text)] * min(repeat, 20))
+        if cells and cells[0][2]:
+            rows[cells[0][2]] = cells
+    assert [(kind, float(value)) for kind, value, _ in rows["ENT"][2:5]] == [
+        ("float", 9.0), ("float", 8.0), ("float", 18.0)
+    ]  # fmt: skip
+    assert rows["VUL-MIN"][2][0] == "string" and rows["VUL-MIN"][2][2] == "not recorded"
 
 
 def test_a_parent_project_counts_its_parts_participants():
