@@ -652,6 +652,17 @@ def _labels(report, threshold, computed_at="") -> dict:
     }
 
 
+def _typst_options(doc: dict) -> dict:
+    """The document as typst's input, the bundled fonts only, and the one clock's time as the
+    PDF's creation date (typst would take the machine's: in the demo another day)."""
+    return {
+        "sys_inputs": {"data": json.dumps(doc, ensure_ascii=False, default=str)},
+        "font_paths": [str(FONTS)],
+        "ignore_system_fonts": True,
+        "timestamp": int(clock.now().timestamp()),
+    }
+
+
 def compile_pdf(doc: dict) -> bytes:
     """The PDF of a document, compiled by typst in this process: bundled fonts only (no
     system fonts, no network), tagged, and PDF/UA-1 where it can be. PDF/UA-1 refuses text no
@@ -660,11 +671,7 @@ def compile_pdf(doc: dict) -> bytes:
     rather than not at all."""
     import typst
 
-    options = {
-        "sys_inputs": {"data": json.dumps(doc, ensure_ascii=False, default=str)},
-        "font_paths": [str(FONTS)],
-        "ignore_system_fonts": True,
-    }
+    options = _typst_options(doc)
     try:
         return typst.compile(TEMPLATE.read_bytes(), pdf_standards=["ua-1"], **options)
     except RuntimeError as error:
@@ -678,12 +685,5 @@ def compile_png(doc: dict, ppi: int = 80) -> list[bytes]:
     """The pages as PNG images (for checks and the docs)."""
     import typst
 
-    pages = typst.compile(
-        TEMPLATE.read_bytes(),
-        sys_inputs={"data": json.dumps(doc, ensure_ascii=False, default=str)},
-        font_paths=[str(FONTS)],
-        ignore_system_fonts=True,
-        format="png",
-        ppi=ppi,
-    )
+    pages = typst.compile(TEMPLATE.read_bytes(), format="png", ppi=ppi, **_typst_options(doc))
     return pages if isinstance(pages, list) else [pages]

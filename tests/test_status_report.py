@@ -16,6 +16,7 @@ from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from core import clock
 from core.models import LogEntry, Role
 from core.policy import disclosure_for
 from enrolments.models import FollowUp, OutcomeStatus, Status
@@ -260,6 +261,10 @@ def test_an_issued_report_never_changes(world):
     issued = status.issue(report, by=manager)
     assert issued.is_issued and issued.issued_by == manager
     assert "Issued" in pdf_text(issued.pdf)
+    # Dated by the product's clock, as every date it shows (the demo's day in the demo).
+    created = PdfReader(io.BytesIO(bytes(issued.pdf))).metadata["/CreationDate"]
+    assert created.startswith("D:" + clock.now().astimezone(dt.UTC).strftime("%Y%m%d"))
+    assert created.startswith("D:2010"), created
     pdf, figures = bytes(issued.pdf), issued.figures
     issued.narrative = "Ändrat"
     with pytest.raises(IssuedReportError):
