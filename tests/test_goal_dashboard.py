@@ -536,6 +536,9 @@ def test_reference_goal_periods_and_a_wholly_hidden_goal(client, monkeypatch):
     html = get(client, membership.user, url("dashboard", membership.project, "en")).content.decode()
     assert "≥ reference + Δ = 34.6 %" in goal_row(html, "work-vs-reference")
     assert "Not shown: too few people" in goal_row(html, "gender-split")
+    # Nor how many lack data: the missing-data cell says hidden, not "none".
+    missing_cell = re.findall(r"<td>(.*?)</td>", goal_row(html, "gender-split"), re.S)[-1]
+    assert ">none<" not in f">{missing_cell.strip()}<" and "hidden" in missing_cell.lower()
     details = breakdown(html, "work-vs-reference")
     assert "per year of exit" in details
     assert "9 / 34" in details and "Whole period" in details
