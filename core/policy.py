@@ -234,10 +234,28 @@ def deployment_threshold() -> int:
 
 
 def project_threshold(project) -> int:
-    """The threshold of one project: the deployment's, or the project's own when higher."""
+    """The threshold of one project: the deployment's, or the project's own when higher — and
+    for a parent (docs/rollups.md), the highest of the projects whose records it counts: a part
+    that raised its threshold keeps it in its parent's figures too."""
     own = getattr(project, "disclosure_threshold", None)
     base = deployment_threshold()
-    return max(base, own) if own else base
+    return max(base, own or 0, _parts_threshold(project))
+
+
+def _parts_threshold(project) -> int:
+    if getattr(project, "pk", None) is None or not hasattr(project, "counted_project_ids"):
+        return 0
+    ids = project.counted_project_ids()
+    if len(ids) == 1:
+        return 0
+    from django.db.models import Max
+
+    return (
+        type(project)
+        .objects.filter(pk__in=ids)
+        .aggregate(highest=Max("disclosure_threshold"))["highest"]
+        or 0
+    )
 
 
 def validate_project_threshold(value) -> None:

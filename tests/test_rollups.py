@@ -281,3 +281,18 @@ def test_the_project_page_leads_to_each_part_once_for_every_role():
             part_page = reverse("core:project_detail", args=[part.pk])
         assert html.count(f'href="{part_page}"') == 1, role
         assert ("Parts of this project" in html) == (role == Role.PROVIDER), role
+
+
+def test_a_part_that_raised_its_threshold_keeps_it_in_its_parents_figures(settings):
+    """A sub-project hiding figures about fewer than 10 people does not have 7 of them shown
+    at 5 on its parent's pages: the parent's threshold is the highest of its parts'."""
+    from core.policy import project_threshold
+
+    settings.SUPPRESSION_THRESHOLD = 5
+    programme, (_, first, second, below) = tree()
+    assert project_threshold(programme) == 5
+    below.disclosure_threshold = 10
+    below.save()
+    assert project_threshold(programme) == project_threshold(second) == 10
+    assert project_threshold(first) == 5  # a sibling keeps its own
+    assert project_threshold(below) == 10
