@@ -93,6 +93,8 @@ def catalogue(request):
         .select_related("category", "provider")
         .order_by("name")
     )
+    if export.requested_format(request):
+        return _catalogue_response(request, interventions)
     page = Paginator(interventions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -104,6 +106,39 @@ def catalogue(request):
             "can_change": request.membership.has_capability("interventions.change"),
             "can_record": request.membership.has_capability("attendance.change"),
         },
+    )
+
+
+def _catalogue_response(request, interventions):
+    """The catalogue as a file: every intervention the page lists (all its pages)."""
+    columns = [
+        export.Column("name", _("Name")),
+        export.Column("category", _("Category")),
+        export.Column("provider", _("Provider")),
+        export.Column("starts_on", _("Starts"), export.DATE),
+        export.Column("ends_on", _("Ends"), export.DATE),
+        export.Column("places_taken", _("Places taken"), export.INTEGER),
+        export.Column("capacity", _("Places"), export.INTEGER),
+    ]
+    rows = (
+        [
+            i.name,
+            str(i.category) if i.category_id else "",
+            str(i.provider) if i.provider_id else "",
+            i.starts_on,
+            i.ends_on,
+            i.places_taken,
+            i.capacity,
+        ]
+        for i in interventions.iterator(chunk_size=2000)
+    )
+    return export.response(
+        request,
+        name=_("Interventions"),
+        columns=columns,
+        rows=rows,
+        fmt=export.requested_format(request),
+        project=request.project,
     )
 
 

@@ -256,6 +256,31 @@ def test_the_attendance_export_holds_every_participant_and_their_hours(client, w
     ) == {world.person.pk, other.participant_id}
 
 
+def test_the_catalogue_export_holds_every_intervention_a_provider_sees(client, world):
+    """Every intervention of every page of the catalogue, and only the provider's own."""
+    from interventions.views import PAGE_SIZE
+
+    own = [
+        InterventionFactory(
+            project=world.project, provider=world.provider.organisation, name=f"Kurs {i:02}",
+            capacity=10, starts_on=dt.date(2009, 3, 1),
+        )
+        for i in range(PAGE_SIZE + 3)
+    ]  # fmt: skip
+    InterventionFactory(project=world.project, name="Någon annans")
+    ParticipationFactory(intervention=own[0], enrolment=world.enrolment)
+    login(client, world.provider)
+    path = reverse("interventions:catalogue", args=[world.project.pk])
+    assert "format=xlsx" in client.get("/en" + path).content.decode()
+    sheet = xlsx_sheet(client.get("/en" + path + "?format=xlsx"))
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0] == ["Name", "Category", "Provider", "Starts", "Ends", "Places taken",
+                         "Places"]  # fmt: skip
+    assert [row[0] for row in values[1:]] == [i.name for i in own]
+    assert values[1][5] == 1 and values[1][6] == 10 and isinstance(values[1][3], dt.datetime)
+    assert LogEntry.objects.filter(action="export", reason="Interventions.xlsx").exists()
+
+
 # --- the dashboard ----------------------------------------------------------------------------
 
 
