@@ -142,6 +142,28 @@ def _catalogue_response(request, interventions):
     )
 
 
+def _sessions_response(request, intervention, sessions):
+    """Every group session of the intervention as a file (the page shows the last ten)."""
+    columns = [
+        export.Column("held_on", _("Date"), export.DATE),
+        export.Column("length", _("Length (hours)"), export.DECIMAL),
+        export.Column("attending", _("Attended"), export.INTEGER),
+        export.Column("hours", _("Hours in all"), export.DECIMAL),
+    ]
+    rows = (
+        [s.held_on, s.length_hours, s.attending, s.total_hours or 0]
+        for s in sessions.iterator(chunk_size=2000)
+    )
+    return export.response(
+        request,
+        name=_("Group sessions %(intervention)s") % {"intervention": intervention.name},
+        columns=columns,
+        rows=rows,
+        fmt=export.requested_format(request),
+        project=request.project,
+    )
+
+
 def _intervention_form_page(request, form, intervention=None):
     return render(
         request,
@@ -256,15 +278,18 @@ def attendance(request, intervention_id):
     with an inline form to record hours or completion."""
     intervention = _attendance_intervention(request, intervention_id)
     participations = _participations(request).filter(intervention=intervention)
+    sessions = intervention.sessions.annotate(
+        attending=Count("records", filter=Q(records__hours__gt=0)),
+        total_hours=Sum("records__hours"),
+    ).order_by("-held_on")
+    if export.requested_format(request) and request.GET.get("table") == "sessions":
+        return _sessions_response(request, intervention, sessions)
     if export.requested_format(request):
         completions = {value: str(label) for value, label in Participation.Completion.choices}
         return exports.attendance_response(request, intervention, participations, completions)
     page = Paginator(participations, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(p, RecordHoursForm(participation=p)) for p in page]
-    sessions = intervention.sessions.annotate(
-        attending=Count("records", filter=Q(records__hours__gt=0)),
-        total_hours=Sum("records__hours"),
-    ).order_by("-held_on")[:10]
+    sessions = sessions[:10]
     _log_list_read(request, intervention, "attendance list", page.object_list)
     return render(
         request,

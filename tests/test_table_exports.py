@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -279,6 +280,29 @@ def test_the_catalogue_export_holds_every_intervention_a_provider_sees(client, w
     assert [row[0] for row in values[1:]] == [i.name for i in own]
     assert values[1][5] == 1 and values[1][6] == 10 and isinstance(values[1][3], dt.datetime)
     assert LogEntry.objects.filter(action="export", reason="Interventions.xlsx").exists()
+
+
+def test_the_group_sessions_export_holds_every_session_not_the_last_ten(client, world):
+    from interventions import services as intervention_services
+
+    intervention = InterventionFactory(
+        project=world.project, provider=world.provider.organisation, starts_on=dt.date(2009, 1, 1)
+    )
+    placed = ParticipationFactory(intervention=intervention, enrolment=world.enrolment)
+    days = [dt.date(2009, 3, 2) + dt.timedelta(days=7 * i) for i in range(12)]
+    for day in days:
+        intervention_services.record_group_session(
+            by=world.provider.user, intervention=intervention, held_on=day,
+            length_hours=Decimal("3.5"), rows=[(placed, Decimal("2.5"))],
+        )  # fmt: skip
+    login(client, world.provider)
+    path = reverse("interventions:attendance", args=[world.project.pk, intervention.pk])
+    assert "table=sessions" in client.get("/en" + path).content.decode()
+    sheet = xlsx_sheet(client.get("/en" + path + "?table=sessions&format=xlsx"))
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0] == ["Date", "Length (hours)", "Attended", "Hours in all"]
+    assert [row[0].date() for row in values[1:]] == sorted(days, reverse=True)
+    assert values[1][1:] == [3.5, 1, 2.5]
 
 
 # --- the dashboard ----------------------------------------------------------------------------
