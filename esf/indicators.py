@@ -1,10 +1,10 @@
 """The ESF indicator sets, one per programme period, kept as data.
 
-Each indicator names the regulation's text (English as the regulation has it, Swedish as the
-Swedish version or the Swedish ESF Council words it), the population it counts over (`basis`:
-participants entering in the period, leaving in the period, or leaving in the period whose
-six-month follow-up has fallen due), the Följsam facts it needs (`needs`: a participant lacking
-one is listed, not counted) and its test over those facts (esf/facts.py). An indicator whose
+Each indicator names the regulation's text (English as the regulation has it; Swedish a Swedish
+equivalent, in the Swedish versions' words where known), the population it counts over
+(`basis`: participants entering in the period, leaving in the period, or leaving in the period
+whose six-month follow-up has fallen due), the Följsam facts it needs (`needs`: a participant
+lacking one is listed, not counted) and its test over those facts (esf/facts.py). An indicator whose
 facts Följsam does not record has `test=None`: the file says "not recorded".
 
 docs/esf-indicators.md maps each indicator to Följsam's fields and explains every choice.
@@ -64,6 +64,20 @@ NOT_RECORDED_EN = "Följsam does not record this."
 NOT_RECORDED_SV = "Följsam registrerar inte detta."
 NO_RURAL_EN = "Not recorded: no urban–rural classification of municipalities or areas."
 NO_RURAL_SV = "Registreras inte: kommuner och områden saknar indelning i stad och land."
+
+IMPROVED_EN = (
+    "Only for participants employed at start. The Commission's definition also counts moving "
+    "from precarious to stable work, to a job needing higher skills, or a promotion; Följsam "
+    "records only part-time at start and full-time six months after, so the figure is a lower "
+    "bound."
+)
+IMPROVED_SV = (
+    "Bara för deltagare som var anställda vid start. Kommissionens definition räknar också "
+    "övergång från osäker till trygg anställning, till ett arbete som kräver högre kompetens "
+    "eller en befordran; Följsam registrerar bara deltid vid start och heltid sex månader efter, "
+    "så siffran är en undre gräns."
+)
+LEAVERS_REFERENCE = "Följsam: the leavers the results count over (not an indicator of the annex)"
 
 R2007 = "Commission Regulation (EC) No 1828/2006, Annex XXIII"
 R2014 = "Regulation (EU) No 1304/2013, Annex I"
@@ -203,7 +217,7 @@ ESF_2007 = IndicatorSet(
         Indicator(
             "EDU-4",
             "Post-secondary non tertiary education (ISCED 4)",
-            "Eftergymnasial utbildning som inte är högskola (ISCED 4)",
+            "Eftergymnasial utbildning som inte är tertiär (ISCED 4)",
             R2007,
             ENTRY,
             None,
@@ -213,7 +227,7 @@ ESF_2007 = IndicatorSet(
         Indicator(
             "EDU-5-6",
             "Tertiary education (ISCED 5 and 6)",
-            "Eftergymnasial utbildning (ISCED 5 och 6)",
+            "Tertiär utbildning (ISCED 5 och 6)",
             R2007,
             ENTRY,
             f.isced("5-8"),
@@ -255,6 +269,8 @@ ESF_2014 = IndicatorSet(
             R2014,
             ENTRY,
             _always,
+            note_en="The annex gives it no code: it is calculated from the output indicators.",
+            note_sv="Bilagan ger den ingen kod: den beräknas ur outputindikatorerna.",
         ),
         Indicator(
             "CO01",
@@ -317,7 +333,7 @@ ESF_2014 = IndicatorSet(
         Indicator(
             "CO09",
             "with primary (ISCED 1) or lower secondary education (ISCED 2)",
-            "med grundskoleutbildning (Isced 1) eller lägre sekundärutbildning (Isced 2)",
+            "med primärutbildning (Isced 1) eller lägre sekundärutbildning (Isced 2)",
             R2014,
             ENTRY,
             f.isced("0-2"),
@@ -326,7 +342,8 @@ ESF_2014 = IndicatorSet(
         Indicator(
             "CO10",
             "with upper secondary (ISCED 3) or post-secondary education (ISCED 4)",
-            "med gymnasieutbildning (Isced 3) eller eftergymnasial utbildning (Isced 4)",
+            "med gymnasieutbildning (Isced 3) eller eftergymnasial utbildning som inte är tertiär "
+            "(Isced 4)",
             R2014,
             ENTRY,
             f.isced("3-4"),
@@ -335,7 +352,7 @@ ESF_2014 = IndicatorSet(
         Indicator(
             "CO11",
             "with tertiary education (ISCED 5 to 8)",
-            "med högskoleutbildning (Isced 5–8)",
+            "med tertiär utbildning (Isced 5–8)",
             R2014,
             ENTRY,
             f.isced("5-8"),
@@ -378,7 +395,7 @@ ESF_2014 = IndicatorSet(
         Indicator(
             "CO18",
             "homeless or affected by housing exclusion",
-            "hemlösa eller som utestängts från bostadsmarknaden",
+            "hemlösa eller personer som utestängts från bostadsmarknaden",
             R2014,
             ENTRY,
             None,
@@ -399,7 +416,7 @@ ESF_2014 = IndicatorSet(
             "LEAVERS",
             "Participants leaving (total)",
             "Deltagare som avslutat (totalt)",
-            R2014,
+            LEAVERS_REFERENCE,
             EXIT,
             _always,
         ),
@@ -415,7 +432,7 @@ ESF_2014 = IndicatorSet(
         Indicator(
             "CR02",
             "participants in education/training upon leaving",
-            "deltagare i utbildning när de lämnar insatsen",
+            "deltagare som studerar eller är i utbildning när de lämnar insatsen",
             R2014,
             EXIT,
             f.studies_on_leaving,
@@ -424,7 +441,7 @@ ESF_2014 = IndicatorSet(
         Indicator(
             "CR03",
             "participants gaining a qualification upon leaving",
-            "deltagare som fått kvalifikationer när de lämnar insatsen",
+            "deltagare som har fått en kvalifikation när de lämnar insatsen",
             R2014,
             EXIT,
             None,
@@ -444,8 +461,8 @@ ESF_2014 = IndicatorSet(
             "CR05",
             "disadvantaged participants engaged in job searching, education/training, gaining "
             "a qualification, in employment, including self-employment, upon leaving",
-            "missgynnade deltagare som söker arbete, är i utbildning, har fått kvalifikationer "
-            "eller är i arbete, inklusive egenföretagare, när de lämnar insatsen",
+            "missgynnade deltagare som söker arbete, studerar eller är i utbildning, har fått en "
+            "kvalifikation eller är i arbete, inklusive egenföretagare, när de lämnar insatsen",
             R2014,
             EXIT,
             f.disadvantaged_progress_on_leaving,
@@ -472,8 +489,8 @@ ESF_2014 = IndicatorSet(
             SIX_MONTHS,
             f.improved_six_months,
             ("status", "six_months"),
-            "Employed part-time at start and in full-time employment six months after.",
-            "Deltidsanställda vid start och heltidsanställda sex månader efter.",
+            IMPROVED_EN,
+            IMPROVED_SV,
         ),
         Indicator(
             "CR08",
@@ -589,7 +606,8 @@ ESF_2021 = IndicatorSet(
         Indicator(
             "EECO10",
             "with upper secondary (ISCED 3) or post-secondary education (ISCED 4)",
-            "med gymnasieutbildning (Isced 3) eller eftergymnasial utbildning (Isced 4)",
+            "med gymnasieutbildning (Isced 3) eller eftergymnasial utbildning som inte är tertiär "
+            "(Isced 4)",
             R2021,
             ENTRY,
             f.isced("3-4"),
@@ -598,7 +616,7 @@ ESF_2021 = IndicatorSet(
         Indicator(
             "EECO11",
             "with tertiary education (ISCED 5 to 8)",
-            "med högskoleutbildning (Isced 5–8)",
+            "med tertiär utbildning (Isced 5–8)",
             R2021,
             ENTRY,
             f.isced("5-8"),
@@ -649,7 +667,7 @@ ESF_2021 = IndicatorSet(
         Indicator(
             "EECO16",
             "homeless or affected by housing exclusion",
-            "hemlösa eller som utestängts från bostadsmarknaden",
+            "hemlösa eller personer som utestängts från bostadsmarknaden",
             R2021,
             ENTRY,
             None,
@@ -670,7 +688,7 @@ ESF_2021 = IndicatorSet(
             "LEAVERS",
             "Participants leaving (total)",
             "Deltagare som avslutat (totalt)",
-            R2021,
+            LEAVERS_REFERENCE,
             EXIT,
             _always,
         ),
@@ -682,14 +700,17 @@ ESF_2021 = IndicatorSet(
             EXIT,
             f.inactive_job_seeking_on_leaving,
             ("status", "exit"),
-            "Counted for participants inactive at start, as the Commission's guidance says.",
-            "Räknas för deltagare utanför arbetskraften vid start, enligt kommissionens "
-            "vägledning.",
+            "Counted for participants inactive at start: the Commission's guidance treats an "
+            "unemployed participant as job searching already, so only inactive ones can move into "
+            "job searching.",
+            "Räknas för deltagare utanför arbetskraften vid start: enligt kommissionens vägledning "
+            "söker en arbetslös redan arbete, så bara de utanför arbetskraften kan gå över till "
+            "att söka arbete.",
         ),
         Indicator(
             "EECR02",
             "participants in education or training upon leaving",
-            "deltagare i utbildning när de lämnar insatsen",
+            "deltagare som studerar eller är i utbildning när de lämnar insatsen",
             R2021,
             EXIT,
             f.studies_on_leaving,
@@ -698,7 +719,7 @@ ESF_2021 = IndicatorSet(
         Indicator(
             "EECR03",
             "participants gaining a qualification upon leaving",
-            "deltagare som fått kvalifikationer när de lämnar insatsen",
+            "deltagare som har fått en kvalifikation när de lämnar insatsen",
             R2021,
             EXIT,
             None,
@@ -733,8 +754,8 @@ ESF_2021 = IndicatorSet(
             SIX_MONTHS,
             f.improved_six_months,
             ("status", "six_months"),
-            "Employed part-time at start and in full-time employment six months after.",
-            "Deltidsanställda vid start och heltidsanställda sex månader efter.",
+            IMPROVED_EN,
+            IMPROVED_SV,
         ),
     ),
 )
