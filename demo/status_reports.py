@@ -1,7 +1,7 @@
-"""The demo's status reports (reports.StatusReport) of "Integration genom arbete": the report
-for 2010, issued (its PDF made at load, ~1 s), and the one for 2011, a draft whose account the
-manager finishes on the demo day: make the PDF, look at it, issue it; the steering group then
-downloads it (docs/status-report.md)."""
+"""The demo's status reports (reports.StatusReport) of "Integration genom arbete": the reports
+for 2010 and 2011, issued (their PDFs made at load, about a second each), which the steering
+group downloads, and the one for 2012, a draft whose account the manager finishes on the demo
+day: make the PDF, look at it, issue it (docs/status-report.md)."""
 
 from django.contrib.auth import get_user_model
 
@@ -12,10 +12,16 @@ ISSUED_2010 = (
     "Uppföljningen 90 dagar efter avslut släpar något: var tredje deltagare har ännu inte "
     "följts upp. Vi har därför avsatt tid för handläggarna att ringa upp deltagare i januari."
 )
-DRAFT_2011 = (
+ISSUED_2011 = (
     "Året präglades av att de första deltagargrupperna avslutade sina insatser. Andelen i "
     "arbete eller eget företag 90 dagar efter avslut ligger nära målet men är ännu osäker.\n\n"
-    "Att skriva: vad styrgruppen behöver besluta inför 2012."
+    "Styrgruppen beslutade i december att förlänga samarbetet med Arbetsförmedlingen om "
+    "arbetsplatsintroduktion till projektets slut."
+)
+DRAFT_2012 = (
+    "Under 2012 avslutade de flesta deltagarna sina insatser och uppföljningarna efter 180 dagar "
+    "kom i gång i alla kommuner.\n\n"
+    "Att skriva: vad styrgruppen behöver besluta inför projektets sista år."
 )
 
 
@@ -24,23 +30,16 @@ def create_status_reports(world) -> int:
 
     project = world.projects["iga"]
     manager = get_user_model().objects.get(username="manager")
-    issued = status.create(
-        project=project,
-        by=manager,
-        period="year:2010",
-        language="sv",
-        title="Lägesrapport 2010 – Integration genom arbete",
-    )
-    issued.narrative = ISSUED_2010
-    issued.save()
-    status.issue(status.make_pdf(issued), by=manager)
-    draft = status.create(
-        project=project,
-        by=manager,
-        period="year:2011",
-        language="sv",
-        title="Lägesrapport 2011 – Integration genom arbete",
-    )
-    draft.narrative = DRAFT_2011
-    draft.save()
-    return 2
+    for year, narrative in ((2010, ISSUED_2010), (2011, ISSUED_2011), (2012, DRAFT_2012)):
+        report = status.create(
+            project=project,
+            by=manager,
+            period=f"year:{year}",
+            language="sv",
+            title=f"Lägesrapport {year} – Integration genom arbete",
+        )
+        report.narrative = narrative
+        report.save()
+        if narrative is not DRAFT_2012:
+            status.issue(status.make_pdf(report), by=manager)
+    return 3

@@ -1,4 +1,9 @@
-"""The ESF indicator file of the demo agrees with the demo's own export and with a count over its
+"""The demo's reports as their users get them.
+
+The status report of "Integration genom arbete" for 2011, downloaded by the steering group: every
+figure in it is the steering group's dashboard's and quarters page's.
+
+The ESF indicator file of the demo agrees with the demo's own export and with a count over its
 enrolments made another way (database queries, not esf/facts.py).
 
 "Integration genom arbete" (ESF 2007–2013, follow-ups at 90 and 180 days): the XLSX its
@@ -147,3 +152,67 @@ def test_the_demo_file_agrees_with_the_case_list_export_and_a_count_over_the_row
     for code, expected in orm_counts(project, year).items():
         assert figures[code] == expected, (period, code)
         assert all(isinstance(value, int) for value in figures[code])
+
+
+# --- the status report ------------------------------------------------------------------------
+
+
+def test_the_steering_group_downloads_the_2011_report_and_its_figures_are_the_dashboards(client):
+    import re
+
+    from django.contrib.auth import get_user_model
+
+    from core.policy import disclosure_for
+    from goals import summaries
+    from reports.comparison import quarter_comparison
+    from reports.models import StatusReport
+
+    project = Project.objects.get(title=TITLE)
+    steering = Membership.objects.get(project=project, user__username="steering")
+    client.force_login(get_user_model().objects.get(username="steering"))
+    listing = client.get(reverse("status_reports:list", args=[project.pk])).content.decode()
+    report = StatusReport.objects.get(project=project, title__startswith="Lägesrapport 2011")
+    assert report.is_issued and "Lägesrapport 2012" not in listing  # a draft is not theirs
+    download = reverse("status_reports:download", args=[project.pk, report.pk])
+    assert download in listing
+    response = client.get(download)
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content == bytes(report.pdf)
+    doc = report.figures
+    assert (report.period_start, report.period_end) == (dt.date(2011, 1, 1), dt.date(2011, 12, 31))
+
+    # The goals as the steering group's dashboard shows them.
+    threshold = disclosure_for(steering)
+    assert doc["threshold"] == threshold == 5
+    dashboard = summaries.read(project, threshold=threshold)
+    by_key = {r.key: r for r in dashboard.results}
+    assert [g["key"] for g in doc["goals"]] == list(by_key)
+    for goal in doc["goals"]:
+        result = by_key[goal["key"]]
+        assert goal["suppressed"] == bool(result.suppressed), goal["key"]
+        if not result.suppressed:
+            assert (goal["numerator"], goal["denominator"]) == (
+                result.numerator,
+                result.denominator,
+            )
+            assert goal["value"] == pytest.approx(result.value * 100)
+
+    # The year's quarters as the steering group's quarters page shows them.
+    with translation.override("sv"):
+        page = quarter_comparison(project, steering)
+    expected = {}
+    for goal in page["goals"]:
+        for row in goal["rows"]:
+            if row["label"].startswith("2011") and not row["outside"]:
+                expected[goal["key"], row["label"]] = (row["result"]["suppressed"],
+                                                       row["result"]["value"])  # fmt: skip
+    got = {}
+    for goal in doc["period_goals"]:
+        for row in goal["rows"]:
+            label = re.search(r"2011 (Q|kv\. )\d", row["label"])  # the report is in Swedish
+            if label:
+                got[goal["key"], label.group(0)] = (row["suppressed"], row["value"])
+    assert expected and got.keys() == expected.keys()
+    for key, (suppressed, value) in expected.items():
+        assert got[key][0] == suppressed, key
+        assert got[key][1] == (None if value is None else pytest.approx(value)), key
