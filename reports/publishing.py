@@ -44,39 +44,33 @@ def publish(project: Project, *, by) -> Project:
     from goals import summaries
 
     summaries.read(project, threshold=project_threshold(project))
-    with transaction.atomic():
-        # update(), not save(): publishing changes nothing a goal counts, so the stored
-        # summary stays fresh (a save of the project would mark it stale).
-        if project.public_since is None:
-            project.public_since = clock.now()
-            project.public_by = by
-            Project.objects.filter(pk=project.pk).update(
-                public_since=project.public_since, public_by=by
-            )
-        log_action(
-            by=by,
-            action="change",
-            obj=project,
-            project=project,
-            fields=["public_since", "public_by"],
-            reason="public page published",
-        )
-    return project
+    first = {"public_since": clock.now(), "public_by": by} if project.public_since is None else {}
+    return _record(project, by=by, reason="public page published", **first)
 
 
 def withdraw(project: Project, *, by) -> Project:
     """Withdraw the public page: its URLs answer 404 from now on."""
+    return _record(
+        project, by=by, reason="public page withdrawn", public_since=None, public_by=None
+    )
+
+
+def _record(project: Project, *, by, reason: str, **fields) -> Project:
+    """Set the publication fields and log the action, in one transaction. update(), not save():
+    publishing changes nothing a goal counts, so the stored summary stays fresh (a save of the
+    project would mark it stale)."""
     with transaction.atomic():
-        project.public_since = None
-        project.public_by = None
-        Project.objects.filter(pk=project.pk).update(public_since=None, public_by=None)
+        if fields:
+            for name, value in fields.items():
+                setattr(project, name, value)
+            Project.objects.filter(pk=project.pk).update(**fields)
         log_action(
             by=by,
             action="change",
             obj=project,
             project=project,
             fields=["public_since", "public_by"],
-            reason="public page withdrawn",
+            reason=reason,
         )
     return project
 
