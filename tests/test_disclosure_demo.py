@@ -5,30 +5,17 @@ can be worked out.
 
 `load_demo` runs once for the module inside a transaction that is rolled back at the end."""
 
-import io
 import json
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from core.models import Membership, Project, Role
 
+from .demo_data import DEMO_TODAY, demo  # noqa: F401 - the module's demo data
 from .test_disclosure_routes import THRESHOLD, Sets, Shown, dashboard_tables, portfolio_csv
 
 pytestmark = pytest.mark.django_db
-DEMO_TODAY = "2015-06-22"  # the Makefile's DEMO_TODAY
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(DEBUG=True, FOLJSAM_TODAY=DEMO_TODAY, SUPPRESSION_THRESHOLD=5):
-            call_command("load_demo", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

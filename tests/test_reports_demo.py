@@ -16,29 +16,18 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import ExtractYear
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
 from core.models import Membership, Project, Role
 from enrolments.models import Enrolment
 
+from .demo_data import DEMO_TODAY, demo  # noqa: F401 - the module's demo data
+
 pytestmark = pytest.mark.django_db
-DEMO_TODAY = "2015-06-22"
 TITLE = "Integration genom arbete"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(DEBUG=True, FOLJSAM_TODAY=DEMO_TODAY, SUPPRESSION_THRESHOLD=5):
-            call_command("load_demo", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)
