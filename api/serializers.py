@@ -8,7 +8,7 @@ from core.models import Project
 from enrolments.models import Enrolment, FollowUp, IncomeSource, OutcomeStatus
 from interventions.models import Participation
 from participants.models import Participant
-from surveys.models import Occasion, Question, SurveyAnswer
+from surveys.models import Occasion, SurveyAnswer
 
 MAX_ID = 2**31 - 1
 
@@ -164,6 +164,7 @@ class SurveyAnswerSerializer(serializers.ModelSerializer):
             "question",
             "value",
             "answered_on",
+            "source",
             "updated_at",
         ]
 
@@ -200,7 +201,12 @@ class RecordFollowUpSerializer(StrictFieldsMixin, serializers.Serializer):
 class CreateSurveyAnswerSerializer(StrictFieldsMixin, serializers.Serializer):
     enrolment = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     occasion = serializers.ChoiceField(choices=Occasion.choices)
-    question = serializers.ChoiceField(choices=Question.choices)
+    question = serializers.RegexField(
+        r"^(\d{1,12}|job_chances|network|self_confidence|satisfaction)$",
+        help_text="The id of a survey question of the project answered on the scale 1–5 (on its "
+        "questionnaire page), or a template key (job_chances, network, self_confidence, "
+        "satisfaction): the project's current question made from that template.",
+    )
     value = serializers.IntegerField(min_value=1, max_value=5)
     answered_on = serializers.DateField()
 

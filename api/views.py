@@ -313,7 +313,7 @@ class SurveyAnswerList(_SurveyAnswerRows, ResourceList, ProjectResource):
             answer = record_answer(
                 enrolment=enrolment,
                 occasion=data["occasion"],
-                question=data["question"],
+                question=int(data["question"]) if data["question"].isdigit() else data["question"],
                 value=data["value"],
                 answered_on=data["answered_on"],
                 by=request.user,

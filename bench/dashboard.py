@@ -65,8 +65,9 @@ SELECT e.project_id,
 FROM enrolments_enrolment e
 JOIN participants_participant p ON p.id = e.participant_id
 LEFT JOIN enrolments_followup f ON f.enrolment_id = e.id AND f.day = 90
+LEFT JOIN surveys_question q ON q.project_id = e.project_id AND q.key = 'job_chances'
 LEFT JOIN surveys_surveyanswer s
-       ON s.enrolment_id = e.id AND s.occasion = 'exit' AND s.question = 'job_chances'
+       ON s.enrolment_id = e.id AND s.occasion = 'exit' AND s.question_id = q.id
 GROUP BY e.project_id
 """
 

@@ -185,7 +185,7 @@ def _generate(scale: float, n_projects: int) -> None:
     from interventions.models import Intervention, InterventionCategory, Participation
     from participants.identity import IdentityNumber, encrypt, keyed_hash
     from participants.models import Participant
-    from surveys.models import SurveyAnswer
+    from surveys.models import Question, SurveyAnswer
 
     rng = np.random.default_rng(SEED)
     started = time.perf_counter()
@@ -401,9 +401,20 @@ def _generate(scale: float, n_projects: int) -> None:
     t = time.perf_counter()
     writer = Writer(SurveyAnswer)
     n_ans = 0
-    pairs = [(o, q) for o in OCCASIONS for q in QUESTIONS]
+    pairs = [(o, q) for o in OCCASIONS for q in range(len(QUESTIONS))]
     occ = np.array([o for o, _ in pairs])
     que = np.array([q for _, q in pairs])
+    # Each project's questions made from the templates, (project index, template index) -> id.
+    question_ids = np.array(
+        [
+            q.pk
+            for q in Question.objects.bulk_create(
+                Question(project=p, key=key, kind="scale", texts={"sv": key})
+                for p in projects
+                for key in QUESTIONS
+            )
+        ]
+    ).reshape(n_projects, len(QUESTIONS))
     for first in range(0, n_enrol, 200_000):
         sl = slice(first, min(first + 200_000, n_enrol))
         n = sl.stop - sl.start
@@ -416,7 +427,7 @@ def _generate(scale: float, n_projects: int) -> None:
             {
                 "enrolment_id": enrol_ids[rows_e].tolist(),
                 "occasion": occ[chosen].tolist(),
-                "question": que[chosen].tolist(),
+                "question_id": question_ids[project_of[rows_e], que[chosen]].tolist(),
                 "value": value.astype(int).tolist(),
                 "answered_on": days(begun[rows_e]),
             }

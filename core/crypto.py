@@ -61,6 +61,9 @@ ENCRYPTED_COLUMNS = (
     ("plans.ActionPlan", "goals"),
     ("plans.ActionPlanStep", "description"),
     ("imports.Upload", "content"),
+    ("surveys.SurveyAnswer", "text"),
+    ("surveys.Invitation", "email"),
+    ("surveys.Invitation", "draft"),
 )
 
 BATCH = 500

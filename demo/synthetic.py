@@ -33,7 +33,8 @@ from interventions.models import (
 )
 from participants.models import Consent, EducationLevel, Participant
 from plans.models import ActionPlan, ActionPlanStep, Assessment, AssessmentItem, Domain
-from surveys.models import SurveyAnswer
+from surveys.models import Source, SurveyAnswer
+from surveys.services import template_question
 
 from .identity import DemoIdentityNumbers
 from .names import ORIGINS
@@ -248,14 +249,15 @@ class Synthetic:
             self._notes(case, user, organisation)
         for occasion, answers in case.surveys.items():
             answered_on = self._survey_date(case, occasion)
-            for question, value in answers.items():
+            for key, value in answers.items():
                 self.rows[SurveyAnswer].append(
                     SurveyAnswer(
                         enrolment=e,
                         occasion=occasion,
-                        question=question,
+                        question=self._question(project, key),
                         value=value,
                         answered_on=answered_on,
+                        source=self._survey_source(),
                     )
                 )
         # A follow-up is recorded on its due date or up to three weeks later, but never after
@@ -283,6 +285,19 @@ class Synthetic:
                 )
             )
         return e
+
+    def _question(self, project, key: str):
+        """The project tree's question made from the template (cached per project)."""
+        cache = self.__dict__.setdefault("_questions", {})
+        if (project.pk, key) not in cache:
+            cache[project.pk, key] = template_question(project, key)
+        return cache[project.pk, key]
+
+    def _survey_source(self) -> str:
+        """Most participants answer on their personal link; some on paper at the office. Its own
+        random stream, so the rest of the demo comes out as before."""
+        rng = self.__dict__.setdefault("_source_rng", random.Random(14))
+        return Source.PAPER if rng.random() < 0.12 else Source.LINK
 
     def _survey_date(self, case: Case, occasion: str) -> dt.date:
         if occasion == "entry":

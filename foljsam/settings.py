@@ -367,6 +367,8 @@ SPECTACULAR_SETTINGS = {
         "EnrolmentStatusEnum": "enrolments.models.Status",
         "OutcomeStatusEnum": "enrolments.models.OutcomeStatus",
         "IncomeSourceEnum": "enrolments.models.IncomeSource",
+        "SurveyAnswerSourceEnum": "surveys.models.Source",
+        "FollowUpSourceEnum": "enrolments.models.FollowUp.Source",
         "GoalStatusEnum": ["met", "not_met", "uncertain", "no_data"],
     },
     "SECURITY": [{"bearerAuth": []}],

@@ -18,7 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Area, TargetGroup
 from enrolments.models import IN_WORK_STATUSES, IncomeSource, LabourMarketStatus, OutcomeStatus
 from participants.models import Gender
-from surveys.models import Occasion, Question
+from surveys.catalogue import TEMPLATES as SURVEY_TEMPLATES
+from surveys.models import Kind, Occasion
+from surveys.services import scale_questions_for, template_question
 
 REQUIRED = object()
 
@@ -400,9 +402,24 @@ def _check(param: Param, value, template: Template, project):
             )
         return value
     if kind == "question":
-        if value not in Question.values:
-            raise ValueError(_("Unknown survey question “%(value)s”.") % {"value": value})
-        return value
+        # A goal points at a question (its id), never at a wording: a template key (job_chances)
+        # is read as the project's question made from that template (surveys.services).
+        if project is None:
+            raise ValueError(_("A survey question belongs to a project."))
+        if isinstance(value, str) and not value.isdigit():
+            if value not in SURVEY_TEMPLATES or SURVEY_TEMPLATES[value]["kind"] != Kind.SCALE:
+                raise ValueError(_("Unknown survey question “%(value)s”.") % {"value": value})
+            return template_question(project, value).pk
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            raise ValueError(_("Unknown survey question “%(value)s”.") % {"value": value}) from None
+        if isinstance(value, bool) or not scale_questions_for(project).filter(pk=pk).exists():
+            raise ValueError(
+                _("The project has no survey question “%(value)s” answered on the scale 1–5.")
+                % {"value": value}
+            )
+        return pk
     if kind == "occasion":
         if value not in Occasion.values:
             raise ValueError(_("Unknown survey occasion “%(value)s”.") % {"value": value})

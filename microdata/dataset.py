@@ -12,6 +12,7 @@ free text (notes, interpreter language, document references), who recorded anyth
 identity. What protects people in small projects is in `withheld_values` and docs/microdata.md.
 """
 
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -25,6 +26,7 @@ from django.db.models import (
     Count,
     Sum,
 )
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core import export
@@ -42,7 +44,8 @@ from enrolments.models import (
 )
 from interventions.models import InterventionCategory, Participation
 from participants.models import EducationLevel, Gender, RegionOfBirth
-from surveys.models import Occasion, Question, SurveyAnswer
+from surveys.models import Kind, Occasion, SurveyAnswer
+from surveys.services import questions_for
 
 from .checks import MIN_KEY_LENGTH
 
@@ -166,6 +169,9 @@ class Dataset:
     categories: list
     days: list[int]
     target_groups: list
+    # (column stem, question): the scale questions answered in the project. Free-text answers
+    # never leave (docs/surveys.md, "Privacy").
+    questions: list = dataclasses.field(default_factory=list)
 
     @property
     def allowed(self) -> bool:
@@ -222,7 +228,8 @@ class Dataset:
             .values("enrolment_id", "day", "reached", "status", "income_source", "source"),
             "answers": SurveyAnswer.objects.filter(**mine)
             .order_by("enrolment_id")
-            .values("enrolment_id", "occasion", "question", "value"),
+            .filter(value__isnull=False, question__kind=Kind.SCALE)
+            .values("enrolment_id", "occasion", "question_id", "value"),
             "groups": Enrolment.target_groups.through.objects.filter(**mine)
             .order_by("enrolment_id")
             .values("enrolment_id", "targetgroup_id"),
@@ -233,6 +240,7 @@ class Dataset:
         enrolment, read side by side (a merge join): no query per row, memory flat."""
         key = _key()
         project_id = self.project.pk
+        stems = {question.pk: stem for stem, question in self.questions}
         withheld_values = self.withheld_values
         sides = {
             name: _Stream(query.iterator(chunk_size=2000))
@@ -298,10 +306,12 @@ class Dataset:
                     for field in ("status", "income_source", "source"):
                         row[f"followup_{day}_{field}"] = side[field] or None
             for occasion in Occasion.values:
-                for question in Question.values:
-                    row[f"survey_{occasion}_{question}"] = None
+                for stem in stems.values():
+                    row[f"survey_{occasion}_{stem}"] = None
             for side in sides["answers"].take(enrolment_id):
-                row[f"survey_{side['occasion']}_{side['question']}"] = side["value"]
+                stem = stems.get(side["question_id"])
+                if stem:
+                    row[f"survey_{side['occasion']}_{stem}"] = side["value"]
             yield row
 
     def dictionary_rows(self):
@@ -371,6 +381,36 @@ def withheld_values(project, threshold: int) -> dict[str, set]:
     return rare
 
 
+def survey_questions(project) -> list[tuple[str, object]]:
+    """(column stem, question) of each scale question answered in the project, in the order they
+    were made. The stem is the template's key (job_chances) when one question of the project has
+    it, otherwise q and the question's id, so two wordings never share a column."""
+    answered = SurveyAnswer.objects.filter(enrolment__project=project).values("question_id")
+    questions = list(questions_for(project).filter(kind=Kind.SCALE, pk__in=answered).order_by("pk"))
+    keys = [q.key for q in questions if q.key]
+    return [(q.key if q.key and keys.count(q.key) == 1 else f"q{q.pk}", q) for q in questions]
+
+
+def _survey_variables(questions) -> list[Variable]:
+    language = (get_language() or "sv")[:2]
+    variables = []
+    for occasion, occasion_label in Occasion.choices:
+        for stem, question in questions:
+            wording = question.text_in(language) or question.text_in("sv")
+            variables.append(
+                Variable(
+                    f"survey_{occasion}_{stem}",
+                    f"{wording} ({occasion_label})",
+                    _(
+                        "Survey answer on the scale 1 (lowest) to 5 (highest); empty when "
+                        "not answered."
+                    ),
+                    export.INTEGER,
+                )
+            )
+    return variables
+
+
 def build(project) -> Dataset:
     """The data set of `project`, with its variables in the active language."""
     threshold = project_threshold(project)
@@ -398,8 +438,11 @@ def build(project) -> Dataset:
     referrers = Organisation.objects.filter(
         pk__in=enrolments.exclude(referred_by__isnull=True).values("referred_by_id")
     ).order_by("name")
+    questions = survey_questions(project)
     variables = _variables(project, categories, days, groups, areas, referrers, threshold)
+    variables += _survey_variables(questions)
     return Dataset(
+        questions=questions,
         project=project,
         variables=variables,
         people=counts["people"],
@@ -627,19 +670,6 @@ def _variables(project, categories, days, groups, areas, referrers, threshold) -
                 sources,
             ),
         ]
-    for occasion, occasion_label in Occasion.choices:
-        for question, question_label in Question.choices:
-            variables.append(
-                Variable(
-                    f"survey_{occasion}_{question}",
-                    f"{question_label} ({occasion_label})",
-                    _(
-                        "Survey answer on the scale 1 (not at all) to 5 (very much); empty when "
-                        "not answered."
-                    ),
-                    export.INTEGER,
-                )
-            )
     return variables
 
 

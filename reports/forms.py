@@ -23,7 +23,8 @@ from core.models import Area, TargetGroup
 from enrolments.models import IncomeSource, LabourMarketStatus, OutcomeStatus
 from goals.definitions import CHECKLIST_ITEMS, POPULATIONS, REQUIRED, TEMPLATES, Template
 from participants.models import Gender
-from surveys.models import Occasion, Question
+from surveys.models import Occasion
+from surveys.services import scale_questions_for
 
 # Which part of the goal a parameter belongs to: who is counted, what is measured, the target.
 WHO, WHAT, TARGET = "who", "what", "target"
@@ -302,7 +303,11 @@ def choices_for(kind: str, template: Template, project) -> list | None:
             for d in project.follow_up_days_or_default
         ]
     if kind == "question":
-        return list(Question.choices)
+        english = (get_language() or "sv").startswith("en")
+        return [
+            (q.pk, (q.text_in("en") if english else "") or q.text_in("sv") or str(q))
+            for q in scale_questions_for(project).order_by("pk")
+        ]
     if kind == "occasion":
         return list(Occasion.choices)
     if kind == "answer":

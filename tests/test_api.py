@@ -12,6 +12,7 @@ from api.models import ApiToken
 from core.models import LogEntry, Role
 from enrolments.models import Enrolment, FollowUp, Status
 from surveys.models import SurveyAnswer
+from surveys.services import template_question
 
 from .factories import (
     AnonymousParticipantFactory,
@@ -384,7 +385,7 @@ def test_record_survey_answer(client, world, settings):
     body = {
         "enrolment": world["covered"].pk,
         "occasion": "exit",
-        "question": "job_chances",
+        "question": template_question(world["project"], "job_chances").pk,
         "value": 4,
         "answered_on": "2010-01-05",
     }

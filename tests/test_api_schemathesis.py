@@ -18,6 +18,7 @@ from core.models import Role
 from enrolments.models import FollowUp
 from foljsam.wsgi import application
 from surveys.models import SurveyAnswer
+from surveys.services import template_question
 
 from .factories import (
     AnonymousParticipantFactory,
@@ -61,7 +62,7 @@ def api_data(db, keep_connection):
     answer = SurveyAnswer.objects.create(
         enrolment=enrolment,
         occasion="entry",
-        question="network",
+        question=template_question(project, "network"),
         value=3,
         answered_on=dt.date(2009, 2, 15),
     )

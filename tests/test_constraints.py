@@ -11,6 +11,7 @@ from enrolments.models import FollowUp, Status
 from interventions.models import Participation
 from plans.models import AssessmentItem
 from surveys.models import SurveyAnswer
+from surveys.services import template_question
 
 from .factories import (
     EnrolmentFactory,
@@ -78,7 +79,7 @@ def test_ratings_and_answers_stay_on_their_scales():
         lambda: SurveyAnswer.objects.create(
             enrolment=enrolment,
             occasion="exit",
-            question="network",
+            question=template_question(enrolment.project, "network"),
             value=6,
             answered_on=dt.date(2009, 5, 1),
         )

@@ -18,6 +18,7 @@ from goals import services
 from goals.models import Goal, GoalVersion
 from participants.models import Gender
 from reports.forms import parse_number
+from surveys.services import template_question
 
 from .factories import (
     AnonymousParticipantFactory,
@@ -234,10 +235,13 @@ def test_the_template_step_explains_every_template(client, world, lang):
 def test_the_parameter_form_has_proper_inputs(client, world):
     project, members = world
     login(client, members)
+    question = template_question(project, "job_chances")
     content = page_text(client.get(url("new", project) + "?template=survey_share"))
-    # Survey question and answers as selects, the target in percent, its plain words.
+    # Survey question (the project's questions, by id) and answers as selects, the target in
+    # percent, its plain words.
     assert re.search(r'<select name="question"[^>]*>', content)
-    assert '<option value="job_chances"' in content
+    assert f'<option value="{question.pk}"' in content
+    assert "Har dina möjligheter att få ett jobb ökat" in content
     assert re.search(r'<select name="min_answer"[^>]*>', content)
     assert re.search(r'<input type="text" name="target"[^>]*inputmode="decimal"', content)
     assert text("sv", "The question of the participants' survey.") in content

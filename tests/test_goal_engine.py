@@ -32,6 +32,7 @@ from prestudy.models import (
     Workshop,
 )
 from surveys.models import SurveyAnswer
+from surveys.services import template_question
 
 from .factories import (
     AnonymousParticipantFactory,
@@ -120,7 +121,7 @@ def answer(enrolment, question, value, occasion="exit"):
     SurveyAnswer.objects.create(
         enrolment=enrolment,
         occasion=occasion,
-        question=question,
+        question=template_question(enrolment.project, question),
         value=value,
         answered_on=D(2009, 6, 1),
     )
