@@ -22,6 +22,7 @@ from enrolments.models import (
     SwedishLevel,
 )
 from participants.models import EducationLevel, Gender, RegionOfBirth
+from surveys.catalogue import TEMPLATES as SURVEY_TEMPLATES
 
 # Numbered groups: "Follow-up 1 day", "Intervention 2 hours", ... up to this many of each.
 MAX_GROUPS = 20
@@ -246,6 +247,45 @@ INTERVENTION_PARTS = {
     "name": ("Intervention {n}", "Insats {n}", "lookup"),
     "hours": ("Intervention {n} hours", "Insats {n} timmar", "hours"),
 }
+
+# Survey answers: a column per occasion and scale question template (surveys/catalogue.py), and
+# a date per occasion. "Survey at exit: job chances" / "Enkät vid avslut: jobbchanser" /
+# survey_exit_job_chances (the machine name, as docs/microdata.md names the same variable).
+# occasion -> (English, Swedish, other accepted names)
+SURVEY_OCCASIONS = {
+    "entry": ("Survey at entry", "Enkät vid start", ("survey at start", "survey entry")),
+    "exit": ("Survey at exit", "Enkät vid avslut", ("survey exit",)),
+    "follow_up": ("Survey at follow-up", "Enkät vid uppföljning", ("survey follow-up",)),
+}
+# part -> (English, Swedish): the scale templates' short names, and the date.
+SURVEY_WORDS = {
+    "job_chances": ("job chances", "jobbchanser"),
+    "network": ("network", "nätverk"),
+    "self_confidence": ("self-confidence", "självförtroende"),
+    "satisfaction": ("satisfaction", "nöjdhet"),
+}
+SURVEY_QUESTIONS = tuple(
+    key for key, template in SURVEY_TEMPLATES.items() if template["kind"] == "scale"
+)
+SURVEY_DATE = "date"
+SURVEY_PARTS = {
+    **{key: SURVEY_WORDS.get(key, (key.replace("_", " "),) * 2) for key in SURVEY_QUESTIONS},
+    SURVEY_DATE: ("date", "datum"),
+}
+TEMPLATE_SURVEY_OCCASIONS = ("exit",)
+
+
+def survey_header(occasion: str, part: str, language: str = "en") -> str:
+    """The format's name of a survey column: "Survey at exit: job chances"."""
+    pick = 1 if language.startswith("sv") else 0
+    return f"{SURVEY_OCCASIONS[occasion][pick]}: {SURVEY_PARTS[part][pick]}"
+
+
+def survey_key(occasion: str, part: str) -> str:
+    """The machine name of a survey column: survey_exit_job_chances."""
+    return f"survey_{occasion}_{part}"
+
+
 NOT_REACHED = "not_reached"
 NOT_REACHED_WORDS = ("not_reached", "not reached", "ej nådd", "inte nådd", "ej anträffad")
 
@@ -271,6 +311,12 @@ def _header_index() -> dict[str, tuple]:
         for part, (en, sv, _kind) in INTERVENTION_PARTS.items():
             for name in (en, sv):
                 index[normalise(name.format(n=n))] = ("intervention", n, part)
+    for occasion, (en, sv, others) in SURVEY_OCCASIONS.items():
+        for part, (part_en, part_sv) in SURVEY_PARTS.items():
+            names = [survey_key(occasion, part), f"{en} {part_en}", f"{sv} {part_sv}"]
+            names += [f"{other} {part_en}" for other in others]
+            for name in names:
+                index[normalise(name)] = ("survey", occasion, part)
     return index
 
 
@@ -278,7 +324,8 @@ HEADERS = _header_index()
 
 
 def match_header(text):
-    """("column", key) or ("follow_up", n, part) or ("intervention", n, part), or None."""
+    """("column", key), ("follow_up", n, part), ("intervention", n, part) or ("survey",
+    occasion, part), or None."""
     return HEADERS.get(normalise(text))
 
 
@@ -363,4 +410,6 @@ def template_headers(language: str) -> list[str]:
         headers += [parts[pick - 1].format(n=n) for parts in FOLLOW_UP_PARTS.values()]
     for n in range(1, TEMPLATE_INTERVENTIONS + 1):
         headers += [parts[pick - 1].format(n=n) for parts in INTERVENTION_PARTS.values()]
+    for occasion in TEMPLATE_SURVEY_OCCASIONS:
+        headers += [survey_header(occasion, part, language) for part in SURVEY_PARTS]
     return headers

@@ -35,6 +35,8 @@ from enrolments.signals import enrolments_exited
 from interventions.models import Participation
 from participants import identity
 from participants.models import Consent, Participant
+from surveys.models import Source, SurveyAnswer
+from surveys.services import template_question
 
 from .models import RowKey, Upload
 from .reader import FileRefused, measure
@@ -343,7 +345,8 @@ def import_upload(upload: Upload, *, by, only_valid: bool, progress=None) -> dic
                 extra_logs=_lookup_logs(plan, by=by, project=upload.project, reason="import"),
             )
             with transaction.atomic():
-                if fingerprint(upload.project, plan.hashes, plan.keys) != plan.fingerprint:
+                found = fingerprint(upload.project, plan.hashes, plan.keys, surveys=plan.surveys)
+                if found != plan.fingerprint:
                     continue  # someone changed the same people since the check: check again
                 still_ours = Upload.objects.filter(
                     pk=upload.pk, state=Upload.State.IMPORTING
@@ -393,6 +396,10 @@ def changed_message() -> str:
 
 
 # --- the write ---------------------------------------------------------------------------------
+
+# The survey questions the answers go to: found (or made from the template) inside the write
+# transaction, once per import, and filled into the answers' rows like the new rows' ids.
+SURVEY_QUESTIONS = "survey template questions"
 
 
 def _status_path(current: str, merged: dict, all_recorded: bool) -> list[tuple[str, dt.date]]:
@@ -536,6 +543,7 @@ def prepare_write(
                 *(k.removesuffix("_id") for k in ENROLMENT_FIELDS if r.merged[k] not in (None, "")),
                 "status",
                 *(["target_groups"] if r.target_groups else []),
+                *(["survey_answers"] if r.new_answers else []),
             ],
             r.participant_id,
         )
@@ -555,6 +563,8 @@ def prepare_write(
         ]
         if status != current["status"]:
             changed.append("status")
+        if r.new_answers:
+            changed.append("survey_answers")
         log(
             "change",
             "enrolments.Enrolment",
@@ -641,6 +651,20 @@ def prepare_write(
                     ),
                 }
             )
+    # Survey answers: only those not yet recorded (validation._check_answers).
+    survey_keys = sorted({key for r in new_rows + upd_rows for _o, key, _v, _d in r.new_answers})
+    answers = [
+        {
+            "enrolment_id": r.enrolment_id,
+            "occasion": occasion,
+            "question_id": New(SURVEY_QUESTIONS, survey_keys.index(key)),
+            "value": value,
+            "answered_on": answered_on,
+            "source": Source.IMPORT.value,
+        }
+        for r in new_rows + upd_rows
+        for occasion, key, value, answered_on in r.new_answers
+    ]
     # An exit recorded by the file ends the person's ongoing placements at the exit date,
     # as the exit form does (interventions answers the signal, in the write transaction).
     exits = {
@@ -662,6 +686,7 @@ def prepare_write(
         PreparedUpdate(FollowUp, [*FOLLOW_UP_FIELDS, "recorded_by_id", "updated_at"], fu_upd),
         PreparedInsert(Participation, part_new),
         PreparedUpdate(Participation, ["attended_hours", "updated_at"], part_upd),
+        PreparedInsert(SurveyAnswer, answers),
         PreparedLog([*logs, *extra_logs]),
     ]
     counts = plan.counts()
@@ -671,6 +696,8 @@ def prepare_write(
         "new_enrolments": counts["new_enrolments"],
         "updated_enrolments": counts["updated_enrolments"],
         "unchanged_enrolments": counts["unchanged_enrolments"],
+        "new_answers": len(answers),
+        "answers_already_recorded": counts["answers_already_recorded"],
     }
     if progress:
         progress(total, total)
@@ -685,6 +712,7 @@ def prepare_write(
         },
         exits=exits,
         result=result,
+        survey_keys=tuple(survey_keys),
     )
 
 
@@ -696,10 +724,12 @@ class PreparedWrite:
     new_ids: dict
     exits: dict
     result: dict
+    survey_keys: tuple = ()
 
     def execute(self) -> dict:
         """The write itself: call inside the (short) write transaction."""
         ids = reserve(self.new_ids)
+        ids[SURVEY_QUESTIONS] = [template_question(self.project, k).pk for k in self.survey_keys]
         for step in self.steps:
             step.execute(ids)
         if self.exits:

@@ -47,6 +47,12 @@ def xlsx_template(language: str) -> bytes:
             ]
         )
     )
+    # The survey columns' answers: 1–5, with the scale's words in the catalogue's two languages.
+    for occasion in cols.TEMPLATE_SURVEY_OCCASIONS:
+        for key in cols.SURVEY_QUESTIONS:
+            options = cols.SURVEY_TEMPLATES[key]["options"]
+            for value, (en, sv) in enumerate(zip(options["en"], options["sv"], strict=True), 1):
+                codes.append(safe_row([cols.survey_header(occasion, key, language), value, en, sv]))
     for letter, width in (("A", 34), ("B", 26), ("C", 50), ("D", 50)):
         codes.column_dimensions[letter].width = width
     out = io.BytesIO()

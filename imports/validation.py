@@ -31,6 +31,8 @@ from enrolments.registration import (
 from interventions.models import Intervention, Participation
 from participants import identity as idn
 from participants.models import Consent, Participant
+from surveys.models import Occasion, SurveyAnswer
+from surveys.services import questions_for
 
 from . import columns as cols
 from .models import RowKey
@@ -135,6 +137,14 @@ class RowPlan:
     action: str = ""  # "create" | "update" | "unchanged" for the enrolment
     merged: dict = field(default_factory=dict)  # the enrolment's values after the import
     fu_headers: dict = field(default_factory=dict)  # follow-up day -> its date column
+    # Survey answers: (occasion, template key) -> 1–5; occasion -> the date column's date;
+    # (occasion, part) -> the file's header. Filled by matching: the answers to write,
+    # [(occasion, template key, value, answered on)], and how many are already recorded.
+    answers: dict = field(default_factory=dict)
+    answer_dates: dict = field(default_factory=dict)
+    survey_headers: dict = field(default_factory=dict)
+    new_answers: list = field(default_factory=list)
+    known_answers: int = 0
 
     @property
     def ok(self) -> bool:
@@ -151,6 +161,7 @@ class Plan:
     # What match() looked up, and a digest of what it found (see fingerprint()).
     hashes: set = field(default_factory=set)
     keys: set = field(default_factory=set)
+    surveys: bool = False  # the file has survey columns: the digest covers recorded answers
     fingerprint: str = ""
 
     @property
@@ -175,6 +186,8 @@ class Plan:
             "new_enrolments": sum(1 for r in valid if r.action == "create"),
             "updated_enrolments": sum(1 for r in valid if r.action == "update"),
             "unchanged_enrolments": sum(1 for r in valid if r.action == "unchanged"),
+            "new_answers": sum(len(r.new_answers) for r in valid),
+            "answers_already_recorded": sum(r.known_answers for r in valid),
         }
 
     def errors(self) -> list[list]:
@@ -222,6 +235,22 @@ class Context:
         self.consent_organisations = sorted(
             {project.owner_id, *([membership.organisation_id] if membership else [])}
         )
+        # The survey question of each scale template, as surveys.services.template_question
+        # finds it (None: the project tree has none yet; the write creates it). Read once.
+        self.survey_questions = current_template_questions(project)
+
+
+def current_template_questions(project) -> dict:
+    """Template key -> the id of the project tree's current question made from it, or None."""
+    found = dict.fromkeys(cols.SURVEY_QUESTIONS)
+    for key, pk in (
+        questions_for(project)
+        .filter(key__in=cols.SURVEY_QUESTIONS, replaced_by__isnull=True)
+        .order_by("id")
+        .values_list("key", "pk")
+    ):
+        found[key] = pk  # the last one, as template_question() takes it
+    return found
 
 
 # --- cell parsing -----------------------------------------------------------------------------
@@ -375,13 +404,14 @@ class Layout:
     simple: dict  # key -> (index, header)
     follow_ups: dict  # n -> {part: (index, header)}
     interventions: dict  # n -> {part: (index, header)}
+    surveys: dict = field(default_factory=dict)  # occasion -> {part: (index, header)}
 
 
 REQUIRED_COLUMNS = ("gender", "referred_on")
 
 
 def layout_of(table: Table) -> tuple[Layout, list[str]]:
-    simple, follow_ups, interventions, notes, seen = {}, {}, {}, [], {}
+    simple, follow_ups, interventions, surveys, notes, seen = {}, {}, {}, {}, [], {}
     if any(looks_like_identity(header) for header in table.headers):
         raise FileRefused(
             _(
@@ -409,6 +439,8 @@ def layout_of(table: Table) -> tuple[Layout, list[str]]:
             simple[target[1]] = (index, header)
         elif target[0] == "follow_up":
             follow_ups.setdefault(target[1], {})[target[2]] = (index, header)
+        elif target[0] == "survey":
+            surveys.setdefault(target[1], {})[target[2]] = (index, header)
         else:
             interventions.setdefault(target[1], {})[target[2]] = (index, header)
     missing = [cols.BY_KEY[k] for k in REQUIRED_COLUMNS if k not in simple]
@@ -422,7 +454,7 @@ def layout_of(table: Table) -> tuple[Layout, list[str]]:
             )
             % {"columns": ", ".join(f"“{c.sv}” / “{c.en}”" for c in missing)}
         )
-    return Layout(simple, follow_ups, interventions), notes
+    return Layout(simple, follow_ups, interventions, surveys), notes
 
 
 # --- one row ----------------------------------------------------------------------------------
@@ -624,6 +656,7 @@ class RowChecker:
                 take("target_groups", _text)
         self._follow_ups(plan, values)
         self._interventions(plan, values)
+        self._surveys(plan, values)
         return plan
 
     def _model_check(self, plan, anonymous, header_of):
@@ -780,6 +813,37 @@ class RowChecker:
             except RowError as error:
                 plan.errors.append((error.column, error.message))
 
+    def _surveys(self, plan, values):
+        """The survey answers' cells: 1–5 (empty: no answer), and each occasion's date. Which
+        date an answer gets, and whether it is already recorded, match() decides."""
+        for occasion, parts in self.layout.surveys.items():
+            for part, (index, header) in parts.items():
+                value = values[index] if index < len(values) else ""
+                if not (value is FORMULA or str(value).strip()):
+                    continue
+                plan.survey_headers[occasion, part] = header
+                try:
+                    if part == cols.SURVEY_DATE:
+                        answered_on = parse_date(value)
+                        if answered_on > self.ctx.today:
+                            raise RowError("", _("The date cannot be in the future."))
+                        plan.answer_dates[occasion] = answered_on
+                    else:
+                        plan.answers[occasion, part] = parse_answer(value)
+                except RowError as error:
+                    plan.errors.append((header, error.message))
+
+
+def parse_answer(value) -> int:
+    """A survey answer: a whole number from 1 to 5 (a number cell 4.0 is 4, as for every whole
+    number of the format)."""
+    # shown() refuses a cell that looks like an identity number, without quoting it.
+    message = _(
+        "“%(value)s” is not an answer: write a whole number from 1 to 5, or leave the cell "
+        "empty when the participant did not answer."
+    ) % {"value": shown(_text(value), 40)}
+    return parse_int(value, 1, 5, message)
+
 
 # --- the whole file ---------------------------------------------------------------------------
 
@@ -848,8 +912,9 @@ def match(plan: Plan, ctx: Context, layout: Layout):
     hashes = {r.hash for r in valid if r.hash}
     keys = {r.row_key for r in valid if not r.hash}
     plan.hashes, plan.keys = hashes, keys
+    plan.surveys = bool(layout.surveys)
     # Taken before the look-ups below: a change after it shows in the write's own fingerprint.
-    plan.fingerprint = fingerprint(project, hashes, keys)
+    plan.fingerprint = fingerprint(project, hashes, keys, surveys=plan.surveys)
     by_hash, by_key = {}, {}
     for chunk in _chunks(hashes):
         by_hash.update(
@@ -889,6 +954,7 @@ def match(plan: Plan, ctx: Context, layout: Layout):
             values["target_groups"] = set()
             values["follow_ups"] = {}
             values["participations"] = {}
+            values["survey_answers"] = {}  # (occasion, question id) -> value
             existing[values["pk"]] = values
         for enrolment_id, group_id in Enrolment.target_groups.through.objects.filter(
             enrolment_id__in=chunk
@@ -910,6 +976,13 @@ def match(plan: Plan, ctx: Context, layout: Layout):
             "pk", "enrolment_id", "intervention_id", "attended_hours", "started_on"
         ):
             existing[p["enrolment_id"]]["participations"].setdefault(p["intervention_id"], p)
+        if plan.surveys:
+            for answer in SurveyAnswer.objects.filter(enrolment_id__in=chunk).values(
+                "enrolment_id", "occasion", "question_id", "value"
+            ):
+                existing[answer["enrolment_id"]]["survey_answers"][
+                    answer["occasion"], answer["question_id"]
+                ] = answer["value"]
     plan.existing = existing
 
     def header(key):
@@ -984,6 +1057,7 @@ def match(plan: Plan, ctx: Context, layout: Layout):
                             },
                         )
                     )
+        _check_answers(row, merged, current, ctx, layout)
         if not row.ok:
             continue
         row.merged = merged
@@ -1011,6 +1085,7 @@ def match(plan: Plan, ctx: Context, layout: Layout):
                 merged["exited_on"]
                 and any(day not in current["follow_ups"] for day in ctx.follow_up_days)
             )
+            or bool(row.new_answers)
         )
         if changed and current["status"] in CLOSED_FOR_IMPORT:
             row.errors.append(
@@ -1027,11 +1102,13 @@ def match(plan: Plan, ctx: Context, layout: Layout):
         row.action = "update" if changed else "unchanged"
 
 
-def fingerprint(project, hashes: set, keys: set) -> str:
+def fingerprint(project, hashes: set, keys: set, *, surveys: bool = False) -> str:
     """A digest of everything match() reads about the file's people: who the numbers and
     external ids find, their enrolments in the project (with status and last change), consents,
-    target groups, follow-ups and participations. The import compares it inside its write
-    transaction with the one taken by its check: equal means the prepared write is still right."""
+    target groups, follow-ups and participations — and, for a file with survey columns, their
+    survey answers and which questions the templates' columns write to. The import compares it
+    inside its write transaction with the one taken by its check: equal means the prepared write
+    is still right."""
     digest = hashlib.sha256()
     people = set()
     for chunk in _chunks(sorted(hashes)):
@@ -1066,8 +1143,11 @@ def fingerprint(project, hashes: set, keys: set) -> str:
             .values_list("pk", flat=True)
         ):
             digest.update(f"c{pk};".encode())
+    if surveys:
+        digest.update(f"q{sorted(current_template_questions(project).items())};".encode())
+    answers = ((SurveyAnswer, "a"),) if surveys else ()
     for chunk in _chunks(enrolments):
-        for model, what in ((FollowUp, "f"), (Participation, "i")):
+        for model, what in ((FollowUp, "f"), (Participation, "i"), *answers):
             for values in (
                 model.objects.filter(enrolment_id__in=chunk)
                 .order_by("pk")
@@ -1081,6 +1161,102 @@ def fingerprint(project, hashes: set, keys: set) -> str:
         ):
             digest.update(f"t{values};".encode())
     return digest.hexdigest()
+
+
+def _check_answers(row, merged, current, ctx, layout):
+    """Give each survey answer of the row its date, and sort out those already recorded: the
+    same answer is left as it is (counted); a different one is a row error, as an import never
+    changes a recorded answer. An answer whose date cannot be had is a row error naming its
+    column."""
+    if not row.answers:
+        return
+    recorded = current["survey_answers"] if current else {}
+    referred, started, exited = merged["referred_on"], merged["started_on"], merged["exited_on"]
+    language = get_language() or "sv"
+    for occasion in Occasion.values:
+        keys = [key for (on, key) in row.answers if on == occasion]
+        if not keys:
+            continue
+        first = row.survey_headers[occasion, keys[0]]
+        date_cell = layout.surveys.get(occasion, {}).get(cols.SURVEY_DATE)
+        date_column = (
+            date_cell[1] if date_cell else cols.survey_header(occasion, cols.SURVEY_DATE, language)
+        )
+        answered_on = row.answer_dates.get(occasion)
+        if occasion != Occasion.ENTRY and not exited:
+            row.errors.append(
+                (
+                    first,
+                    _(
+                        "An answer at exit or at a follow-up needs the exit date (column "
+                        "%(column)s)."
+                    )
+                    % {"column": _exit_column(layout, language)},
+                )
+            )
+            continue
+        if answered_on is None:
+            column = first
+            if occasion == Occasion.ENTRY:
+                answered_on = started or referred
+            elif occasion == Occasion.EXIT:
+                answered_on = exited
+            else:
+                day = min(ctx.follow_up_days)
+                answered_on = exited + dt.timedelta(days=day)
+                if answered_on > ctx.today:
+                    row.errors.append(
+                        (
+                            first,
+                            _(
+                                "The follow-up on day %(day)s is due on %(due)s, in the future: "
+                                "write the date the participant answered in the column "
+                                "%(column)s."
+                            )
+                            % {"day": day, "due": answered_on.isoformat(), "column": date_column},
+                        )
+                    )
+                    continue
+        else:
+            column = date_column
+            if referred and answered_on < referred:
+                row.errors.append((column, _("The date cannot be before the referral.")))
+                continue
+            if occasion == Occasion.FOLLOW_UP and answered_on < exited:
+                row.errors.append(
+                    (column, _("An answer at a follow-up cannot be dated before the exit."))
+                )
+                continue
+        outside = period_error(
+            ctx.project, answered_on, column, follow_up=occasion != Occasion.ENTRY
+        )
+        if outside:
+            row.errors.append((column, outside))
+            continue
+        for key in keys:
+            value = row.answers[occasion, key]
+            question = ctx.survey_questions.get(key)
+            if question is None or (occasion, question) not in recorded:
+                row.new_answers.append((occasion, key, value, answered_on))
+            elif recorded[occasion, question] == value:
+                row.known_answers += 1
+            else:
+                row.errors.append(
+                    (
+                        row.survey_headers[occasion, key],
+                        _(
+                            "This question already has a different answer at this occasion: "
+                            "an import does not change a recorded answer."
+                        ),
+                    )
+                )
+
+
+def _exit_column(layout, language: str) -> str:
+    if "exited_on" in layout.simple:
+        return layout.simple["exited_on"][1]
+    column = cols.BY_KEY["exited_on"]
+    return column.sv if language.startswith("sv") else column.en
 
 
 def _follow_up_changed(current, values) -> bool:
