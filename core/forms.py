@@ -1,7 +1,19 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation
+
+
+def add_errors(error: ValidationError, form) -> None:
+    """Put a service's ValidationError on the form's field it names (non-field otherwise), so
+    the page shows it at the field and in the error summary."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        for message in errors:
+            form.add_error(name if name in form.fields else None, message)
 
 
 class OrganisationForm(forms.ModelForm):

@@ -66,6 +66,18 @@ def is_invisible_formatting(char: str) -> bool:
     return unicodedata.category(char) == "Cf"
 
 
+# The zero-width non-joiner and joiner are spelling in Persian, Dari, Urdu and the Indic scripts
+# (Persian writes "می‌خواهم" with a non-joiner inside the word): kept between two letters.
+JOINERS = frozenset("\u200c\u200d")
+
+
+def _joins_letters(text: str, index: int) -> bool:
+    if text[index] not in JOINERS or index == 0 or index == len(text) - 1:
+        return False
+    before, after = text[index - 1], text[index + 1]
+    return unicodedata.category(before)[0] in "LM" and unicodedata.category(after)[0] in "LM"
+
+
 def is_refused_control(char: str, multiline: bool) -> bool:
     """A control character (Cc) or a lone surrogate (Cs); newline and tab only in a multi-line
     text."""
@@ -84,7 +96,11 @@ def clean_text(value: str, *, multiline: bool = False, max_length: int | None = 
     Idempotent: cleaning a cleaned text changes nothing.
     """
     text = str(value).replace("\r\n", "\n").translate(_NEWLINES)
-    text = "".join(char for char in text if not is_invisible_formatting(char))
+    text = "".join(
+        char
+        for i, char in enumerate(text)
+        if not is_invisible_formatting(char) or _joins_letters(text, i)
+    )
     if any(is_refused_control(char, multiline) for char in text):
         raise ValidationError(
             _("Remove the line break or other control character: it cannot be saved here.")

@@ -34,12 +34,20 @@ TEXT = st.text(
 )
 
 
+def _between_letters(text: str, i: int) -> bool:
+    """A zero-width (non-)joiner between two letters is spelling (Persian, Dari, Indic)."""
+    if text[i] not in "\u200c\u200d" or i in (0, len(text) - 1):
+        return False
+    return all(unicodedata.category(c)[0] in "LM" for c in (text[i - 1], text[i + 1]))
+
+
 def forbidden(text: str, multiline: bool) -> list[str]:
     allowed = "\n\t" if multiline else ""
     return [
         c
-        for c in text
-        if unicodedata.category(c) in ("Cf", "Cc", "Cs") and c not in allowed or c in INVISIBLE
+        for i, c in enumerate(text)
+        if (unicodedata.category(c) in ("Cf", "Cc", "Cs") and c not in allowed or c in INVISIBLE)
+        and not _between_letters(text, i)
     ]
 
 
@@ -72,6 +80,8 @@ def test_a_text_is_refused_only_for_a_control_character(text):
 
 def test_a_name_with_a_right_to_left_override_and_zero_width_characters_is_cleaned():
     assert clean_text(" \u202eLe\u200byla\u2066 \u200d") == "Leyla"
+    # Persian spells with a zero-width non-joiner inside a word: kept there, and only there.
+    assert clean_text("\u200cمی\u200cخواهم\u200c") == "می\u200cخواهم"
     assert clean_text("A\u030angstr\u00f6m") == "\u00c5ngstr\u00f6m"  # NFC: one "Å"
     with pytest.raises(ValidationError) as error:
         clean_text("Leyla\x00")
