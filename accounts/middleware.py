@@ -9,6 +9,10 @@
   app yet, to setting one up) — except logging in and out, the language switch and the
   two-factor pages themselves. The REST API under /api/ answers as to no session at all
   (accounts/authentication.py); bearer tokens are unaffected.
+- **A participant's survey link** (/s/, surveys/views_link.py) is no staff page: a staff session
+  open in the same browser (a tablet at the office) that has timed out is ended without sending
+  the participant to the login page, and one waiting for its second factor does not send them
+  to the two-factor step. The link's pages show nothing of the staff's.
 """
 
 from urllib.parse import urlencode
@@ -26,6 +30,8 @@ from . import twofactor
 from .signals import LAST_ACTIVITY_KEY, SIGNED_IN_AT_KEY
 
 ACTIVITY_RESOLUTION_SECONDS = 60
+# Paths answered as to anyone, whatever the session (foljsam/urls.py).
+SESSION_FREE_PATHS = ("/api/", "/s/")
 # Views an unverified session may use.
 OPEN_VIEWS = frozenset(
     {
@@ -98,13 +104,13 @@ class SignInMiddleware:
                 session[LAST_ACTIVITY_KEY] = now
             return None
         logout(request)
-        if request.path_info.startswith("/api/"):
-            return None  # the API answers as to anyone without a session
+        if request.path_info.startswith(SESSION_FREE_PATHS):
+            return None  # the API and a survey link answer as to anyone without a session
         messages.info(request, message)
         return _redirect(request, _with_next(request, reverse(settings.LOGIN_URL)))
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not request.user.is_authenticated or request.path_info.startswith("/api/"):
+        if not request.user.is_authenticated or request.path_info.startswith(SESSION_FREE_PATHS):
             return None
         match = request.resolver_match
         if match is not None and match.view_name in OPEN_VIEWS:
