@@ -11,6 +11,7 @@ PROJECT_MENU = [
     ("enrolments:follow_up_worklist", _("Follow-ups"), "enrolments.view"),
     ("interventions:catalogue", _("Interventions"), "interventions.view"),
     ("goals:dashboard", _("Goals"), "goals.view"),
+    ("surveys:index", _("Surveys"), "project.view"),
     ("esf:indicators", _("ESF indicators"), "reports.view"),
     ("status_reports:list", _("Status reports"), "reports.view"),
     ("microdata:index", _("Microdata for evaluation"), "reports.pseudonymised"),

@@ -78,6 +78,8 @@ class Capability(StrEnum):
     REPORTS_WRITE = "reports.write"
     # Publish and withdraw the project's public page (no login, suppressed figures only).
     PROJECT_PUBLISH = "project.publish"
+    # Make, translate and publish the project's questionnaires (docs/surveys.md).
+    SURVEYS_MANAGE = "surveys.manage"
     PRESTUDY_VIEW = "prestudy.view"
     PRESTUDY_CHANGE = "prestudy.change"
     # Search the audit log by person, user and period (core/views_audit.py, docs/audit.md).
@@ -121,6 +123,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.REPORTS_PSEUDONYMISED,
             C.REPORTS_WRITE,
             C.PROJECT_PUBLISH,
+            C.SURVEYS_MANAGE,
             C.PRESTUDY_VIEW,
             C.PRESTUDY_CHANGE,
         }

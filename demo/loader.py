@@ -12,6 +12,7 @@ from participants.models import Consent, Household, Participant
 
 from . import cohorts, households, prestudy_data, today
 from . import goals as demo_goals
+from . import surveys as demo_surveys
 from .seeds import World, create_areas, create_organisations, create_projects
 from .staff import USERS, create_reference_programmes, create_users
 from .status_reports import create_status_reports
@@ -65,6 +66,7 @@ def load_demo(rng: random.Random) -> dict[str, int]:
     counts.update(syn.write())
     counts.update(extra)
     counts.update(today.morning_reads(syn))
+    counts.update(demo_surveys.create_invitations(world))
     counts["anonymous participants"] = sum(p.is_anonymous for p in syn.participants)
     for key, label in SHORT_TITLES.items():
         counts[f"enrolments: {label}"] = sum(1 for c in syn.cases if c.project_key == key)

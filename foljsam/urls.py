@@ -20,6 +20,7 @@ project_patterns = [
     path("settings/", include("core.urls_settings")),
     path("", include("privacy.urls")),
     path("public-page/", include(manage_patterns)),
+    path("surveys/", include("surveys.urls")),
 ]
 
 urlpatterns = i18n_patterns(
@@ -36,6 +37,9 @@ urlpatterns = i18n_patterns(
     prefix_default_language=False,
 )
 urlpatterns.append(path("api/", include("api.urls")))
+# A participant's personal survey link, no login, in the language its path names (not the site's
+# language prefix): /s/<language>/<token>/ (surveys/views_link.py, docs/surveys.md).
+urlpatterns.append(path("s/", include("surveys.urls_public")))
 
 # The product's own error pages (core/errors.py); 404 and 403 are Django's handlers with
 # templates/404.html and 403.html.

@@ -25,7 +25,7 @@ from enrolments.models import ContactNote, Enrolment, FollowUp, StatusChange
 from interventions.models import AttendanceRecord, Participation
 from participants.models import Consent, Correction, Participant
 from plans.models import ActionPlan, Assessment
-from surveys.models import SurveyAnswer
+from surveys.models import Invitation, SurveyAnswer
 
 SCHEMA = "foljsam.register-extract"
 SCHEMA_VERSION = 1
@@ -110,7 +110,7 @@ PARTICIPATION_FIELDS = [
     "completion",
 ]
 ATTENDANCE_FIELDS = ["held_on", "hours", "recorded_by", "created_at"]
-SURVEY_FIELDS = ["occasion", "question", "value", "answered_on"]
+SURVEY_FIELDS = ["occasion", "question", "value", "text", "answered_on", "source"]
 CONSENT_FIELDS = [
     "version",
     "given_on",
@@ -296,6 +296,7 @@ def log_entries(scope: Scope):
         "plans.ActionPlan": ActionPlan.objects.filter(enrolment_id__in=enrolment_ids),
         "interventions.Participation": Participation.objects.filter(enrolment_id__in=enrolment_ids),
         "surveys.SurveyAnswer": SurveyAnswer.objects.filter(enrolment_id__in=enrolment_ids),
+        "surveys.Invitation": Invitation.objects.filter(enrolment_id__in=enrolment_ids),
         "participants.Consent": participant.consents.all(),
         "participants.Correction": participant.corrections.all(),
     }

@@ -32,6 +32,7 @@ from enrolments.models import ContactNote, Enrolment
 from imports.models import RowKey
 from participants.models import Consent, Correction, Participant
 from plans.models import ActionPlan, ActionPlanStep, AssessmentItem
+from surveys.models import Invitation, SurveyAnswer
 
 from .models import Erasure
 
@@ -82,6 +83,17 @@ def _scrub_records(participant_id: int, project_ids) -> dict[str, int]:
     counts["consents"] = consents.exclude(given_by__in=["participant", ""]).update(given_by=ERASED)
     # Where the signed form is kept (a registration number): it leads to the person.
     consents.exclude(document_reference="").update(document_reference=ERASED)
+    # Free-text survey answers are the person's own words; the scale answers are statistics and
+    # stay. The e-mail address kept for a reminder and a saved half-answer go.
+    written = [
+        a.pk
+        for a in SurveyAnswer.objects.filter(enrolment_id__in=enrolment_ids).only("pk", "text")
+        if a.text
+    ]
+    counts["survey_texts"] = SurveyAnswer.objects.filter(pk__in=written).update(text=ERASED)
+    counts["survey_invitations"] = Invitation.objects.filter(enrolment_id__in=enrolment_ids).update(
+        email="", draft=""
+    )
     counts["external_ids"], _detail = RowKey.objects.filter(
         participant_id=participant_id, project_id__in=project_ids
     ).delete()

@@ -23,6 +23,7 @@ from core.policy import Capability, can, disclosure_for
 from goals import publication, summaries
 from goals.figures import DUE_SOON_DAYS, FLOW_STAGES, GENDERS
 from participants.models import Gender
+from surveys import tracking as survey_tracking
 
 from . import exports
 from .charts import bar_chart, stacked_chart
@@ -176,6 +177,7 @@ def dashboard(request):
             "due": None if threshold else follow_ups_due(data.figures["due"]),
             "can_see_worklist": can(request.membership, Capability.ENROLMENTS_VIEW),
             "parts": parts_rows(project, request.membership, data),  # a parent's sub-projects
+            "survey_response": survey_tracking.figures(project, threshold),
         },
     )
 

@@ -5,6 +5,7 @@ with its `reason`. The dashboard, the comparison pages, the snapshots, the portf
 editor's preview all use these rows.
 """
 
+from django.template.defaultfilters import floatformat
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
@@ -131,6 +132,22 @@ def target_text(result) -> str:
     return f"≥ {fmt(result.target)}"
 
 
+def response_rate_text(result) -> str:
+    """A survey goal's response rate: those of its group with an answer, of everyone in the
+    group (docs/surveys.md). Made of the figures shown beside it, so it reveals nothing more."""
+    if result.template not in SURVEY_TEMPLATES or result.suppressed or result.missing_hidden:
+        return ""
+    total, missing = result.denominator, result.missing
+    if not total or missing is None:
+        return ""
+    answered = total - missing
+    return _("Response rate %(rate)s %% (%(answered)s of %(total)s answered)") % {
+        "rate": floatformat(answered / total * 100, 0),
+        "answered": answered,
+        "total": total,
+    }
+
+
 def missing_text(result) -> str:
     """How many have no data, in the words of the goal's data source."""
     n = result.missing or 0
@@ -231,6 +248,7 @@ def goal_rows(results, project) -> list[dict]:
                 "status_code": "suppressed" if result.suppressed else result.status,
                 "missing": missing,
                 "missing_text": missing_text(result) if missing else "",
+                "response_rate_text": response_rate_text(result),
                 "show_answered": bool(missing)
                 and result.kind == "share"
                 and result.value_answered is not None,

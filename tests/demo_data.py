@@ -11,6 +11,14 @@ from django.test import override_settings
 DEMO_TODAY = "2015-06-22"  # the Makefile's DEMO_TODAY
 
 
+@pytest.fixture(autouse=True)
+def demo_clock(settings):
+    """Each test of a demo module reads the demo as its users do: on the demo's date, with the
+    demo's disclosure threshold."""
+    settings.FOLJSAM_TODAY = DEMO_TODAY
+    settings.SUPPRESSION_THRESHOLD = 5
+
+
 @pytest.fixture(scope="module", autouse=True)
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():

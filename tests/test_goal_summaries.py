@@ -17,7 +17,9 @@ from goals.engine import evaluate_project
 from goals.models import GoalSummary, ProjectSummary, ReferenceProgramme, ReferenceValue
 from goals.services import save_goal_version
 from interventions import services as intervention_services
-from surveys.models import SurveyAnswer
+from surveys import responses
+from surveys.models import Invitation, Questionnaire, SurveyAnswer
+from tests.survey_fixtures import published_questionnaire, sent_invitation
 
 from .factories import (
     InterventionFactory,
@@ -89,7 +91,8 @@ PEOPLE = st.lists(
 )
 # Writes made after the summary was stored, each through the service a user's action calls.
 CHANGES = st.lists(
-    st.sampled_from(["exit", "follow_up", "answer", "hours", "new_person", "goal"]), max_size=3
+    st.sampled_from(["exit", "follow_up", "answer", "survey_link", "hours", "new_person", "goal"]),
+    max_size=3,
 )
 
 
@@ -119,7 +122,7 @@ def change(kind, project, intervention, manager):
         enrolment_services.exit_enrolment(
             enrolment=active,
             by=manager.user,
-            exited_on=D(2010, 1, 15),
+            exited_on=D(2010, 5, 15),  # after any attendance the "hours" change records
             exit_reason="completed",
             exit_status=OS.JOB_SEEKING,
             exit_income_source="none",
@@ -138,8 +141,30 @@ def change(kind, project, intervention, manager):
                 recorded_on=min(D(2010, 6, 1), due.due_on),
             )
     elif kind == "answer":
-        SurveyAnswer.objects.filter(enrolment=active, question="network").delete()
+        SurveyAnswer.objects.filter(enrolment=active, question__key="network").delete()
         answer(active, "network", 5)
+    elif kind == "survey_link":
+        # Answers sent on a personal link: written in bulk (surveys/responses.py), so only the
+        # service's counted_data_changed tells the summaries.
+        asked = Invitation.objects.filter(occasion="exit").values("enrolment_id")
+        exited = project.enrolments.filter(exited_on__isnull=False).exclude(pk__in=asked).first()
+        if exited is None:
+            person(project, gender="woman", born=1980)
+            return
+        questionnaire = Questionnaire.objects.filter(project=project).first() or (
+            published_questionnaire(project, keys=("network",), languages=("sv",))
+        )
+        (question,) = questionnaire.ordered_questions()
+        SurveyAnswer.objects.filter(enrolment=exited, occasion="exit").delete()
+        summaries.refresh(project)  # that delete is a change of its own; the link's is next
+        responses.submit(
+            enrolment=exited,
+            questionnaire=questionnaire,
+            occasion="exit",
+            answers={question.pk: 5},
+            source="link",
+            invitation=sent_invitation(exited, questionnaire),
+        )
     elif kind == "hours":
         participation = ParticipationFactory(
             intervention=intervention, enrolment=active, started_on=D(2009, 3, 1)

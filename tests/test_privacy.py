@@ -27,7 +27,9 @@ from plans.services import record_assessment, save_plan_version
 from privacy import extract as extracts
 from privacy.models import Erasure
 from privacy.services import ERASED, anonymise_expired, erase_participant
+from surveys.models import Invitation, SurveyAnswer
 from surveys.services import record_answer
+from tests.survey_fixtures import published_questionnaire, sent_invitation
 
 from .factories import (
     ConsentFactory,
@@ -108,6 +110,21 @@ def _person_in(project, manager, organisation, *, given=GIVEN, family=FAMILY, bi
         value=4,
         answered_on=dt.date(2009, 2, 20),
         by=manager,
+    )
+    # A free-text survey answer in the person's own words, and a link e-mailed to them.
+    questionnaire = published_questionnaire(project, keys=("free_text",), languages=("sv",))
+    invitation = sent_invitation(enrolment, questionnaire, occasion="exit")
+    Invitation.objects.filter(pk=invitation.pk).update(
+        email=f"{given.lower()}.{family.lower()}@example.se",
+        draft=json.dumps({"1": f"Jag heter {given} {family}"}),
+    )
+    SurveyAnswer.objects.create(
+        enrolment=enrolment,
+        occasion="follow_up",
+        question=questionnaire.ordered_questions()[0],
+        text=f"{given} {family}: tack för hjälpen med praktiken",
+        answered_on=dt.date(2009, 5, 20),
+        source="paper",
     )
     exit_enrolment(
         enrolment=enrolment,

@@ -24,16 +24,10 @@ from django.utils import translation
 from core.models import Membership, Project, Role
 from enrolments.models import Enrolment
 
-from .demo_data import DEMO_TODAY, demo  # noqa: F401 - the module's demo data
+from .demo_data import DEMO_TODAY, demo, demo_clock  # noqa: F401 - the module's demo data
 
 pytestmark = pytest.mark.django_db
 TITLE = "Integration genom arbete"
-
-
-@pytest.fixture(autouse=True)
-def _clock(settings):
-    settings.FOLJSAM_TODAY = DEMO_TODAY
-    settings.SUPPRESSION_THRESHOLD = 5
 
 
 def manager_client(client, project):

@@ -200,6 +200,10 @@ UNMARKED_VIEWS: dict[str, Unmarked] = {
     # The public project pages (reports/views_public.py): anyone, logged in or not; a project
     # that is not published is a 404 (the data set's projects are published).
     "public:*": Unmarked(PUBLIC),
+    # A participant's personal survey link (surveys/views_link.py): no login; a token that does
+    # not verify opens nothing (404), for anyone.
+    "survey_link:answer": Unmarked(PUBLIC, get={EVERYONE: "404"}, post={EVERYONE: "404"}),
+    "survey_link:thanks": Unmarked(PUBLIC),
     # The REST API: token (or session) authentication, then the membership decides, as on the
     # pages (api/views.py ProjectResource). Tested below, with API_ENDPOINTS.
     "api:*": Unmarked(API_TOKEN),
@@ -208,6 +212,10 @@ UNMARKED_VIEWS: dict[str, Unmarked] = {
 # What a role holding the capability gets on a project page, where it is not a plain 200.
 # Decided from the views' code; each with its reason.
 PROJECT_VIEW_OUTCOMES = {
+    # Asking a survey and recording a reminder are POSTs; a GET goes back to the participant's
+    # surveys (surveys/views.py).
+    "surveys:ask": "302",
+    "surveys:remind": "302",
     # An upload that is checked but not imported has no result yet: on to its preview.
     "imports:result": "302",
     # A register extract made in the background is downloaded by the job's id: the data set's

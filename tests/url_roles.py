@@ -19,7 +19,8 @@ from core.models import Area, Municipality, Organisation, ProjectPartner, Role, 
 from enrolments.models import Enrolment, FollowUp
 from interventions.models import Participation
 from participants.models import Participant
-from surveys.models import SurveyAnswer
+from surveys.models import Invitation, SurveyAnswer
+from surveys.questionnaires import create_questionnaire
 
 from .factories import (
     ConsentFactory,
@@ -212,6 +213,19 @@ def _one_of_each(title, manager, people_org, employer):
         exit_income_source="salary",
     )
     follow_up = FollowUp.objects.get(enrolment=enrolment)
+    questionnaire = create_questionnaire(
+        project=project,
+        title=f"Enkät {title}",
+        template_keys=["job_chances"],
+        languages=["sv", "ar"],
+        by=manager,
+    )
+    invitation = Invitation.objects.create(  # the exit survey, not sent
+        enrolment=enrolment,
+        questionnaire=questionnaire,
+        occasion="exit",
+        due_on=dt.date(2009, 6, 1),
+    )
     goal = create_goal(
         project=project,
         key="gender-split",
@@ -283,6 +297,11 @@ def _one_of_each(title, manager, people_org, employer):
             # A new user's password link (accounts:set_password), here one that does not work.
             "uidb64": "MA",
             "token": "not-a-token",
+            # A survey link's language (survey_link:*): the token above opens nothing.
+            "language": "sv",
+            "questionnaire_id": questionnaire.pk,
+            "item_id": questionnaire.items.get().pk,
+            "invitation_id": invitation.pk,
             # Not ids: a plan's version number within its enrolment, a file format.
             "version": plan.version,
             "fmt": "csv",
