@@ -234,28 +234,36 @@ def send(invitation: Invitation, *, channel: str, language: str, by, email: str 
     return invitation
 
 
-def reminders_due(on: dt.date | None = None) -> list[Invitation]:
-    """The e-mailed invitations to remind on the day: sent `reminder_days` ago or more, not
-    answered, not reminded since sending, the link still valid. One query per distinct number
-    of reminder days (a handful)."""
+def reminders_due(
+    on: dt.date | None = None, *, channels=(Channel.EMAIL,), enrolments=None, limit=None
+) -> list[Invitation]:
+    """The invitations sent by `channels` to remind on the day: sent `reminder_days` ago or
+    more, not answered, not reminded since sending, the link still valid — the e-mails the daily
+    round sends, and (SMS, tablet) the case worker's reminders by hand, of `enrolments` when
+    given. Oldest sent first, at most `limit`. One query per distinct number of reminder days (a
+    handful)."""
     on = on or today()
     waiting = Invitation.objects.filter(
-        channel=Channel.EMAIL,
+        channel__in=list(channels),
         answered_on__isnull=True,
         reminded_on__isnull=True,
         sent_on__isnull=False,
         expires_on__gte=on,
         questionnaire__reminder_days__gt=0,
     )
+    if enrolments is not None:
+        waiting = waiting.filter(enrolment__in=enrolments)
     found = []
     days = waiting.order_by().values_list("questionnaire__reminder_days", flat=True).distinct()
     for day in sorted(set(days)):
         found.extend(
             waiting.filter(
                 questionnaire__reminder_days=day, sent_on__lte=on - dt.timedelta(days=day)
-            ).select_related("enrolment__participant", "enrolment__project", "questionnaire")
+            )
+            .select_related("enrolment__participant", "enrolment__project", "questionnaire")
+            .order_by("sent_on", "pk")[:limit]
         )
-    return found
+    return sorted(found, key=lambda i: (i.sent_on, i.pk))[:limit]
 
 
 def send_reminders(on: dt.date | None = None) -> int:

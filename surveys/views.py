@@ -60,17 +60,12 @@ def _work_lists(request) -> dict:
         enrolment__in=visible.values("pk"), answered_on__isnull=True
     ).select_related("enrolment__participant", "questionnaire")
     to_send = waiting.filter(sent_on__isnull=True, due_on__lte=on).order_by("due_on", "pk")
-    to_remind = [
-        invitation
-        for invitation in waiting.filter(
-            sent_on__isnull=False,
-            reminded_on__isnull=True,
-            expires_on__gte=on,
-            channel__in=[Channel.SMS, Channel.TABLET],
-        ).order_by("sent_on", "pk")[: LIST_LIMIT * 4]
-        if invitation.questionnaire.reminder_days
-        and (on - invitation.sent_on).days >= invitation.questionnaire.reminder_days
-    ][:LIST_LIMIT]
+    to_remind = distribution.reminders_due(
+        on,
+        channels=(Channel.SMS, Channel.TABLET),
+        enrolments=visible.values("pk"),
+        limit=LIST_LIMIT,
+    )
     send_count = to_send.count()
     to_send = list(to_send[:LIST_LIMIT])
     log_people_shown(

@@ -329,3 +329,25 @@ def test_the_response_table_never_gives_an_aggregate_reader_a_small_figure(raw, 
 def test_the_property_fails_without_suppression():
     """The property is not empty: the same table unsuppressed breaks it."""
     assert not check_response_table({"entry": (12, 3), "exit": (20, 15)}, 5, suppressing=False)
+
+
+def test_the_case_worker_is_told_whom_to_remind_by_hand(world, client):
+    """An SMS link sent at least the questionnaire's reminder days ago (7), not answered and not
+    yet reminded, is listed on the Surveys page; one sent lately, or e-mailed, is not."""
+    project, worker = world["project"], world["worker"]
+    due = person(project, worker, exited=D(2010, 6, 1), name="Leyla")
+    lately = person(project, worker, exited=D(2010, 6, 1), name="Hodan")
+    mailed = person(project, worker, exited=D(2010, 6, 1), name="Samira")
+    distribution.create_due(project_ids=[project.pk])
+    for enrolment, channel, sent_on in [
+        (due, Channel.SMS, D(2010, 6, 7)),
+        (lately, Channel.SMS, D(2010, 6, 12)),
+        (mailed, Channel.EMAIL, D(2010, 6, 1)),
+    ]:
+        Invitation.objects.filter(enrolment=enrolment, occasion="exit").update(
+            channel=channel, sent_on=sent_on, expires_on=sent_on + dt.timedelta(days=30), nonce="n"
+        )
+    client.force_login(worker.user)
+    page = client.get(reverse("surveys:index", args=[project.pk])).content.decode()
+    section = page[page.index("Påminn via sms eller personligen") :]
+    assert "Leyla" in section and "Hodan" not in section and "Samira" not in section
