@@ -141,6 +141,56 @@ class AreaStatistic(models.Model):
         return f"{self.area} {self.year}"
 
 
+class LocalInitiative(models.Model):
+    """A local initiative of an area programme (seed 002) in one of its areas, with a budget."""
+
+    project = models.ForeignKey(
+        "Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="local_initiatives",
+    )
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="initiatives"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    organisation = models.ForeignKey(
+        "Organisation",
+        verbose_name=_("run by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    budget = models.DecimalField(
+        _("budget (SEK)"), max_digits=12, decimal_places=0, null=True, blank=True
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["area__name", "starts_on", "title"]
+        verbose_name = _("local initiative")
+        verbose_name_plural = _("local initiatives")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget__gte=0) | Q(budget__isnull=True),
+                name="local_initiative_budget_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="local_initiative_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The period cannot end before it starts.")})
+
+
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Projects the user holds a membership in. The one rule for project lists and pages."""
@@ -175,6 +225,17 @@ class Project(models.Model):
         related_name="children",
     )
     twins = models.ManyToManyField("self", verbose_name=_("twin projects"), blank=True)
+    # The pre-study this project implements (prestudy/services.py start_implementation); the
+    # pre-study lists its implementations through the reverse relation.
+    prestudy = models.ForeignKey(
+        "self",
+        verbose_name=_("pre-study"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="implementations",
+        limit_choices_to={"phase": "pre_study"},
+    )
     owner = models.ForeignKey(
         Organisation,
         verbose_name=_("project owner"),

@@ -120,6 +120,8 @@ INSTALLED_APPS = [
     "imports",
     "projectbank",
     "privacy",
+    # Area programmes (seed 002): areas, context statistics, local initiatives, households.
+    "areas",
     "reports",
     # Pseudonymised microdata for evaluators (docs/microdata.md).
     "microdata",

@@ -21,6 +21,9 @@ project_patterns = [
     path("", include("privacy.urls")),
     path("public-page/", include(manage_patterns)),
     path("surveys/", include("surveys.urls")),
+    path("prestudy/", include("prestudy.urls")),
+    path("prestudy/implementation/", include("reports.urls_implementation")),
+    path("area/", include("areas.urls")),
 ]
 
 urlpatterns = i18n_patterns(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Area, TargetGroup
 from enrolments.models import IN_WORK_STATUSES, IncomeSource, LabourMarketStatus, OutcomeStatus
 from participants.models import Gender
+from prestudy import checklist
 from surveys.catalogue import TEMPLATES as SURVEY_TEMPLATES
 from surveys.models import Kind, Occasion
 from surveys.services import scale_questions_for, template_question
@@ -29,15 +30,9 @@ POPULATIONS = {
     "exited": _("everyone who exited"),
     "completers": _("everyone who completed"),
 }
-CHECKLIST_ITEMS = {
-    "target_groups_mapped": _("Target groups mapped"),
-    "risk_analysis": _("Risk analysis done"),
-    "gender_swot": _("Gender-equality SWOT done (all four quadrants)"),
-    "partners_confirmed": _("Every partner has confirmed taking part"),
-}
+CHECKLIST_ITEMS = checklist.ITEMS  # the one list (prestudy/checklist.py)
 IN_WORK = sorted(str(s) for s in IN_WORK_STATUSES)
 EDUCATION_OR_PROGRAMME = [str(OutcomeStatus.STUDIES), str(OutcomeStatus.OTHER_PROGRAMME)]
-NOT_SELF_SUFFICIENT_INCOME = [str(IncomeSource.SOCIAL_ASSISTANCE), str(IncomeSource.NONE)]
 
 
 @dataclass(frozen=True)
@@ -251,12 +246,17 @@ TEMPLATES: dict[str, Template] = {
             _("Number of proposed activities"),
             _(
                 "The number of activities the pre-study proposed, in the given intervention "
-                "categories (all, when none are given), counted per category."
+                "categories (all, when none are given), counted per category; each category "
+                "is compared with the target per category when the goal sets one."
             ),
             "count",
             "project",
             ("gte", "lte", "range"),
-            (Param("categories", "categories", []), *COUNT_COMPARISON),
+            (
+                Param("categories", "categories", []),
+                *COUNT_COMPARISON,
+                Param("per_category_target", "count", None),
+            ),
             "activity_count",
         ),
         Template(
@@ -313,10 +313,10 @@ TEMPLATES: dict[str, Template] = {
             "prestudy_checklist",
             _("Pre-study checklist"),
             _(
-                "Items of the pre-study done: target groups mapped (a mapping of at least one "
-                "group), risk analysis (at least one risk), gender-equality SWOT (all four "
-                "quadrants) and partners confirmed (every partner has a confirmation date). "
-                "Met when every item is done."
+                "Items of the pre-study done: each recorded done with a date and its evidence "
+                "on the pre-study's checklist page, and backed by its register (target groups "
+                "mapped, activities proposed, at least one risk, a SWOT entry in all four "
+                "quadrants, every partner with a confirmation date). Met when every item is done."
             ),
             "checklist",
             "project",

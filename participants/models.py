@@ -72,6 +72,15 @@ class Household(models.Model):
         _("long-term social assistance at first contact"), default=False
     )
     contacted_on = models.DateField(_("first contact"))
+    # The household's contact in the project: a member of staff, never a name of the family.
+    contact_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("contact in the project"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["project", "reference"]

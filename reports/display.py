@@ -11,9 +11,12 @@ from django.utils.translation import gettext as _
 
 from core.clock import today
 from core.models import TargetGroup
+from goals.definitions import CHECKLIST_ITEMS
 from goals.engine.results import final_verdict
 from goals.figures import GENDERS
+from interventions.models import InterventionCategory
 from participants.models import Gender, RegionOfBirth
+from prestudy.models import Stakeholder
 
 DIMENSIONS = ["gender", "age_band", "region_of_birth", "target_group", "area"]
 # Words for "the people without the data" by the kind of data a goal needs.
@@ -61,6 +64,9 @@ def dimension_labels() -> dict[str, str]:
         "region_of_birth": _("Region of birth"),
         "target_group": _("Target group"),
         "area": _("Area"),
+        "category": _("Intervention category"),
+        "kind": _("Kind of stakeholder"),
+        "item": _("Checklist item"),
     }
 
 
@@ -79,6 +85,9 @@ def group_labels(project) -> dict[str, dict[str, str]]:
         "region_of_birth": {choice.value: choice.label for choice in RegionOfBirth},
         "target_group": target_groups,
         "area": {},
+        "category": {c.code: str(c) for c in InterventionCategory.objects.all()},
+        "kind": {choice.value: choice.label for choice in Stakeholder.Kind},
+        "item": {key: str(label) for key, label in CHECKLIST_ITEMS.items()},
     }
 
 
@@ -158,6 +167,14 @@ def missing_text(result) -> str:
     return ngettext("%(n)s without data", "%(n)s without data", n) % {"n": n}
 
 
+def _counted_status(cell, kind):
+    """A counted group without a target of its own (a stakeholder kind, a category when the
+    goal sets no target per category) says so, not "no participants yet"."""
+    if cell.status == "no_data" and kind in ("count", "checklist") and cell.value is not None:
+        return {"text": _("Counted (no target for the group)"), "icon": "·"}
+    return status_labels().get(cell.status)
+
+
 def breakdown_tables(result, labels) -> list[dict]:
     """The breakdown of one goal, gender first, then the other dimensions present."""
     names = dimension_labels()
@@ -188,7 +205,7 @@ def breakdown_tables(result, labels) -> list[dict]:
                     "value": shown_value(cell, result.kind),
                     "ci_low": percent(cell.ci_low),
                     "ci_high": percent(cell.ci_high),
-                    "status": status_labels().get(cell.status),
+                    "status": _counted_status(cell, result.kind),
                     "status_code": cell.status,
                 }
             )

@@ -23,7 +23,9 @@ from goals.services import create_goal, save_goal_version
 from goals.stats import wilson_interval
 from interventions.models import InterventionCategory
 from participants.models import Household
+from prestudy import checklist
 from prestudy.models import (
+    Deliverable,
     ProposedActivity,
     Risk,
     Stakeholder,
@@ -509,18 +511,35 @@ def test_activity_count():
     per_category = result.breakdown["category"]
     assert list(per_category) == ["internship", "outreach", "entrepreneurship"]
     assert per_category["internship"].value == 2
-    assert (per_category["entrepreneurship"].value, per_category["entrepreneurship"].status) == (
-        0,
-        "not_met",
+    # No target per category: each category is counted, never judged by the goal's target.
+    assert {cell.status for cell in per_category.values()} == {"no_data"}
+
+    goal(
+        p,
+        "activity_count",
+        key="per-category",
+        categories=["internship", "outreach", "entrepreneurship"],
+        target=3,
+        per_category_target=2,
     )
+    (per_category,) = [
+        r.breakdown["category"] for r in evaluate_project(p) if r.key == "per-category"
+    ]
+    assert {code: cell.status for code, cell in per_category.items()} == {
+        "internship": "met",
+        "outreach": "not_met",
+        "entrepreneurship": "not_met",
+    }
 
 
 def test_prestudy_checklist():
+    """An item is done when it is recorded done and its register backs it
+    (prestudy/checklist.py)."""
     p = ProjectFactory()
     goal(p, "prestudy_checklist")
     result = only(p)
-    assert (result.numerator, result.denominator, result.status) == (0, 4, "not_met")
-    assert result.kind == "checklist" and result.target == 4
+    assert (result.numerator, result.denominator, result.status) == (0, 6, "not_met")
+    assert result.kind == "checklist" and result.target == 6
 
     group = TargetGroup.objects.create(project=p, code="unga", name="Unga")
     TargetGroupMapping.objects.create(
@@ -534,16 +553,32 @@ def test_prestudy_checklist():
     partner = ProjectPartner.objects.create(
         project=p, organisation=OrganisationFactory(), is_partner=True
     )
+    # Registers alone do not tick an item: nothing is recorded done yet.
+    assert only(p).numerator == 0
+    for item in checklist.ITEMS:
+        Deliverable.objects.create(project=p, item=item, done_on=D(2009, 4, 1), evidence="x")
     result = only(p)
-    assert result.numerator == 2
     items = result.breakdown["item"]
-    assert [items[k].value for k in items] == [1, 1, 0, 0]
+    # Recorded done, but no activity proposed, a quadrant empty and a partner unconfirmed.
+    assert {k: items[k].value for k in items} == {
+        "target_groups_mapped": 1,
+        "interventions_specified": 0,
+        "risk_analysis": 1,
+        "gender_swot": 0,
+        "partners_confirmed": 0,
+        "application_submitted": 1,
+    }
 
     SwotItem.objects.create(project=p, quadrant="threat", text="x", recorded_on=D(2009, 3, 1))
     partner.confirmed_on = D(2009, 3, 2)
     partner.save()
+    ProposedActivity.objects.create(
+        project=p, title="A", category=InterventionCategory.objects.get(code="internship")
+    )
     result = only(p)
-    assert (result.numerator, result.status) == (4, "met")
+    assert (result.numerator, result.status) == (6, "met")
+    Deliverable.objects.filter(project=p, item="application_submitted").update(done_on=None)
+    assert only(p).numerator == 5
 
 
 # --- empty populations, suppression, JSON, queries -------------------------------------------

@@ -435,7 +435,7 @@ def test_a_manager_sees_the_locked_breakdowns_beside_today(client, world, englis
     men = breakdown_row(section, "Gender", "Men")
     assert men.count("0 / 2") == 2 and "(0 / 0)" in men
     # The pre-study checklist's items are its breakdown.
-    assert "— by item</caption>" in goal_section(html, "prestudy")
+    assert "— by Checklist item</caption>" in goal_section(html, "prestudy")
 
 
 def test_a_small_breakdown_cell_is_hidden_from_the_steering_group(client, world, english):

@@ -270,6 +270,7 @@ def _one_of_each(title, manager, people_org, employer):
         message="Det gick inte.",
     )
     token, _value = create_token(user=manager, name=f"Token {title}", scopes=["read"], by=manager)
+    prestudy = _prestudy_registers(project, area, target_group, enrolment)
     return {
         "project": project,
         "enrolment": enrolment,
@@ -302,6 +303,7 @@ def _one_of_each(title, manager, people_org, employer):
             "questionnaire_id": questionnaire.pk,
             "item_id": questionnaire.items.get().pk,
             "invitation_id": invitation.pk,
+            **prestudy,
             # Not ids: a plan's version number within its enrolment, a file format.
             "version": plan.version,
             "fmt": "csv",
@@ -314,6 +316,69 @@ def _one_of_each(title, manager, people_org, employer):
             FollowUp: follow_up.pk,
             SurveyAnswer: answer.pk,
         },
+    }
+
+
+def _prestudy_registers(project, area, target_group, enrolment) -> dict:
+    """One entry of each pre-study register and of the area programme's pages (prestudy/,
+    areas/): URL kwarg → its id."""
+    from core.models import AreaStatistic, LocalInitiative
+    from interventions.models import InterventionCategory
+    from participants.models import Household
+    from prestudy.models import (
+        AccessibilityMeasure,
+        ProposedActivity,
+        Risk,
+        Stakeholder,
+        SwotItem,
+        TargetGroupMapping,
+        Workshop,
+    )
+
+    on = project.starts_on
+    stakeholder = Stakeholder.objects.create(
+        project=project, name="Hyresgästföreningen", kind="interest_organisation"
+    )
+    event = Workshop.objects.create(project=project, title="Workshop", kind="workshop", held_on=on)
+    event.stakeholders.add(stakeholder)
+    activity = ProposedActivity.objects.create(
+        project=project,
+        title="Praktik",
+        category=InterventionCategory.objects.get(code="internship"),
+    )
+    risk = Risk.objects.create(
+        project=project, description="Risk", likelihood=2, impact=3, assessed_on=on
+    )
+    swot = SwotItem.objects.create(
+        project=project, quadrant="strength", text="Styrka", recorded_on=on
+    )
+    measure = AccessibilityMeasure.objects.create(
+        project=project, aspect="premises", barrier="Trappor", measure="Ramp"
+    )
+    mapping = TargetGroupMapping.objects.create(
+        project=project, target_group=target_group, findings="Fynd", mapped_on=on
+    )
+    statistic = AreaStatistic.objects.create(area=area, year=on.year, population_20_64=1000)
+    initiative = LocalInitiative.objects.create(
+        project=project, area=area, title="Läxhjälp", starts_on=on
+    )
+    household = Household.objects.create(
+        project=project, reference="HH-1", area=area, contacted_on=on
+    )
+    enrolment.participant.household = household
+    enrolment.participant.save(update_fields=["household"])
+    return {
+        "stakeholder_id": stakeholder.pk,
+        "event_id": event.pk,
+        "activity_id": activity.pk,
+        "risk_id": risk.pk,
+        "swot_id": swot.pk,
+        "measure_id": measure.pk,
+        "mapping_id": mapping.pk,
+        "item": "risk_analysis",  # a checklist item (prestudy/checklist.py)
+        "statistic_id": statistic.pk,
+        "initiative_id": initiative.pk,
+        "household_id": household.pk,
     }
 
 

@@ -9,10 +9,12 @@ with the data.
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.db.models.functions import ExtractYear
 
-from enrolments.models import Enrolment, OutcomeStatus, Status
+from enrolments import households
+from enrolments.models import OutcomeStatus
 from interventions.models import Participation
-from participants.models import Household, Participant
-from prestudy.models import ProposedActivity, Risk, Stakeholder, SwotItem, TargetGroupMapping
+from participants.models import Household
+from prestudy import checklist
+from prestudy.models import ProposedActivity, Stakeholder
 
 from .. import definitions as templates
 from . import population as pop
@@ -289,15 +291,8 @@ def household_share(ctx, version, params):
         qs = qs.filter(long_term_social_assistance=True)
     if params.get("area"):
         qs = qs.filter(area__name=params["area"])
-    self_sufficient_exit = Enrolment.objects.filter(
-        participant_id=OuterRef("pk"),
-        project_id__in=ctx.project_ids,
-        status__in=[Status.EXITED, Status.FOLLOWED_UP],
-    ).exclude(exit_income_source__in=[*templates.NOT_SELF_SUFFICIENT_INCOME, ""])
-    members = Participant.objects.filter(household_id=OuterRef("pk"))
-    not_yet = members.exclude(Exists(self_sufficient_exit))
-    numerator = Q(Exists(members)) & ~Q(Exists(not_yet))
-    missing = ~Q(Exists(members))
+    rule = households.conditions(ctx.project_ids)
+    numerator, missing = rule["num"], rule["missing"]
     measures = {"n": ALL, "num": numerator, "missing": missing}
     comparator, target, high = params["comparator"], params["target"], params.get("target_high")
     totals = pop.counts(qs, measures)
@@ -360,10 +355,12 @@ def activity_count(ctx, version, params):
     found = pop.grouped_counts(qs, measures, F("category__code"), none_label="")
     groups = {code: {"n": 0, "num": 0} for code in params["categories"]}
     groups.update(found)
-    # Per category: at least one activity proposed in it (out of all the project's proposals).
+    # Per category: compared with the goal's target per category, when it sets one (the
+    # cells carry the count with the status "no_data" otherwise, never the whole goal's target).
+    per_category = params.get("per_category_target")
     breakdown = {
         "category": {
-            code: count_cell(row["num"], totals["n"], "gte", 1)
+            code: count_cell(row["num"], totals["n"], "gte", per_category)
             for code, row in groups.items()
             if not params["categories"] or code in params["categories"]
         }
@@ -374,31 +371,10 @@ def activity_count(ctx, version, params):
 
 
 def prestudy_checklist(ctx, version, params):
-    """Items of the pre-study done, in one query: target groups mapped, risk analysis, gender
-    SWOT with all four quadrants, every partner confirmed (and at least one partner). The
-    checklist is about the project's own pre-study: a parent does not count its parts'."""
-    from core.models import Project, ProjectPartner
-
-    project = OuterRef("pk")
-    checks = {
-        "target_groups_mapped": Exists(TargetGroupMapping.objects.filter(project=project)),
-        "risk_analysis": Exists(Risk.objects.filter(project=project)),
-        "partners_any": Exists(ProjectPartner.objects.filter(project=project)),
-        "partners_unconfirmed": Exists(
-            ProjectPartner.objects.filter(project=project, confirmed_on__isnull=True)
-        ),
-        **{
-            f"swot_{quadrant}": Exists(SwotItem.objects.filter(project=project, quadrant=quadrant))
-            for quadrant in SwotItem.Quadrant.values
-        },
-    }
-    row = Project.objects.filter(pk=ctx.project.pk).values(**checks).get()
-    done = {
-        "target_groups_mapped": row["target_groups_mapped"],
-        "risk_analysis": row["risk_analysis"],
-        "gender_swot": all(row[f"swot_{q}"] for q in SwotItem.Quadrant.values),
-        "partners_confirmed": row["partners_any"] and not row["partners_unconfirmed"],
-    }
+    """Items of the pre-study done (prestudy/checklist.py: recorded done with its evidence and
+    backed by its register), in two queries. The checklist is about the project's own
+    pre-study: a parent does not count its parts'."""
+    done = {item: row["done"] for item, row in checklist.status(ctx.project.pk).items()}
     items = params["items"]
     count = sum(1 for item in items if done[item])
     cell = count_cell(count, len(items), "gte", len(items))
