@@ -51,6 +51,7 @@ def load_demo(rng: random.Random) -> dict[str, int]:
         counts[f"{name} (storstadsintegration)"] = count
     for name, count in prestudy_data.create_jfa_registers(world).items():
         counts[f"{name} (Jobb för alla)"] = count
+    counts.update(prestudy_data.create_area_initiatives(world))
 
     syn = Synthetic(world, rng)
     cohorts.twin_interventions(syn)

@@ -6,8 +6,12 @@ themselves are invented, with generic names of the kinds of bodies the pages men
 import datetime as dt
 from decimal import Decimal
 
+from core.models import LocalInitiative
 from interventions.models import InterventionCategory
+from prestudy.checklist import ITEMS as CHECKLIST_ITEMS
 from prestudy.models import (
+    AccessibilityMeasure,
+    Deliverable,
     ProposedActivity,
     Risk,
     Stakeholder,
@@ -46,6 +50,8 @@ STORSTAD_STAKEHOLDERS = [
     ("Bosniska kvinnoföreningen", S.CIVIL_SOCIETY, None),
     ("Röda korset Malmö", S.CIVIL_SOCIETY, None),
     ("Studieförbundet i Malmö", S.CIVIL_SOCIETY, None),
+    ("Boende i Kroksbäck (öppet möte)", S.RESIDENT, None),
+    ("Boende i Lindängen (öppet möte)", S.RESIDENT, None),
 ]
 
 W = Workshop.Kind
@@ -54,8 +60,27 @@ STORSTAD_WORKSHOPS = [
     ("Fokusgrupp boende Holma-Kroksbäck", W.FOCUS_GROUP, dt.date(2009, 11, 12), [10, 15, 19, 26]),
     ("Fokusgrupp unga i Rosengård", W.FOCUS_GROUP, dt.date(2009, 12, 3), [3, 21, 22, 23, 24]),
     ("Sociala klausuler i upphandlingar", W.SEMINAR, dt.date(2010, 2, 4), [2, 10, 11, 16, 17, 18]),
-    ("Dialog om förslag till insatser", W.DIALOGUE, dt.date(2010, 4, 15), range(0, 28, 2)),
-]
+    ("Dialog om förslag till insatser", W.DIALOGUE, dt.date(2010, 4, 15),
+     [*range(0, 28, 2), 28, 29]),
+    # The page names Rotterdam and Belfast (URBACT Open Cities) as cities to learn from.
+    ("Studiebesök Rotterdam: samverkan i stadsutveckling", W.STUDY_VISIT, dt.date(2010, 3, 10),
+     [0, 2, 3]),
+    ("Studiebesök Belfast: Open Cities", W.STUDY_VISIT, dt.date(2010, 5, 6), [2, 4, 9]),
+]  # fmt: skip
+
+# The seed's four integrated parts of accessibility (physical, activities, communicative,
+# informative); the measures are the demo's own.
+A = AccessibilityMeasure.Aspect
+STORSTAD_ACCESSIBILITY = [
+    (A.PREMISES, "Mötena hålls i lokaler med trappor i Holma.", "Workshopparna flyttas till "
+     "Holma bibliotek med hiss och ramp.", "Förstudieledaren", dt.date(2009, 11, 1)),
+    (A.ACTIVITIES, "Boende med funktionsnedsättning saknas i fokusgrupperna.", "Handikapp"
+     "föreningarna bjuds in; ersättning för ledsagare.", "Förstudieledaren", dt.date(2010, 1, 15)),
+    (A.INFORMATION, "Inbjudningar bara på svenska och i tryck.", "Inbjudningar på lätt svenska, "
+     "arabiska och somaliska, också som ljudfil.", "Kommunikatören", dt.date(2009, 12, 1)),
+    (A.OTHER, "Dålig akustik i samlingslokalen.", "Teleslinga och teckentolk vid dialogmötena.",
+     "Förstudieledaren", dt.date(2010, 4, 1)),
+]  # fmt: skip
 
 # title, category code, target group codes, stakeholder indexes
 LTU, YOUNG, SA = "langtidsarbetslosa", "unga", "forsorjningsstod"
@@ -139,6 +164,39 @@ JFA_SWOT = [
 ]
 
 
+# "konkretisera de insatser som själva projektet skall bestå av": the demo's own proposals.
+# title, category code, target group codes, stakeholder indexes, volume
+JFA_ACTIVITIES = [
+    ("Gemensam kartläggning hos fyra myndigheter", "guidance",
+     ["utrikes-fodda-langtidsarbetslosa", "funktionsnedsattning"], [0, 1, 2, 3], 120),
+    ("Arbetsträning hos AS3 Jobbcenter", "work_training", ["utrikes-fodda-langtidsarbetslosa"],
+     [5], 40),
+    ("Praktik med handledare för unga", "internship", ["unga"], [1, 5], 30),
+    ("Hälsoinsats med primärvården", "health", ["funktionsnedsattning"], [3, 4], 25),
+]  # fmt: skip
+# Handisam's action plan: premises, information and communication (the page).
+JFA_ACCESSIBILITY = [
+    (A.PREMISES, "Samverkanskontoret i Arlöv saknar automatisk dörröppnare.",
+     "Dörröppnare och skyltning i punktskrift beställs av fastighetsägaren.", "Burlövs Kommun",
+     dt.date(2008, 10, 15), dt.date(2008, 10, 10)),
+    (A.INFORMATION, "Informationen om projektet finns bara som tryckt folder.",
+     "Foldern också på lätt svenska och som tillgänglig pdf.", "Projektledaren",
+     dt.date(2008, 10, 31), dt.date(2008, 10, 28)),
+    (A.INFORMATION, "Handläggarna vet inte hur man beställer tolk för hörselskadade.",
+     "Rutin för tolkbeställning i samverkansgruppens handbok.", "Arbetsgruppen",
+     dt.date(2008, 11, 14), None),
+]  # fmt: skip
+# The checklist of what the pre-study promised (seed 003), each with its evidence.
+JFA_DELIVERABLES = {
+    "target_groups_mapped": (dt.date(2008, 8, 29), "Kartläggning av målgrupperna, bilaga 1."),
+    "interventions_specified": (dt.date(2008, 10, 3), "Insatskatalog, samverkansgruppen 3/10."),
+    "risk_analysis": (dt.date(2008, 9, 30), "Riskanalys, arbetsgruppens protokoll 30/9."),
+    "gender_swot": (dt.date(2008, 9, 23), "Jämställdhets-SWOT, workshop 23/9."),
+    "partners_confirmed": (dt.date(2008, 9, 9), "Avsiktsförklaringar från alla sex parter."),
+    "application_submitted": (dt.date(2008, 10, 31), "Ansökan inlämnad till utlysningen 1/11 08."),
+}
+
+
 def create_storstad_registers(world) -> dict[str, int]:
     project = world.projects["storstad"]
     stakeholders = Stakeholder.objects.bulk_create(
@@ -154,16 +212,29 @@ def create_storstad_registers(world) -> dict[str, int]:
         workshop = Workshop.objects.create(project=project, title=title, kind=kind, held_on=held_on)
         workshop.stakeholders.set([stakeholders[i] for i in members])
     categories = {c.code: c for c in InterventionCategory.objects.all()}
-    for title, code, groups, proposers in STORSTAD_ACTIVITIES:
+    for i, (title, code, groups, proposers) in enumerate(STORSTAD_ACTIVITIES):
         activity = ProposedActivity.objects.create(
-            project=project, title=title, category=categories[code]
+            project=project, title=title, category=categories[code], estimated_volume=15 + 5 * i
         )
         activity.target_groups.set([world.target_groups[("storstad", g)] for g in groups])
         activity.proposed_by.set([stakeholders[i] for i in proposers])
+    AccessibilityMeasure.objects.bulk_create(
+        AccessibilityMeasure(
+            project=project,
+            aspect=aspect,
+            barrier=barrier,
+            measure=measure,
+            responsible=responsible,
+            due_on=due_on,
+            done_on=due_on,
+        )
+        for aspect, barrier, measure, responsible, due_on in STORSTAD_ACCESSIBILITY
+    )
     return {
         "stakeholders": len(stakeholders),
         "workshops": len(STORSTAD_WORKSHOPS),
         "proposed activities": len(STORSTAD_ACTIVITIES),
+        "accessibility measures": len(STORSTAD_ACCESSIBILITY),
     }
 
 
@@ -191,6 +262,8 @@ def create_jfa_registers(world) -> dict[str, int]:
             target_group=world.target_groups[("jfa", code)],
             estimated_size=size,
             women_share=Decimal(women),
+            women=round(size * float(women) / 100),
+            men=size - round(size * float(women) / 100),
             findings=findings,
             source="Samverkansgruppens registeruttag (syntetiskt demovärde)",
             mapped_on=dt.date(2008, 8, 29),
@@ -206,6 +279,10 @@ def create_jfa_registers(world) -> dict[str, int]:
             mitigation=mitigation,
             owner=owner,
             assessed_on=dt.date(2008, 9, 30),
+            # The application was submitted (the last risk closed); the others are reviewed
+            # at the implementation's start.
+            status=Risk.Status.CLOSED if "Ansökan" in description else Risk.Status.MITIGATING,
+            review_on=dt.date(2008, 11, 15),
         )
         for description, likelihood, impact, mitigation, owner in JFA_RISKS
     )
@@ -213,9 +290,77 @@ def create_jfa_registers(world) -> dict[str, int]:
         SwotItem(project=project, quadrant=q, text=text, recorded_on=dt.date(2008, 9, 23))
         for q, text in JFA_SWOT
     )
+    categories = {c.code: c for c in InterventionCategory.objects.all()}
+    for title, code, groups, proposers, volume in JFA_ACTIVITIES:
+        activity = ProposedActivity.objects.create(
+            project=project, title=title, category=categories[code], estimated_volume=volume
+        )
+        activity.target_groups.set([world.target_groups[("jfa", g)] for g in groups])
+        activity.proposed_by.set([stakeholders[i] for i in proposers])
+    AccessibilityMeasure.objects.bulk_create(
+        AccessibilityMeasure(
+            project=project,
+            aspect=aspect,
+            barrier=barrier,
+            measure=measure,
+            responsible=responsible,
+            due_on=due_on,
+            done_on=done_on,
+        )
+        for aspect, barrier, measure, responsible, due_on, done_on in JFA_ACCESSIBILITY
+    )
+    assert set(JFA_DELIVERABLES) == set(CHECKLIST_ITEMS)
+    Deliverable.objects.bulk_create(
+        Deliverable(project=project, item=item, done_on=done_on, evidence=evidence)
+        for item, (done_on, evidence) in JFA_DELIVERABLES.items()
+    )
     return {
         "stakeholders": len(stakeholders),
         "target-group mappings": len(JFA_MAPPINGS),
         "risks": len(JFA_RISKS),
         "SWOT entries": len(JFA_SWOT),
+        "proposed activities": len(JFA_ACTIVITIES),
+        "accessibility measures": len(JFA_ACCESSIBILITY),
+        "checklist items done": len(JFA_DELIVERABLES),
     }
+
+
+# Seed 002's local initiatives, by area. The page gives about 20 Mkr in 2014, evenly over the
+# five areas, of which 2 Mkr per programme went to "Områdesanställningar" and "Meningsfull
+# fritid"; the budgets of single initiatives are the demo's own (synthetic).
+AREA_INITIATIVES = [
+    ("Herrgården", "Kraftsamling Herrgården", "Tvärsektoriell kunskapsallians med ideella, "
+     "offentliga och privata aktörer.", 1_200_000, dt.date(2013, 9, 1), None),
+    ("Herrgården", "Områdesanställningar Herrgården", "Anställningar i området för boende som "
+     "står långt från arbetsmarknaden.", 1_000_000, dt.date(2014, 1, 1), dt.date(2014, 12, 31)),
+    ("Holma/Kroksbäck", "Familjebadet – jobb i byggandet", "Arbetstillfällen för arbetslösa i "
+     "området genom byggandet av familjebadet.", 900_000, dt.date(2014, 3, 1), None),
+    ("Holma/Kroksbäck", "Meningsfull fritid Holma/Kroksbäck", "Mötesplatser för flickor och "
+     "pojkar.", 1_000_000, dt.date(2014, 1, 1), dt.date(2014, 12, 31)),
+    ("Södra Sofielund/Seved", "Fastighetsägare BID Sofielund", "Boende, integration och "
+     "delaktighet; en utvecklingsledare från Malmö stad.", 650_000, dt.date(2014, 9, 1), None),
+    ("Lindängen", "Framtidens hus", "Socialsekreterare, Jobb Malmös områdesarbetare och "
+     "Arbetsförmedlingen under ett tak.", 1_500_000, dt.date(2013, 1, 1), None),
+    ("Lindängen", "Allaktivitetshuset Lindängeskolan", "Öppet sju dagar i veckan, gratis "
+     "aktiviteter för barn och vuxna.", 800_000, dt.date(2012, 8, 15), None),
+    ("Segevång", "Barnfamiljer till självförsörjning", "Intensifierat arbete med barnfamiljer "
+     "med långvarigt försörjningsstöd.", 2_000_000, dt.date(2013, 6, 1), dt.date(2015, 12, 31)),
+]  # fmt: skip
+
+
+def create_area_initiatives(world) -> dict[str, int]:
+    from .seeds import AREA_PART_KEYS
+
+    LocalInitiative.objects.bulk_create(
+        LocalInitiative(
+            project=world.projects[AREA_PART_KEYS[area]],
+            area=world.areas[area],
+            title=title,
+            description=description,
+            budget=budget,
+            starts_on=starts_on,
+            ends_on=ends_on,
+        )
+        for area, title, description, budget, starts_on, ends_on in AREA_INITIATIVES
+    )
+    return {"local initiatives": len(AREA_INITIATIVES)}

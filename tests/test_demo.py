@@ -283,6 +283,52 @@ def test_pre_study_registers():
     assert jfa.partners.count() == 6  # 4 co-financiers + 5 partners, 3 of them in both lists
 
 
+def test_pre_study_goals_count_the_registers():
+    """The two pre-studies' goals are computed from their registers: seed 000's stakeholders
+    by kind and activities by category, seed 003's checklist of six deliverables."""
+    from goals import summaries
+
+    storstad = project("Samverkan för storstadsintegration Malmö")
+    results = {r.key: r for r in summaries.goal_results(storstad)}
+    took_part = Stakeholder.objects.filter(project=storstad, workshops__isnull=False).distinct()
+    stakeholders = results["stakeholders"]
+    assert (stakeholders.numerator, stakeholders.status) == (took_part.count(), "met")
+    assert set(stakeholders.breakdown["kind"]) == set(took_part.values_list("kind", flat=True))
+    assert "resident" in stakeholders.breakdown["kind"]
+    activities = results["activities"]
+    assert (activities.numerator, activities.status) == (12, "met")
+    assert activities.breakdown["category"]["internship"].value == 2
+
+    jfa = project("Jobb för alla (Förprojektering)")
+    (checklist,) = summaries.goal_results(jfa)
+    assert (checklist.numerator, checklist.denominator, checklist.status) == (6, 6, "met")
+
+
+def test_registers_pass_the_rules_of_their_pages():
+    """Every demo entry of the pre-study registers and the area programme would be accepted by
+    its page (the models' validation: dates within the period, 1–5, women + men ≤ size…)."""
+    from core.models import LocalInitiative
+    from prestudy import models as registers
+
+    kinds = [
+        registers.Stakeholder,
+        registers.Workshop,
+        registers.ProposedActivity,
+        registers.Risk,
+        registers.SwotItem,
+        registers.TargetGroupMapping,
+        registers.AccessibilityMeasure,
+        registers.Deliverable,
+        LocalInitiative,
+        AreaStatistic,
+    ]
+    for model in kinds:
+        entries = list(model.objects.all())
+        assert entries, model
+        for entry in entries:
+            entry.full_clean()
+
+
 def test_segevang_131_households_51_self_sufficient():
     segevang = project("Områdesprogram Segevång")
     households = Household.objects.filter(project=segevang, long_term_social_assistance=True)
