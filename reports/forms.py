@@ -54,6 +54,7 @@ SECTION_OF = {
     "target_high": TARGET,
     "ideal": TARGET,
     "delta_pp": TARGET,
+    "per_category_target": TARGET,
 }
 
 # Label and plain-words help of every parameter name used by the templates.
@@ -141,6 +142,10 @@ PARAM_TEXT = {
     "long_term_social_assistance_only": (
         _("Only households on long-term social assistance at first contact"),
         _("Untick to count every household contacted."),
+    ),
+    "per_category_target": (
+        _("Target per category (number)"),
+        _("At least this many activities in each ticked category. Empty: each is only counted."),
     ),
     "items": (
         _("Checklist items"),
