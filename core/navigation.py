@@ -4,7 +4,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 
-
 def _is_prestudy(project) -> bool:
     return project.phase == project.Phase.PRE_STUDY
 

@@ -53,6 +53,8 @@ def project_detail(request):
         "children": project.children.filter(pk__in=visible_projects),
         "children_count": project.children.count(),
         "twins": project.twins.all(),
+        # A pre-study and the implementation projects made from it, linked both ways.
+        "implementations": list(project.implementations.only("pk", "title")),
         "visible_ids": set(visible_projects.values_list("pk", flat=True)),
         "counts": counts,
         "period_changes": project.period_changes.select_related("changed_by"),

@@ -67,7 +67,8 @@ DEMO_LOGINS = [
         Role.MANAGER,
         "the project owner",
         "I Arbetsmarknadens Utkant; Framtid i Fokus; Integration genom arbete; "
-        "Samverkan för storstadsintegration Malmö; Områdesprogram Segevång",
+        "Samverkan för storstadsintegration Malmö; Jobb för alla (Förprojektering); "
+        "Områdesprogram för ett socialt hållbart Malmö and its part Segevång",
     ),
     DemoLogin(
         "evaluator",

@@ -29,6 +29,10 @@ USERS = [
         ("iga", "Integrationsenheten", Role.MANAGER),
         ("storstad", "INAR Integration och Arbetsmarknad", Role.MANAGER),
         ("omr_segevang", "Malmö stad, Stadsområdesförvaltning Norr", Role.MANAGER),
+        # The programme over the five areas (its households and context statistics) and the
+        # finished pre-study to turn into its implementation (docs/prestudy.md, docs/areas.md).
+        ("omrade", "Malmö stad, stadskontoret", Role.MANAGER),
+        ("jfa", "Burlövs Kommun", Role.MANAGER),
     ]),
     ("evaluator", "Per", "Ahlström", "en", [
         ("fif", "Extern utvärderare AB", Role.EVALUATOR),

@@ -481,6 +481,8 @@ def test_demo_logins_and_memberships():
         "Integration genom arbete",
         "Samverkan för storstadsintegration Malmö",
         "Områdesprogram Segevång",
+        "Områdesprogram för ett socialt hållbart Malmö",
+        "Jobb för alla (Förprojektering)",
     }
     steering = Membership.objects.filter(user__username="steering")
     assert steering.filter(role=Role.STEERING).count() == 8

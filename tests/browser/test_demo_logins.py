@@ -54,7 +54,7 @@ def test_manager_opens_a_project_and_gets_404_on_another(page, login, axe, demo)
     expect(page.get_by_role("heading", level=1)).to_have_text(mine.title)
     expect(page.get_by_text("4 797 459 kr")).to_be_visible()
     axe(page, "demo-project-page")
-    other = Project.objects.get(title="Jobb för alla (Förprojektering)")
+    other = Project.objects.get(title="Framtid i Fokus – Göteborg (Bergsjön/Kortedala)")
     assert page.goto(f"/projects/{other.pk}/").status == 404
     assert page.goto(f"/en/projects/{other.pk}/").status == 404
 
