@@ -225,7 +225,7 @@ class Project(models.Model):
         related_name="children",
     )
     twins = models.ManyToManyField("self", verbose_name=_("twin projects"), blank=True)
-    # The pre-study this project implements (prestudy/services.py start_implementation); the
+    # The pre-study this project implements (reports/implementation.py start_implementation); the
     # pre-study lists its implementations through the reverse relation.
     prestudy = models.ForeignKey(
         "self",

@@ -134,7 +134,7 @@ class ProposedActivity(models.Model):
     estimated_volume = models.PositiveIntegerField(
         _("estimated volume (participants)"), null=True, blank=True
     )
-    # The intervention this activity became in the implementation project (prestudy/services.py).
+    # The intervention it became in the implementation project (reports/implementation.py).
     implemented_as = models.ForeignKey(
         "interventions.Intervention",
         verbose_name=_("implemented as"),

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_implementation as views
 
 app_name = "implementation"
-urlpatterns = []
+urlpatterns = [
+    path("start/", views.start, name="start"),
+]
