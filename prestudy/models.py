@@ -21,9 +21,7 @@ def check_within_period(project, day, field: str) -> None:
     if not project.starts_on <= day <= project.ends_on:
         raise ValidationError(
             {
-                field: _(
-                    "The date must lie within the project's period, %(start)s–%(end)s."
-                )
+                field: _("The date must lie within the project's period, %(start)s–%(end)s.")
                 % {"start": project.starts_on.isoformat(), "end": project.ends_on.isoformat()}
             }
         )
