@@ -111,6 +111,7 @@ def segevang(syn: Synthetic) -> dict[str, int]:
 
     for i, household in enumerate(households):
         worker = workers[0] if rng.random() < 0.36 else rng.choice(workers[1:])
+        household.contact_worker = worker[0]  # the family's case worker is its contact
         origin_mix = {syn.pick(MIX): 1}  # a couple shares an origin
         genders = ["woman" if rng.random() < 0.8 else "man"]
         if household.adults == 2:
@@ -165,6 +166,7 @@ def segevang(syn: Synthetic) -> dict[str, int]:
                 _closed_on_assistance(syn, case)
             case.interventions = _segevang_choices(syn, case, catalogue)
             syn.add(case)
+    Household.objects.bulk_update(households, ["contact_worker"])
     return {
         "households": len(households),
         "self-sufficient households": len(self_sufficient),

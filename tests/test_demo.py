@@ -304,6 +304,24 @@ def test_pre_study_goals_count_the_registers():
     assert (checklist.numerator, checklist.denominator, checklist.status) == (6, 6, "met")
 
 
+def test_the_area_programme_page_shows_51_of_131_by_area_and_over_time():
+    """Seed 002 on the programme's Areas page: 51 of 131 households self-sufficient, Segevång's
+    quarters adding up to 51, and every area's context statistics as a trend."""
+    programme = project("Områdesprogram för ett socialt hållbart Malmö")
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="manager"))
+    with translation.override("en"):
+        html = client.get(reverse("areas:index", args=[programme.pk])).content.decode()
+    text = re.sub(r"<[^>]+>|\s+", " ", html)
+    assert "51 of 131 households self-sufficient" in text
+    quarters = re.search(r"by quarter: Segevång</caption>(.*?)</table>", html, re.S).group(1)
+    running = [int(n) for n in re.findall(r'<td class="number">(\d+)</td>\s*</tr>', quarters)]
+    assert running and running[-1] == 51 and running == sorted(running)
+    for area in ("Herrgården", "Holma/Kroksbäck", "Södra Sofielund/Seved", "Lindängen"):
+        assert f"Context statistics for {area} by year" in text
+    assert html.count('role="img"') >= 5 * 3  # a trend per measure and area
+
+
 def test_registers_pass_the_rules_of_their_pages():
     """Every demo entry of the pre-study registers and the area programme would be accepted by
     its page (the models' validation: dates within the period, 1–5, women + men ≤ size…)."""
