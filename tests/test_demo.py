@@ -322,6 +322,38 @@ def test_the_area_programme_page_shows_51_of_131_by_area_and_over_time():
     assert html.count('role="img"') >= 5 * 3  # a trend per measure and area
 
 
+def test_jobb_for_alla_becomes_its_implementation_project():
+    """The demo's finished pre-study (seed 003) carried into its implementation: its three target
+    groups, six partners, four proposed activities as the catalogue, the team; linked both ways.
+    Undone afterwards, so the other tests read the demo as loaded."""
+    from reports.implementation import start_implementation
+
+    jfa = project("Jobb för alla (Förprojektering)")
+    manager = get_user_model().objects.get(username="manager")
+    with transaction.atomic():
+        new = start_implementation(
+            by=manager,
+            prestudy=jfa,
+            title="Jobb för alla",
+            starts_on=dt.date(2009, 1, 1),
+            ends_on=dt.date(2011, 12, 31),
+        )
+        assert new.prestudy == jfa and list(jfa.implementations.all()) == [new]
+        assert set(new.target_groups.values_list("code", flat=True)) == set(
+            jfa.target_groups.values_list("code", flat=True)
+        )
+        assert new.partners.count() == jfa.partners.count() == 6
+        activities = ProposedActivity.objects.filter(project=jfa)
+        assert activities.count() == 4
+        assert set(new.interventions.values_list("name", flat=True)) == set(
+            activities.values_list("title", flat=True)
+        )
+        assert all(a.implemented_as.project_id == new.pk for a in activities)
+        assert new.memberships.filter(user=manager, role=Role.MANAGER).exists()
+        transaction.set_rollback(True)
+    assert not jfa.implementations.exists()
+
+
 def test_registers_pass_the_rules_of_their_pages():
     """Every demo entry of the pre-study registers and the area programme would be accepted by
     its page (the models' validation: dates within the period, 1–5, women + men ≤ size…)."""
