@@ -69,17 +69,18 @@ STORSTAD_WORKSHOPS = [
 ]  # fmt: skip
 
 # The seed's four integrated parts of accessibility (physical, activities, communicative,
-# informative); the measures are the demo's own.
+# informative); the measures are the demo's own, each done on the day it was due.
 A = AccessibilityMeasure.Aspect
 STORSTAD_ACCESSIBILITY = [
     (A.PREMISES, "Mötena hålls i lokaler med trappor i Holma.", "Workshopparna flyttas till "
-     "Holma bibliotek med hiss och ramp.", "Förstudieledaren", dt.date(2009, 11, 1)),
+     "Holma bibliotek med hiss och ramp.", "Förstudieledaren", *[dt.date(2009, 11, 1)] * 2),
     (A.ACTIVITIES, "Boende med funktionsnedsättning saknas i fokusgrupperna.", "Handikapp"
-     "föreningarna bjuds in; ersättning för ledsagare.", "Förstudieledaren", dt.date(2010, 1, 15)),
+     "föreningarna bjuds in; ersättning för ledsagare.", "Förstudieledaren",
+     *[dt.date(2010, 1, 15)] * 2),
     (A.INFORMATION, "Inbjudningar bara på svenska och i tryck.", "Inbjudningar på lätt svenska, "
-     "arabiska och somaliska, också som ljudfil.", "Kommunikatören", dt.date(2009, 12, 1)),
+     "arabiska och somaliska, också som ljudfil.", "Kommunikatören", *[dt.date(2009, 12, 1)] * 2),
     (A.OTHER, "Dålig akustik i samlingslokalen.", "Teleslinga och teckentolk vid dialogmötena.",
-     "Förstudieledaren", dt.date(2010, 4, 1)),
+     "Förstudieledaren", *[dt.date(2010, 4, 1)] * 2),
 ]  # fmt: skip
 
 # title, category code, target group codes, stakeholder indexes
@@ -197,27 +198,31 @@ JFA_DELIVERABLES = {
 }
 
 
-def create_storstad_registers(world) -> dict[str, int]:
-    project = world.projects["storstad"]
-    stakeholders = Stakeholder.objects.bulk_create(
+def _stakeholders(world, project, rows) -> list[Stakeholder]:
+    return Stakeholder.objects.bulk_create(
         Stakeholder(
             project=project,
             name=name,
             kind=kind,
             organisation=world.orgs.get(organisation) if organisation else None,
         )
-        for name, kind, organisation in STORSTAD_STAKEHOLDERS
+        for name, kind, organisation in rows
     )
-    for title, kind, held_on, members in STORSTAD_WORKSHOPS:
-        workshop = Workshop.objects.create(project=project, title=title, kind=kind, held_on=held_on)
-        workshop.stakeholders.set([stakeholders[i] for i in members])
+
+
+def _proposed_activities(world, key, stakeholders, rows) -> None:
+    """rows: title, category code, target group codes, stakeholder indexes, volume."""
+    project = world.projects[key]
     categories = {c.code: c for c in InterventionCategory.objects.all()}
-    for i, (title, code, groups, proposers) in enumerate(STORSTAD_ACTIVITIES):
+    for title, code, groups, proposers, volume in rows:
         activity = ProposedActivity.objects.create(
-            project=project, title=title, category=categories[code], estimated_volume=15 + 5 * i
+            project=project, title=title, category=categories[code], estimated_volume=volume
         )
-        activity.target_groups.set([world.target_groups[("storstad", g)] for g in groups])
+        activity.target_groups.set([world.target_groups[(key, g)] for g in groups])
         activity.proposed_by.set([stakeholders[i] for i in proposers])
+
+
+def _accessibility_plan(project, rows) -> None:
     AccessibilityMeasure.objects.bulk_create(
         AccessibilityMeasure(
             project=project,
@@ -226,10 +231,25 @@ def create_storstad_registers(world) -> dict[str, int]:
             measure=measure,
             responsible=responsible,
             due_on=due_on,
-            done_on=due_on,
+            done_on=done_on,
         )
-        for aspect, barrier, measure, responsible, due_on in STORSTAD_ACCESSIBILITY
+        for aspect, barrier, measure, responsible, due_on, done_on in rows
     )
+
+
+def create_storstad_registers(world) -> dict[str, int]:
+    project = world.projects["storstad"]
+    stakeholders = _stakeholders(world, project, STORSTAD_STAKEHOLDERS)
+    for title, kind, held_on, members in STORSTAD_WORKSHOPS:
+        workshop = Workshop.objects.create(project=project, title=title, kind=kind, held_on=held_on)
+        workshop.stakeholders.set([stakeholders[i] for i in members])
+    _proposed_activities(
+        world,
+        "storstad",
+        stakeholders,
+        [(*row, 15 + 5 * i) for i, row in enumerate(STORSTAD_ACTIVITIES)],
+    )
+    _accessibility_plan(project, STORSTAD_ACCESSIBILITY)
     return {
         "stakeholders": len(stakeholders),
         "workshops": len(STORSTAD_WORKSHOPS),
@@ -240,15 +260,7 @@ def create_storstad_registers(world) -> dict[str, int]:
 
 def create_jfa_registers(world) -> dict[str, int]:
     project = world.projects["jfa"]
-    stakeholders = Stakeholder.objects.bulk_create(
-        Stakeholder(
-            project=project,
-            name=name,
-            kind=kind,
-            organisation=world.orgs.get(organisation) if organisation else None,
-        )
-        for name, kind, organisation in JFA_STAKEHOLDERS
-    )
+    stakeholders = _stakeholders(world, project, JFA_STAKEHOLDERS)
     workshop = Workshop.objects.create(
         project=project,
         title="Jämställdhets-SWOT i arbetsgruppen",
@@ -290,25 +302,8 @@ def create_jfa_registers(world) -> dict[str, int]:
         SwotItem(project=project, quadrant=q, text=text, recorded_on=dt.date(2008, 9, 23))
         for q, text in JFA_SWOT
     )
-    categories = {c.code: c for c in InterventionCategory.objects.all()}
-    for title, code, groups, proposers, volume in JFA_ACTIVITIES:
-        activity = ProposedActivity.objects.create(
-            project=project, title=title, category=categories[code], estimated_volume=volume
-        )
-        activity.target_groups.set([world.target_groups[("jfa", g)] for g in groups])
-        activity.proposed_by.set([stakeholders[i] for i in proposers])
-    AccessibilityMeasure.objects.bulk_create(
-        AccessibilityMeasure(
-            project=project,
-            aspect=aspect,
-            barrier=barrier,
-            measure=measure,
-            responsible=responsible,
-            due_on=due_on,
-            done_on=done_on,
-        )
-        for aspect, barrier, measure, responsible, due_on, done_on in JFA_ACCESSIBILITY
-    )
+    _proposed_activities(world, "jfa", stakeholders, JFA_ACTIVITIES)
+    _accessibility_plan(project, JFA_ACCESSIBILITY)
     assert set(JFA_DELIVERABLES) == set(CHECKLIST_ITEMS)
     Deliverable.objects.bulk_create(
         Deliverable(project=project, item=item, done_on=done_on, evidence=evidence)
