@@ -201,17 +201,27 @@ def statistic_edit(request, statistic_id):
 
 @project_view(CHANGE)
 def statistic_remove(request, statistic_id):
-    """GET asks, POST removes."""
     statistic = _statistic(request, statistic_id)
+    message = _("The statistics of %(area)s for %(year)s are removed.") % {
+        "area": statistic.area.name,
+        "year": statistic.year,
+    }
+    return _confirm_remove(
+        request, statistic, services.remove_statistic, message, "statistic_remove.html"
+    )
+
+
+def _confirm_remove(request, entry, remove, message, template):
+    """GET asks, POST removes (through `remove`, audited) and goes back to the entry's area."""
     if request.method == "POST":
-        services.remove_statistic(by=request.user, project=request.project, statistic=statistic)
-        messages.success(
-            request,
-            _("The statistics of %(area)s for %(year)s are removed.")
-            % {"area": statistic.area.name, "year": statistic.year},
-        )
-        return redirect(_area_url(request, statistic.area_id))
-    return _render(request, "statistic_remove.html", statistic=statistic)
+        remove(by=request.user, project=request.project, **{_name(entry): entry})
+        messages.success(request, message)
+        return redirect(_area_url(request, entry.area_id))
+    return _render(request, template, **{_name(entry): entry})
+
+
+def _name(entry) -> str:
+    return {AreaStatistic: "statistic", LocalInitiative: "initiative"}[type(entry)]
 
 
 # --- local initiatives --------------------------------------------------------------------------
@@ -259,15 +269,11 @@ def initiative_edit(request, initiative_id):
 
 @project_view(CHANGE)
 def initiative_remove(request, initiative_id):
-    """GET asks, POST removes."""
     initiative = _initiative(request, initiative_id)
-    if request.method == "POST":
-        services.remove_initiative(by=request.user, project=request.project, initiative=initiative)
-        messages.success(
-            request, _("The initiative “%(title)s” is removed.") % {"title": initiative.title}
-        )
-        return redirect(_area_url(request, initiative.area_id))
-    return _render(request, "initiative_remove.html", initiative=initiative)
+    message = _("The initiative “%(title)s” is removed.") % {"title": initiative.title}
+    return _confirm_remove(
+        request, initiative, services.remove_initiative, message, "initiative_remove.html"
+    )
 
 
 # --- households ---------------------------------------------------------------------------------

@@ -551,3 +551,22 @@ def test_the_figures_equal_the_rule_counted_by_hand_and_hide_every_small_group(r
         [s for s in shown if s], [c for c in candidates if c], len(order), 3
     )
     assert not found, f"small groups recoverable: {found}"
+
+
+def test_removing_a_statistic_and_an_initiative_asks_first_then_removes_and_audits():
+    world = programme_world()
+    programme, (north_area, _south) = world["programme"], world["areas"]
+    statistic = AreaStatistic.objects.create(area=north_area, year=2012, population_20_64=10)
+    initiative = LocalInitiative.objects.create(
+        project=programme, area=north_area, title="Läxhjälp", starts_on=dt.date(2011, 1, 1)
+    )
+    client = client_for(world["manager"])
+    for name, entry in (("statistic_remove", statistic), ("initiative_remove", initiative)):
+        assert client.get(url(name, programme, entry.pk)).status_code == 200
+        assert type(entry).objects.filter(pk=entry.pk).exists()  # asking removes nothing
+        response = client.post(url(name, programme, entry.pk))
+        assert response.status_code == 302 and f"#area-{north_area.pk}" in response["Location"]
+        assert not type(entry).objects.filter(pk=entry.pk).exists()
+        assert LogEntry.objects.filter(
+            action=LogEntry.Action.DELETE, object_id=str(entry.pk), project=programme
+        ).exists()
