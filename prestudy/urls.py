@@ -3,7 +3,7 @@ register has its list and the shared add, change and remove pages (views.entry_v
 
 from django.urls import path
 
-from . import views
+from . import views, views_checklist
 
 app_name = "prestudy"
 
@@ -28,6 +28,6 @@ urlpatterns = [
     *register_paths("swot/", views.SWOT),
     *register_paths("accessibility/", views.MEASURES),
     *register_paths("mappings/", views.MAPPINGS),
-    path("checklist/", views.checklist_page, name="checklist"),
-    path("checklist/<str:item>/", views.checklist_item, name="checklist_item"),
+    path("checklist/", views_checklist.checklist_page, name="checklist"),
+    path("checklist/<str:item>/", views_checklist.checklist_item, name="checklist_item"),
 ]

@@ -16,7 +16,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.forms.models import model_to_dict
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -33,7 +32,6 @@ from interventions.models import InterventionCategory
 from . import checklist
 from .forms import (
     ActivityForm,
-    ChecklistItemForm,
     EventForm,
     MappingForm,
     MeasureForm,
@@ -43,7 +41,6 @@ from .forms import (
 )
 from .models import (
     AccessibilityMeasure,
-    Deliverable,
     ProposedActivity,
     Risk,
     Stakeholder,
@@ -522,93 +519,4 @@ def mappings(request):
         mappings=rows,
         unmapped=unmapped,
         has_target_groups=request.project.target_groups.exists(),
-    )
-
-
-# --- the checklist --------------------------------------------------------------------------------
-
-# The page of the register that backs each checklist item, and who may open it (none: the
-# evidence alone). Confirmed partners are kept in the project settings.
-ITEM_REGISTER = {
-    "target_groups_mapped": ("prestudy:mappings", VIEW),
-    "interventions_specified": ("prestudy:activities", VIEW),
-    "risk_analysis": ("prestudy:risks", VIEW),
-    "gender_swot": ("prestudy:swot", VIEW),
-    "partners_confirmed": ("project_settings:partners", Capability.PROJECT_SETTINGS.value),
-}
-
-
-def _register_url(request, item: str) -> str | None:
-    name, capability = ITEM_REGISTER.get(item, (None, None))
-    if name is None or not request.membership.has_capability(capability):
-        return None
-    return reverse(name, kwargs={"project_id": request.project.pk})
-
-
-@project_view(VIEW)
-def checklist_page(request):
-    status = checklist.status(request.project.pk)
-    rows = [
-        {"item": item, "register_url": _register_url(request, item), **row}
-        for item, row in status.items()
-    ]
-    return _page(
-        request,
-        "checklist.html",
-        rows=rows,
-        done=sum(1 for row in rows if row["done"]),
-        total=len(rows),
-    )
-
-
-@project_view(CHANGE)
-def checklist_item(request, item):
-    if item not in checklist.ITEMS:
-        raise Http404
-    project = request.project
-    deliverable = Deliverable.objects.filter(project=project, item=item).first()
-    form = ChecklistItemForm(
-        request.POST if request.method == "POST" else None,
-        instance=deliverable,
-        project=project,
-        item=item,
-    )
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            row, created = Deliverable.objects.select_for_update().get_or_create(
-                project=project, item=item
-            )
-            changed = [
-                name
-                for name in ("done_on", "evidence")
-                if getattr(row, name) != form.cleaned_data[name]
-            ]
-            for name in changed:
-                setattr(row, name, form.cleaned_data[name])
-            row.full_clean()
-            row.save()
-            if created or changed:
-                log_action(
-                    by=request.user,
-                    action=LogEntry.Action.CREATE if created else LogEntry.Action.CHANGE,
-                    obj=row,
-                    project=project,
-                    fields=changed,
-                )
-        label = checklist.ITEMS[item]
-        if row.done_on:
-            messages.success(request, _("“%(item)s” is recorded done.") % {"item": label})
-        else:
-            messages.success(request, _("“%(item)s” is recorded not done.") % {"item": label})
-        return redirect("prestudy:checklist", project_id=project.pk)
-    backed = checklist.register_backing(project.pk)[item]
-    return _page(
-        request,
-        "checklist_item.html",
-        form=form,
-        item=item,
-        label=checklist.ITEMS[item],
-        needs=checklist.REGISTER_NEEDS.get(item),
-        backed=backed,
-        register_url=_register_url(request, item),
     )
