@@ -11,34 +11,20 @@ about 40 % of the households' members exited with a salary (self-sufficient), th
 """
 
 import argparse
-import os
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-BASE = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE))
+import setup_django
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=20_000)
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL"):
-        db = Path(tempfile.mkdtemp()) / "bench.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("FOLJSAM_TODAY", "2015-06-22")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foljsam.settings")
-    import django
-
-    django.setup()
+    setup_django.setup()
     import datetime as dt
     import random
 
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection, transaction
     from django.test import Client
     from django.urls import reverse
@@ -49,7 +35,6 @@ def main():
     from enrolments.models import Enrolment, Status
     from participants.models import Household, Participant
 
-    call_command("migrate", verbosity=0)
     settings.ALLOWED_HOSTS = ["*"]
     rng = random.Random(15)
     owner = Organisation.objects.create(name="Bench stad", kind=Organisation.Kind.MUNICIPALITY)

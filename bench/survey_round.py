@@ -10,33 +10,18 @@ published questionnaire asked at entry and exit: 1.5 × N invitations.
 """
 
 import argparse
-import os
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-BASE = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE))
-sys.path.insert(0, str(BASE / "bench"))
+import setup_django
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL"):
-        db = Path(tempfile.mkdtemp()) / "bench.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("FOLJSAM_TODAY", "2015-06-22")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foljsam.settings")
-    import django
-
-    django.setup()
+    setup_django.setup()
     import datetime as dt
 
-    from django.core.management import call_command
     from django.db import connection
     from export_rows import make_world
 
@@ -44,7 +29,6 @@ def main():
     from surveys import distribution, tracking
     from tests.survey_fixtures import published_questionnaire
 
-    call_command("migrate", verbosity=0)
     project, _user, _membership = make_world(args.rows, tag="surveys")
     ids = list(Enrolment.objects.filter(project=project).values_list("pk", flat=True))
     Enrolment.objects.filter(pk__in=ids[: len(ids) // 2]).update(
