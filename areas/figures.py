@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import BooleanField, Case, Count, Q, Sum, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import TruncQuarter
 from django.utils.translation import gettext as _
 
@@ -41,6 +41,23 @@ def area_choices(project):
         .distinct()
         .order_by("name", "pk")
     )
+
+
+def areas_kept_by(project):
+    """The areas whose context statistics this project's manager keeps. A statistic belongs to
+    its area, and an area can be shared (project settings attach an existing area by name): so
+    only an area no project outside this one, its parts and the programmes above it holds — the
+    rule core.services_settings.change_area follows for the area itself. Another project that
+    takes up the area cannot change the programme's statistics."""
+    allowed = set(project.counted_project_ids())
+    above = project.parent
+    while above is not None:
+        allowed.add(above.pk)
+        above = above.parent
+    others = Project.areas.through.objects.filter(area_id=OuterRef("pk")).exclude(
+        project_id__in=allowed
+    )
+    return area_choices(project).exclude(Exists(others))
 
 
 def parts_by_area(project) -> dict[int, list[Project]]:

@@ -17,7 +17,7 @@ from core.models import AreaStatistic, LocalInitiative, Organisation
 from core.validators import clean_text
 from participants.models import Household, Participant
 
-from .figures import area_choices
+from .figures import area_choices, areas_kept_by
 
 FIRST_YEAR, LAST_YEAR = 1960, 2100
 
@@ -57,7 +57,7 @@ class AreaStatisticForm(forms.ModelForm):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = area_choices(project)
+        self.fields["area"].queryset = areas_kept_by(project)
         self.fields["area"].empty_label = None
 
     def _percent(self, name):

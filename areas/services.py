@@ -92,7 +92,13 @@ def save_household(*, by, project, household, members, kept=(), fields=()) -> Ho
                     )
                 }
             )
-        household.save()
+        try:
+            with transaction.atomic():  # a savepoint: two saves of one reference at once
+                household.save()
+        except IntegrityError as error:
+            raise ValidationError(
+                {"reference": _("The project already has a household with this reference.")}
+            ) from error
         current = set(Participant.objects.filter(household=household).values_list("pk", flat=True))
         added, removed = wanted - current, current - wanted
         taken = (

@@ -23,7 +23,7 @@ from core.forms import add_errors
 from core.models import Area, AreaStatistic, LocalInitiative
 from core.policy import Capability, can, disclosure_for
 from enrolments.access import visible_enrolments
-from enrolments.households import EXITED, NOT_SELF_SUFFICIENT_INCOME
+from enrolments.households import self_sufficient_exits
 from enrolments.models import IncomeSource
 from participants.models import Household, Participant
 
@@ -142,6 +142,9 @@ def index(request):
         overall_series=household.series.get("all"),
         several=len(household.by_area) > 1,
         can_change=can(membership, CHANGE),
+        kept_area_ids=set(figures.areas_kept_by(project).values_list("pk", flat=True))
+        if can(membership, CHANGE)
+        else set(),
         can_see_households=can(membership, HOUSEHOLDS_VIEW),
         can_add_household=can(membership, HOUSEHOLDS_CHANGE),
         can_see_goals=can(membership, Capability.GOALS_VIEW),
@@ -157,7 +160,7 @@ def _statistic(request, statistic_id) -> AreaStatistic:
     return get_object_or_404(
         AreaStatistic.objects.select_related("area"),
         pk=statistic_id,
-        area__in=figures.area_choices(request.project),
+        area__in=figures.areas_kept_by(request.project),
     )
 
 
@@ -280,12 +283,18 @@ def initiative_remove(request, initiative_id):
 
 
 def _households(request):
-    """The households of the project's counted projects, with their self-sufficiency."""
+    """The households of the project's counted projects, with their self-sufficiency and
+    whether a member is hidden from the reader (`has_hidden_member`): a household's status is
+    made of every member's exit, so it is shown — and may be filtered on — only where the reader
+    may see every member; otherwise it would tell the outcome of a person they may not see."""
     ids = request.project.counted_project_ids()
+    hidden = Participant.objects.filter(household_id=OuterRef("pk")).exclude(
+        pk__in=visible_enrolments(request).values("participant_id")
+    )
     return figures.with_self_sufficiency(
-        Household.objects.filter(project_id__in=ids).select_related(
-            "area", "contact_worker", "project"
-        ),
+        Household.objects.filter(project_id__in=ids)
+        .select_related("area", "contact_worker", "project")
+        .annotate(has_hidden_member=Exists(hidden)),
         ids,
     )
 
@@ -327,7 +336,8 @@ def households(request):
     else:
         chosen_area = ""
     if status in ("yes", "no", "unknown"):
-        rows = rows.filter(figures.self_sufficiency_filter(status, ids))
+        # Only households whose every member the reader may see: their status is shown.
+        rows = rows.filter(figures.self_sufficiency_filter(status, ids), has_hidden_member=False)
     else:
         status = ""
     page = Paginator(rows.order_by("reference", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -371,19 +381,21 @@ def household(request, household_id):
     found = get_object_or_404(_households(request), pk=household_id)
     members = _visible_members(request, [found.pk]).get(found.pk, [])
     all_members = Participant.objects.filter(household=found).count()
+    ids = request.project.counted_project_ids()
+    good: dict[int, list] = {}
+    for enrolment in self_sufficient_exits(ids).filter(
+        participant_id__in=[m["participant"].pk for m in members]
+    ):
+        good.setdefault(enrolment.participant_id, []).append(enrolment)
     not_yet, sources = [], []
     for member in members:
-        exits = [e for e in member["enrolments"] if e.status in EXITED]
-        good = [
-            e
-            for e in exits
-            if e.exit_income_source and e.exit_income_source not in NOT_SELF_SUFFICIENT_INCOME
-        ]
+        exits = [e for e in member["enrolments"] if e.exited_on]
         member["exit"] = exits[0] if exits else None
-        member["self_sufficient"] = bool(good)
         member["income"] = _income_label(exits[0].exit_income_source) if exits else ""
-        if good:
-            sources.extend(_income_label(e.exit_income_source) for e in good)
+        mine = good.get(member["participant"].pk, [])
+        member["self_sufficient"] = bool(mine)
+        if mine:
+            sources.extend(_income_label(e.exit_income_source) for e in mine)
         else:
             not_yet.append(member)
     if members:

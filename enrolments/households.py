@@ -18,18 +18,18 @@ NOT_SELF_SUFFICIENT_INCOME = [str(IncomeSource.SOCIAL_ASSISTANCE), str(IncomeSou
 EXITED = [Status.EXITED, Status.FOLLOWED_UP]
 
 
-def _exits(project_ids, participant):
-    return Enrolment.objects.filter(
-        participant_id=participant, project_id__in=project_ids, status__in=EXITED
+def self_sufficient_exits(project_ids):
+    """The exits that make a member self-sufficient: exited from a counted project with an
+    income other than social assistance or none (the household page lists them per member)."""
+    return Enrolment.objects.filter(project_id__in=project_ids, status__in=EXITED).exclude(
+        exit_income_source__in=[*NOT_SELF_SUFFICIENT_INCOME, ""]
     )
 
 
 def conditions(project_ids) -> dict[str, Q]:
     """{"num": self-sufficient, "missing": no registered member}, as conditions on a Household
     queryset (for pop.counts and grouped counts)."""
-    self_sufficient_exit = _exits(project_ids, OuterRef("pk")).exclude(
-        exit_income_source__in=[*NOT_SELF_SUFFICIENT_INCOME, ""]
-    )
+    self_sufficient_exit = self_sufficient_exits(project_ids).filter(participant_id=OuterRef("pk"))
     members = Participant.objects.filter(household_id=OuterRef("pk"))
     not_yet = members.exclude(Exists(self_sufficient_exit))
     return {"num": Q(Exists(members)) & ~Q(Exists(not_yet)), "missing": ~Q(Exists(members))}

@@ -47,7 +47,7 @@ from .models import GoalSummary, ProjectSummary
 logger = logging.getLogger(__name__)
 
 # Raise when the engine's results change meaning, so stored summaries are recomputed.
-ENGINE_VERSION = 3  # 3: a parent counts its parts' records (docs/rollups.md)
+ENGINE_VERSION = 4  # 4: the pre-study checklist needs recorded items; targets per category
 # Projects up to this many enrolments are recomputed while the user waits (well under a second).
 LIVE_LIMIT = getattr(settings, "GOAL_SUMMARY_LIVE_LIMIT", 5000)
 
@@ -641,6 +641,9 @@ WATCHED = [
     "prestudy.Risk",
     "prestudy.SwotItem",
     "prestudy.TargetGroupMapping",
+    # The pre-study checklist: an item recorded done, and the partners' confirmations.
+    "prestudy.Deliverable",
+    "core.ProjectPartner",
 ]
 
 

@@ -53,10 +53,12 @@ CARRIED_LABELS = {
     ACTIVITIES: gettext_lazy("Proposed activities, as the intervention catalogue"),
     GOALS: gettext_lazy("Indicators (goals counting participants or households)"),
 }
-# Project fields the implementation takes over as they are.
+# Project fields the implementation takes over as they are. Not its place in a project tree
+# (`parent`): that puts the project under a programme, into its figures and disclosure plan,
+# and is set by an administrator (the admin, the project-bank import), not by a pre-study's
+# manager.
 PROJECT_FIELDS = (
     "kind",
-    "parent",
     "owner",
     "contact_name",
     "contact_email",
@@ -193,7 +195,7 @@ def start_implementation(
     copy: Iterable[str] = CARRIED,
 ) -> Project:
     """Create the implementation project of `prestudy` (phase "implementation", the same owner,
-    kind, parent, places, contact and follow-up days, linked by `prestudy`) and carry over what
+    kind, places, contact and follow-up days, linked by `prestudy`) and carry over what
     `copy` names (CARRIED: all of it):
 
     - target groups (code, names, description);

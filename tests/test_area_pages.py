@@ -21,7 +21,14 @@ from enrolments.models import OutcomeStatus, Status
 from participants.models import Household, Participant
 
 from .disclosure_attack import recoverable_small_sets
-from .factories import EnrolmentFactory, MembershipFactory, ParticipantFactory, ProjectFactory
+from .factories import (
+    AnonymousParticipantFactory,
+    EnrolmentFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ParticipantFactory,
+    ProjectFactory,
+)
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -330,11 +337,20 @@ def test_the_household_list_filters_by_area_and_shows_status():
     response = client.get(url("households", programme, query=f"?area={north_area.pk}"))
     assert [h.reference for h in response.context["page"]] == ["N-1", "N-2", "N-3", "N-4", "N-5"]
     page = text(response)
-    assert "Yes, since 2010-08-20" in page and "Not known: no registered member" in page
-    # The programme's manager is no member of the part's enrolments: no member is shown.
+    # The programme's manager is no member of the part's enrolments: no member is shown, and so
+    # no status made of their exits either (it would tell their outcome) — nor can it be
+    # filtered on; a household without members says so.
     assert all(not h.visible_members for h in response.context["page"])
+    assert "Yes, since" not in page and "Not shown: a member you may not see" in page
+    assert "Not known: no registered member" in page
     only_yes = client.get(url("households", programme, query="?status=yes"))
-    assert {h.reference for h in only_yes.context["page"]} == {"N-1", "N-2", "S-1"}
+    assert not list(only_yes.context["page"])
+    # In the part, where the manager sees every member, the status shows and filters.
+    north = world["north"]
+    page = text(client.get(url("households", north)))
+    assert "Yes, since 2010-08-20" in page
+    only_yes = client.get(url("households", north, query="?status=yes"))
+    assert {h.reference for h in only_yes.context["page"]} == {"N-1", "N-2"}
 
 
 def test_a_household_without_members_is_refused_and_nothing_saved():
@@ -570,3 +586,57 @@ def test_removing_a_statistic_and_an_initiative_asks_first_then_removes_and_audi
         assert LogEntry.objects.filter(
             action=LogEntry.Action.DELETE, object_id=str(entry.pk), project=programme
         ).exists()
+
+
+def test_a_household_with_a_member_the_reader_may_not_see_keeps_its_status_hidden():
+    """A case worker sees one member (anonymous); the other's consent does not cover them. The
+    household's status is made of both members' exits, so it is not shown: "self-sufficient
+    since <date>" would tell the hidden member's exit date and outcome."""
+    owner = OrganisationFactory()
+    project = ProjectFactory(kind=Project.Kind.AREA_PART, owner=owner)
+    case_worker = MembershipFactory(project=project, role=Role.CASE_WORKER, organisation=owner)
+    household = Household.objects.create(
+        project=project, reference="H-1", adults=2, contacted_on=dt.date(2009, 3, 1)
+    )
+    seen = AnonymousParticipantFactory(household=household)
+    hidden = ParticipantFactory(household=household)
+    for person, day in ((seen, dt.date(2010, 2, 1)), (hidden, dt.date(2010, 9, 9))):
+        EnrolmentFactory(
+            project=project,
+            participant=person,
+            status=Status.EXITED,
+            exited_on=day,
+            exit_reason="completed",
+            exit_status="employed_full_time",
+            exit_income_source="salary",
+        )
+    client = client_for(case_worker)
+    page = text(client.get(url("household", project, household.pk)))
+    assert "2010-09-09" not in page and "Self-sufficient since" not in page
+    assert "1 member is not shown" in page
+    listing = client.get(url("households", project))
+    assert "Not shown: a member you may not see" in text(listing)
+    assert not list(client.get(url("households", project, query="?status=yes")).context["page"])
+    assert not list(client.get(url("households", project, query="?status=no")).context["page"])
+
+
+def test_another_project_that_takes_up_an_area_cannot_change_its_statistics():
+    """Statistics belong to the area: a project outside the programme that adds the same area
+    in its settings sees no way to change them, and a crafted request is a 404."""
+    from core.services_settings import add_area
+
+    world = programme_world()
+    north_area = world["areas"][0]
+    statistic = AreaStatistic.objects.create(area=north_area, year=2012, population_20_64=10)
+    other = ProjectFactory(title="Annat projekt", kind=Project.Kind.AREA_PART)
+    manager = MembershipFactory(project=other, role=Role.MANAGER)
+    add_area(
+        by=manager.user, project=other, municipality=north_area.municipality, name=north_area.name
+    )
+    client = client_for(manager)
+    assert client.post(url("statistic_remove", other, statistic.pk)).status_code == 404
+    assert client.get(url("statistic_edit", other, statistic.pk)).status_code == 404
+    response = client.post(url("statistic_add", other), {"area": north_area.pk, "year": 2013})
+    assert "area" in response.context["form"].errors
+    assert AreaStatistic.objects.filter(pk=statistic.pk).exists()
+    assert not AreaStatistic.objects.filter(area=north_area, year=2013).exists()

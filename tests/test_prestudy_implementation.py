@@ -232,6 +232,17 @@ def test_the_project_takes_the_prestudys_facts_and_links_both_ways(world):
     ).exists()
 
 
+def test_the_implementation_is_not_put_under_the_prestudys_programme(world):
+    """A place in a project tree brings a project into a programme's figures and disclosure
+    plan; a pre-study's manager does not set it (an administrator does)."""
+    programme = ProjectFactory(title="Programmet", kind=Project.Kind.PROGRAMME)
+    world["prestudy"].parent = programme
+    world["prestudy"].save(update_fields=["parent"])
+    project = start(world)
+    assert project.parent is None
+    assert project.pk not in programme.counted_project_ids()
+
+
 def test_target_groups_partners_and_team_are_carried_over(world):
     project = start(world)
     assert list(

@@ -617,3 +617,35 @@ def test_the_pre_study_goals_count_what_was_entered_through_the_pages(client, wo
     proposed = results["activities"]
     assert (proposed.numerator, proposed.status) == (2, "met")
     assert set(proposed.breakdown["category"]) == {"internship", "outreach"}
+
+
+def test_recording_a_checklist_item_refreshes_the_goal_shown_elsewhere(client, world):
+    """The dashboard, portfolio and public page read the stored summary: recording an item done
+    on the checklist page must make it stale, so the goal shows what the page shows."""
+    from goals import summaries
+
+    from .test_goal_summaries import fresh
+
+    project, user = world["project"], world["manager"].user
+    create_goal(
+        project=project,
+        key="checklist",
+        title="Förstudien klar",
+        template="prestudy_checklist",
+        parameters={"items": ["risk_analysis"]},
+        by=user,
+    )
+    Risk.objects.create(
+        project=project, description="R", likelihood=2, impact=2, assessed_on=project.starts_on
+    )
+    summaries.refresh(project)
+    assert fresh(project)
+    response = client.post(
+        url("checklist_item", project, item="risk_analysis"),
+        {"done_on": project.starts_on.isoformat(), "evidence": "Protokoll"},
+    )
+    assert response.status_code == 302
+    assert not fresh(project)
+    summaries.refresh(project)
+    (result,) = summaries.goal_results(project)
+    assert (result.numerator, result.status) == (1, "met")
