@@ -8,12 +8,13 @@ DEMO_DB ?= sqlite:///$(CURDIR)/demo.sqlite3
 DEMO_TODAY ?= 2015-06-22
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup demo test lint browser messages screenshots clean
+.PHONY: help setup demo test lint browser messages screenshots prod-smoke clean
 
 help:
 	@echo "make demo   - set up, build the demo database and serve http://127.0.0.1:$(PORT)"
 	@echo "make test   - set up and run ruff, the migration check and the whole test suite"
 	@echo "make messages - extract and compile the Swedish and English message files"
+	@echo "make prod-smoke - start the production configuration on PostgreSQL and smoke-test it"
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Följsam needs Python 3.11 or newer")'
@@ -68,6 +69,12 @@ messages: setup
 screenshots: setup browser
 	rm -f docs/screenshots/journey-*.png
 	DEBUG=1 SCREENSHOTS=1 $(PY) -m pytest tests/browser/test_case_work_journeys.py -k identified -q
+
+# The production configuration (gunicorn with two processes, one task worker, DEBUG off) on a
+# scratch PostgreSQL database, smoke-tested over HTTP (deploy/smoke.py, docs/deploy.md).
+# SMOKE_PG_URL names the server (default postgres://postgres@127.0.0.1:5432/postgres).
+prod-smoke: setup
+	$(PY) deploy/smoke.py
 
 clean:
 	rm -rf $(VENV) demo.sqlite3 staticfiles .pytest_cache .ruff_cache
