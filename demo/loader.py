@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 
 from core.models import Area, Organisation, Project
 from enrolments.models import Enrolment
+from goals import facts as goal_facts
 from goals.models import ReferenceProgramme
 from interventions.models import AttendanceSession
 from participants.models import Consent, Household, Participant
@@ -68,6 +69,7 @@ def load_demo(rng: random.Random) -> dict[str, int]:
     counts.update(extra)
     counts.update(today.morning_reads(syn))
     counts.update(demo_surveys.create_invitations(world))
+    goal_facts.rebuild()  # the synthetic rows were written in bulk, without model signals
     counts["anonymous participants"] = sum(p.is_anonymous for p in syn.participants)
     for key, label in SHORT_TITLES.items():
         counts[f"enrolments: {label}"] = sum(1 for c in syn.cases if c.project_key == key)

@@ -7,8 +7,9 @@ class GoalsConfig(AppConfig):
     verbose_name = _("Goals and reference values")
 
     def ready(self):
-        from . import signals
+        from . import facts, signals
         from .summaries import connect_signals
 
         connect_signals()
         signals.connect()
+        facts.connect()

@@ -62,16 +62,15 @@ def flow_gender_members(universe) -> dict[str, int]:
 
 def hours_members(project, universe, *, project_ids=None) -> dict[str, int]:
     """Per intervention category, which enrolments took part (bit sets): one query."""
-    found: dict[str, int] = {}
+    taking_part: dict[str, list[int]] = {}
     ids = counted(project, project_ids)
     rows = Participation.objects.filter(intervention__project_id__in=ids).values_list(
         "enrolment_id", "intervention__category__code"
     )
     for enrolment_id, code in rows.distinct():
-        position = universe.index.get(enrolment_id)  # None: written after the universe was read
-        if position is not None:
-            found[code] = found.get(code, 0) | (1 << position)
-    return found
+        taking_part.setdefault(code, []).append(enrolment_id)
+    # One pass per category (an enrolment written after the universe was read is left out).
+    return {code: universe.bits_of(enrolments) for code, enrolments in taking_part.items()}
 
 
 def participant_flow(project, *, project_ids=None) -> dict[str, dict[str, int]]:

@@ -325,3 +325,84 @@ class GoalSummary(models.Model):
 
     def __str__(self):
         return f"{self.project_id}: {self.key}"
+
+
+class EnrolmentFact(models.Model):
+    """What the goals read of one enrolment, in one narrow row per enrolment and target group
+    (one row with no target group when it has none), kept in step on write (goals/facts.py).
+
+    The breakdown keys (gender, age band, region of birth, area, target group), the dates and
+    statuses that define populations, and the intervention categories taken part in (a bit
+    set of category ids) are copied here, so a project's goals are counted from this table
+    alone with one grouped statement per goal: no join with the participants, no count of
+    distinct enrolments (`is_first` marks the one row that counts the enrolment itself), no
+    correlated subquery per enrolment. Follow-ups and survey answers are joined by enrolment
+    at query time: they are narrow already, and a goal names its day, occasion and question.
+
+    Nothing here is personal beyond what the goals count, and nothing is shown from it: it is
+    a derived index of the raw rows, rebuilt from them by `manage.py rebuild_goal_facts`."""
+
+    # No database constraint: goals/facts.py removes an enrolment's rows when it is deleted,
+    # and a rebuild writes rows only for enrolments that exist.
+    enrolment = models.ForeignKey(
+        "enrolments.Enrolment",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    # Indexed with is_first (Meta.indexes); the two keys below are looked up by id only.
+    project = models.ForeignKey(
+        "core.Project",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    # The row that counts the enrolment in totals and in every dimension but the target group.
+    is_first = models.BooleanField(default=True)
+    target_group = models.ForeignKey(
+        "core.TargetGroup",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+    )
+    area = models.ForeignKey(
+        "core.Area",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+    )
+    gender = models.CharField(max_length=10)
+    region_of_birth = models.CharField(max_length=20, blank=True, null=True)
+    age = models.SmallIntegerField(null=True)
+    age_band = models.CharField(max_length=8)
+    started_on = models.DateField(null=True)
+    exited_on = models.DateField(null=True)
+    status = models.CharField(max_length=12)
+    exit_reason = models.CharField(max_length=20, blank=True)
+    exit_status = models.CharField(max_length=24, blank=True)
+    labour_market_status = models.CharField(max_length=30, blank=True)
+    income_source = models.CharField(max_length=30, blank=True)
+    # Bit i set: took part in an intervention of the category with id i (ids below 63).
+    categories = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("goal fact")
+        verbose_name_plural = _("goal facts")
+        indexes = [models.Index(fields=["project", "is_first"], name="goal_fact_project")]
+        # A rebuild racing another can never leave an enrolment counted twice: it fails instead.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment"], condition=Q(is_first=True), name="goal_fact_one_first"
+            ),
+            models.UniqueConstraint(
+                fields=["enrolment", "target_group"], name="goal_fact_one_per_group"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment_id}/{self.target_group_id}"

@@ -9,7 +9,7 @@ from . import summaries
 def _on_counted_data_changed(sender, *, project_ids=(), enrolment_ids=(), **kwargs):
     if project_ids:
         summaries.mark_stale(project_ids)
-    if enrolment_ids:
+    elif enrolment_ids:  # their projects, when the sender did not name them
         summaries.mark_stale_for_enrolments(enrolment_ids)
 
 

@@ -4,8 +4,9 @@ with the data.
 Counting every row again for every dashboard view does not scale: a project of 100,000
 enrolments takes seconds over raw rows. So the figures of a project's dashboard — every goal
 with its breakdowns, the participant flow, the hours by category and the follow-ups due — are
-computed by the same engine from the raw rows and stored (ProjectSummary, GoalSummary), and a
-dashboard reads the stored figures.
+computed by the engine and stored (ProjectSummary, GoalSummary), and a dashboard reads the
+stored figures. The engine counts the enrolment goals from the fact table kept on write
+(goals/facts.py), one grouped statement per goal.
 
 How they stay in step
 ---------------------
@@ -14,7 +15,8 @@ How they stay in step
   the few bulk writes (attendance, follow-up plans, imports) by calling `mark_stale` themselves.
 - After the commit, a refresh of the project is queued as a task (one per project until it has
   run); the task reads `data_version` *before* it counts, so a write that lands while it counts
-  leaves the summary stale, never wrongly fresh.
+  leaves the summary stale, never wrongly fresh. A dashboard that brought the summary in step
+  first makes the task count nothing (`refresh_if_stale`): a write is counted once.
 - A summary is **fresh** when it was computed at the current `data_version`, for today's date
   (follow-ups fall due with the calendar), by the current engine and for the project's current
   goal versions. A dashboard shows fresh figures as they are. A stale summary of a project with
@@ -47,7 +49,9 @@ from .models import GoalSummary, ProjectSummary
 logger = logging.getLogger(__name__)
 
 # Raise when the engine's results change meaning, so stored summaries are recomputed.
-ENGINE_VERSION = 4  # 4: the pre-study checklist needs recorded items; targets per category
+# 4: the pre-study checklist needs recorded items; targets per category. 5: counted from the
+# fact table (goals/facts.py).
+ENGINE_VERSION = 5
 # Projects up to this many enrolments are recomputed while the user waits (well under a second).
 LIVE_LIMIT = getattr(settings, "GOAL_SUMMARY_LIVE_LIMIT", 5000)
 
@@ -215,6 +219,22 @@ def refresh(project) -> ProjectSummary:
         locked.disclosure = plan
         locked.save()
     return locked
+
+
+def refresh_if_stale(project) -> bool:
+    """Refresh the project's summary unless it is fresh already; whether it refreshed."""
+    from . import engine
+
+    summary = ProjectSummary.objects.filter(project=project).first()
+    if is_fresh(summary, [v.pk for v in engine.current_versions(project)]):
+        # Only if nothing was written meanwhile: a write that saw the flag set queued nothing.
+        cleared = ProjectSummary.objects.filter(
+            pk=summary.pk, data_version=summary.data_version
+        ).update(refresh_queued=False)
+        if cleared:
+            return False
+    refresh(project)
+    return True
 
 
 def make_plan(project, results, figures, context, *, threshold: int) -> dict:

@@ -17,7 +17,7 @@ never values; every person found by identity number is logged, one entry each.
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography.fernet import InvalidToken
 from django.conf import settings
@@ -713,6 +713,7 @@ def prepare_write(
         exits=exits,
         result=result,
         survey_keys=tuple(survey_keys),
+        enrolments=[r.enrolment_id for r in new_rows + upd_rows],
     )
 
 
@@ -725,6 +726,8 @@ class PreparedWrite:
     exits: dict
     result: dict
     survey_keys: tuple = ()
+    # The enrolments the file creates or changes (New placeholders until written).
+    enrolments: list = field(default_factory=list)
 
     def execute(self) -> dict:
         """The write itself: call inside the (short) write transaction."""
@@ -738,7 +741,8 @@ class PreparedWrite:
                 for pk, on in self.exits.items()
             }
             enrolments_exited.send(Enrolment, exits=exits, by=self.user)
-        counted_data_changed.send(Enrolment, project_ids=[self.project.pk])
+        written = [pk.resolve(ids) if isinstance(pk, New) else pk for pk in self.enrolments]
+        counted_data_changed.send(Enrolment, project_ids=[self.project.pk], enrolment_ids=written)
         return dict(self.result)
 
 

@@ -215,8 +215,10 @@ def _correct_participant(
     # The person's fields are counted (gender, age, region of birth…) in every project they
     # are enrolled in: those projects' figures go stale. (The enrolments relation is declared
     # by the enrolments app; following it imports nothing.)
+    enrolments = list(person.enrolments.values_list("pk", "project_id"))
     counted_data_changed.send(
         Participant,
-        project_ids=list(person.enrolments.values_list("project_id", flat=True).distinct()),
+        project_ids=sorted({project_id for _pk, project_id in enrolments}),
+        enrolment_ids=[pk for pk, _project_id in enrolments],
     )
     return correction

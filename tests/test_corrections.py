@@ -764,7 +764,11 @@ def test_every_counted_correction_sends_counted_data_changed(world):
             reason="Fel kön",
             expected=values_of(person, compared_fields(person)),
         )
-        assert calls[-1] == ("Participant", {"project_ids": [world.project.pk]})
+        # The person's enrolments are named too: the goals' fact rows of those alone are rebuilt.
+        assert calls[-1] == (
+            "Participant",
+            {"project_ids": [world.project.pk], "enrolment_ids": [world.enrolment.pk]},
+        )
         intervention_services.record_hours(
             by=world.provider.user,
             participation=world.participation,

@@ -651,4 +651,12 @@ def test_the_import_marks_the_goal_summaries_stale_in_its_transaction(world):
         services.import_upload(upload, by=manager, only_valid=False)
     finally:
         counted_data_changed.disconnect(dispatch_uid="test-import")
-    assert sent == [({"signal": counted_data_changed, "project_ids": [project.pk]}, True, 1)]
+    # It names the enrolments it wrote too: the goals' fact rows of those alone are rebuilt.
+    written = list(Enrolment.objects.filter(project=project).values_list("pk", flat=True))
+    assert sent == [
+        (
+            {"signal": counted_data_changed, "project_ids": [project.pk], "enrolment_ids": written},
+            True,
+            1,
+        )
+    ]

@@ -11,7 +11,6 @@ from django.db.models.functions import ExtractYear
 
 from enrolments import households
 from enrolments.models import OutcomeStatus
-from interventions.models import Participation
 from participants.models import Household
 from prestudy import checklist
 from prestudy.models import ProposedActivity, Stakeholder
@@ -54,7 +53,7 @@ def _share_goal(ctx, version, params, qs, numerator: Q, missing: Q, *, within: Q
 
     measures = {"n": within, "num": _and(numerator), "missing": _and(missing)}
     comparator, target, high = params["comparator"], params["target"], params.get("target_high")
-    totals = pop.counts(qs, measures)
+    totals, groups_by_dimension, members = ctx.source.figures(ctx, qs, measures)
     cell = share_cell(totals["num"], totals["n"], totals["missing"], comparator, target, high)
     answered = totals["n"] - totals["missing"]
     breakdown = {
@@ -62,7 +61,7 @@ def _share_goal(ctx, version, params, qs, numerator: Q, missing: Q, *, within: Q
             group: share_cell(row["num"], row["n"], row["missing"], comparator, target, high)
             for group, row in groups.items()
         }
-        for dimension, groups in pop.enrolment_breakdown(ctx, qs, measures).items()
+        for dimension, groups in groups_by_dimension.items()
     }
     return _result(
         version,
@@ -74,24 +73,17 @@ def _share_goal(ctx, version, params, qs, numerator: Q, missing: Q, *, within: Q
         value_answered=(totals["num"] / answered) if answered else None,
         denominator_answered=answered,
         breakdown=breakdown,
-        members=_members(ctx.universe, qs, measures) if ctx.members else None,
+        members=members,
     )
-
-
-def _members(universe, qs, measures: dict[str, Q | None]) -> dict:
-    """Which people each measure counts, as bit sets of `universe` (one query each)."""
-    members = {"universe": universe}
-    for name, condition in measures.items():
-        members[name] = universe.bits(qs if condition is None else qs.filter(condition))
-    return members
 
 
 def _others(statuses) -> list[str]:
     return [s for s in OutcomeStatus.values if s not in statuses]
 
 
-def _follow_up_join(qs, day: int):
-    return qs.annotate(fu=FilteredRelation("follow_ups", condition=Q(follow_ups__day=day)))
+def _follow_up_join(ctx, qs, day: int):
+    path = ctx.source.follow_ups
+    return qs.annotate(fu=FilteredRelation(path, condition=Q(**{f"{path}__day": day})))
 
 
 FOLLOW_UP_MISSING = Q(fu__reached__isnull=True) | Q(fu__reached=False)
@@ -101,13 +93,7 @@ def exit_or_survey_share(ctx, version, params):
     """Share of the population in one of `statuses` at exit, or answering `question` at
     `occasion` with `min_answer` or more. Missing: neither in those statuses nor answering."""
     qs = pop.enrolments(ctx, params).annotate(
-        sa=FilteredRelation(
-            "survey_answers",
-            condition=Q(
-                survey_answers__occasion=params["occasion"],
-                survey_answers__question=params["question"],
-            ),
-        )
+        sa=_survey_answer(ctx, params["occasion"], params["question"])
     )
     numerator = Q(exit_status__in=params["statuses"]) | Q(sa__value__gte=params["min_answer"])
     missing = Q(sa__value__isnull=True) & Q(exit_status__in=[*_others(params["statuses"]), ""])
@@ -118,22 +104,16 @@ def survey_share(ctx, version, params):
     """Share of the population whose answer to `question` at `occasion` lies within
     [min_answer, max_answer]. Missing: no answer."""
     qs = pop.enrolments(ctx, params).annotate(
-        sa=FilteredRelation(
-            "survey_answers",
-            condition=Q(
-                survey_answers__occasion=params["occasion"],
-                survey_answers__question=params["question"],
-            ),
-        )
+        sa=_survey_answer(ctx, params["occasion"], params["question"])
     )
     numerator = Q(sa__value__gte=params["min_answer"], sa__value__lte=params["max_answer"])
     return _share_goal(ctx, version, params, qs, numerator, Q(sa__value__isnull=True))
 
 
-def _survey_answer(occasion: str, question: str) -> FilteredRelation:
+def _survey_answer(ctx, occasion: str, question) -> FilteredRelation:
+    path = ctx.source.survey_answers
     return FilteredRelation(
-        "survey_answers",
-        condition=Q(survey_answers__occasion=occasion, survey_answers__question=question),
+        path, condition=Q(**{f"{path}__occasion": occasion, f"{path}__question": question})
     )
 
 
@@ -144,8 +124,8 @@ def survey_change(ctx, version, params):
     compared row by row in the same aggregate query. Missing: no answer on either occasion."""
     question = params["question"]
     qs = pop.enrolments(ctx, params).annotate(
-        sa_from=_survey_answer(params["from_occasion"], question),
-        sa_to=_survey_answer(params["to_occasion"], question),
+        sa_from=_survey_answer(ctx, params["from_occasion"], question),
+        sa_to=_survey_answer(ctx, params["to_occasion"], question),
     )
     numerator = Q(
         sa_from__value__isnull=False,
@@ -159,7 +139,7 @@ def follow_up_share(ctx, version, params):
     """Share of the population, follow-up on `day` due, reached with one of `statuses`.
     Missing: follow-up not recorded or participant not reached."""
     day = params["day"]
-    qs = _follow_up_join(pop.enrolments(ctx, params, follow_up_day=day), day)
+    qs = _follow_up_join(ctx, pop.enrolments(ctx, params, follow_up_day=day), day)
     numerator = Q(fu__reached=True, fu__status__in=params["statuses"])
     return _share_goal(ctx, version, params, qs, numerator, FOLLOW_UP_MISSING)
 
@@ -170,7 +150,7 @@ def follow_up_share_among_not_in_work(ctx, version, params):
     programme). Missing: follow-up not recorded or not reached — they may or may not be in work,
     so they stay in the denominator and `value_answered` leaves them out."""
     day = params["day"]
-    qs = _follow_up_join(pop.enrolments(ctx, params, follow_up_day=day), day)
+    qs = _follow_up_join(ctx, pop.enrolments(ctx, params, follow_up_day=day), day)
     within = FOLLOW_UP_MISSING | Q(
         fu__reached=True, fu__status__in=_others(params["excluded_statuses"])
     )
@@ -182,7 +162,7 @@ def gender_split(ctx, version, params):
     """Share of the population of `gender` (women, by default). Gender is always recorded
     ("another gender / unknown" is a value), so nothing is missing."""
     qs = pop.enrolments(ctx, params)
-    numerator = Q(participant__gender=params["gender"])
+    numerator = Q(**{ctx.source.gender: params["gender"]})
     return _share_goal(ctx, version, params, qs, numerator, Q(pk__isnull=True))
 
 
@@ -216,7 +196,7 @@ def follow_up_share_vs_reference(ctx, version, params):
     """Share in work on `day` after exit (follow-up due), compared per year of exit and for the
     whole period with the participant-weighted reference average + `delta_pp` points."""
     day = params["day"]
-    qs = _follow_up_join(pop.enrolments(ctx, params, follow_up_day=day), day)
+    qs = _follow_up_join(ctx, pop.enrolments(ctx, params, follow_up_day=day), day)
     numerator = Q(fu__reached=True, fu__status__in=params["statuses"])
     delta = params["delta_pp"] / 100
     project_years = list(range(ctx.project.starts_on.year, ctx.project.ends_on.year + 1))
@@ -226,7 +206,7 @@ def follow_up_share_vs_reference(ctx, version, params):
     result = _share_goal(ctx, version, params, qs, numerator, FOLLOW_UP_MISSING)
 
     measures = {"n": ALL, "num": numerator, "missing": FOLLOW_UP_MISSING}
-    rows = pop.grouped_counts(qs, measures, ExtractYear("exited_on"), none_label="unknown")
+    rows = ctx.source.grouped(qs, measures, ExtractYear("exited_on"), none_label="unknown")
     periods = {}
     for year in sorted(rows, key=str):
         row = rows[year]
@@ -250,15 +230,11 @@ def participation_count(ctx, version, params):
     if params["income_sources"]:
         qs = qs.filter(income_source__in=params["income_sources"])
     if params.get("age_below"):
-        qs = qs.annotate(_age_filter=pop.age_at_start()).filter(_age_filter__lt=params["age_below"])
-    took_part = Exists(
-        Participation.objects.filter(
-            enrolment_id=OuterRef("pk"), intervention__category__code__in=params["categories"]
-        )
-    )
-    measures = {"n": ALL, "num": Q(took_part)}
+        qs, age = ctx.source.age(qs)
+        qs = qs.filter(**{f"{age}__lt": params["age_below"]})
+    measures = {"n": ALL, "num": ctx.source.took_part(params["categories"])}
     comparator, target, high = params["comparator"], params["target"], params.get("target_high")
-    totals = pop.counts(qs, measures)
+    totals, groups_by_dimension, members = ctx.source.figures(ctx, qs, measures)
     cell = count_cell(totals["num"], totals["n"], comparator, target, high)
     breakdown = {
         # no target per group: the cells carry the count with the status "no_data"
@@ -266,7 +242,7 @@ def participation_count(ctx, version, params):
             group: count_cell(row["num"], row["n"], comparator, None)
             for group, row in groups.items()
         }
-        for dimension, groups in pop.enrolment_breakdown(ctx, qs, measures).items()
+        for dimension, groups in groups_by_dimension.items()
     }
     return _result(
         version,
@@ -276,7 +252,7 @@ def participation_count(ctx, version, params):
         target=target,
         target_high=high,
         breakdown=breakdown,
-        members=_members(ctx.universe, qs, measures) if ctx.members else None,
+        members=members,
     )
 
 
@@ -316,7 +292,7 @@ def household_share(ctx, version, params):
                 for group, row in groups.items()
             }
         },
-        members=_members(ctx.household_universe, qs, measures) if ctx.members else None,
+        members=pop.members_of(ctx.household_universe, qs, measures) if ctx.members else None,
     )
 
 

@@ -46,6 +46,19 @@ class Context:
     # True: every result also says *which* people each figure counts (GoalResult.members), for
     # the disclosure control of everything shown together (goals/publication.py).
     members: bool = False
+    # True: enrolment goals count the fact table (goals.models.EnrolmentFact, one grouped
+    # statement per goal); False: the enrolments themselves, one statement per breakdown — the
+    # oracle the fact table is tested against (tests/test_goal_facts.py).
+    facts: bool = True
+
+    @cached_property
+    def source(self) -> "Source":
+        if not self.facts:
+            return ROWS
+        from goals import facts
+
+        facts.ensure(self.project_ids)  # rows missing (a table new to the installation)
+        return FACTS
 
     @cached_property
     def project_ids(self) -> list[int]:
@@ -56,6 +69,8 @@ class Context:
 
     @cached_property
     def universe(self) -> "Universe":
+        if self.source is FACTS:
+            return fact_universe(self.project_ids)
         return enrolment_universe(self.project_ids)
 
     @cached_property
@@ -95,7 +110,7 @@ def enrolments(ctx: Context, params: dict, *, follow_up_day: int | None = None):
     period_from/period_to (on the start date for "all", the exit date otherwise) narrow it.
     With follow_up_day, only those whose follow-up on that day is due (exit + day ≤ today).
     """
-    qs = Enrolment.objects.filter(project_id__in=ctx.project_ids, started_on__isnull=False)
+    qs = ctx.source.model.objects.filter(project_id__in=ctx.project_ids, started_on__isnull=False)
     population = params.get("population", "completers")
     if population in ("exited", "completers"):
         qs = qs.filter(status__in=[Status.EXITED, Status.FOLLOWED_UP], exited_on__isnull=False)
@@ -107,14 +122,7 @@ def enrolments(ctx: Context, params: dict, *, follow_up_day: int | None = None):
     if params.get("period_to"):
         qs = qs.filter(**{f"{date_field}__lte": params["period_to"]})
     if params.get("target_group"):
-        through = Enrolment.target_groups.through
-        qs = qs.filter(
-            Exists(
-                through.objects.filter(
-                    enrolment_id=OuterRef("pk"), targetgroup__code=params["target_group"]
-                )
-            )
-        )
+        qs = qs.filter(ctx.source.in_target_group(ctx, params["target_group"]))
     if params.get("area"):
         qs = qs.filter(area__name=params["area"])
     if follow_up_day is not None:
@@ -172,25 +180,25 @@ def _none_label(dimension: str) -> str:
     return NO_TARGET_GROUP if dimension == "target_group" else NO_AREA
 
 
+def _aggregates(measures: dict[str, Q | None], *, distinct: bool = True) -> dict:
+    return {
+        name: Count("pk", filter=condition, distinct=distinct)
+        if condition is not None
+        else Count("pk", distinct=distinct)
+        for name, condition in measures.items()
+    }
+
+
 def counts(qs, measures: dict[str, Q | None]) -> dict[str, int]:
     """One query: each measure a count of enrolments matching its condition (None = all)."""
-    aggregates = {
-        name: Count("pk", filter=condition, distinct=True)
-        if condition is not None
-        else Count("pk", distinct=True)
-        for name, condition in measures.items()
-    }
-    return qs.order_by().aggregate(**aggregates)
+    return qs.order_by().aggregate(**_aggregates(measures))
 
 
-def grouped_counts(qs, measures: dict[str, Q | None], expression, *, none_label: str):
+def grouped_counts(
+    qs, measures: dict[str, Q | None], expression, *, none_label: str, distinct: bool = True
+):
     """One query: the measures per group of `expression`; returns {group: {measure: n}}."""
-    aggregates = {
-        name: Count("pk", filter=condition, distinct=True)
-        if condition is not None
-        else Count("pk", distinct=True)
-        for name, condition in measures.items()
-    }
+    aggregates = _aggregates(measures, distinct=distinct)
     rows = qs.order_by().annotate(_group=expression).values("_group").annotate(**aggregates)
     result = {}
     for row in rows:
@@ -234,12 +242,12 @@ class Universe:
         """The bit set of the rows of `queryset` (one query, primary keys only). A row written
         after the universe was read is left out: the summary being computed is stale already
         (its data version was read first) and is computed again."""
-        buffer = bytearray((len(self.index) + 7) // 8)
-        for pk in queryset.order_by().values_list("pk", flat=True).distinct():
-            position = self.index.get(pk)
-            if position is not None:
-                buffer[position >> 3] |= 1 << (position & 7)
-        return int.from_bytes(buffer, "little")
+        return self.bits_of(queryset.order_by().values_list("pk", flat=True).distinct())
+
+    def bits_of(self, pks) -> int:
+        """The bit set of these primary keys (those not in the universe left out, as above)."""
+        index = self.index
+        return _bits((index[pk] for pk in pks if pk in index), len(index))
 
     def group(self, dimension: str, group: str) -> int:
         return self.groups.get(dimension, {}).get(group, 0)
@@ -250,15 +258,54 @@ def quarter_of(day: dt.date | None) -> str | None:
     return None if day is None else f"{day.year} Q{(day.month - 1) // 3 + 1}"
 
 
-def _add(groups: dict, dimension: str, group, position: int, none_label: str) -> None:
-    name = none_label if group is None else str(group)
-    by_group = groups.setdefault(dimension, {})
-    by_group[name] = by_group.get(name, 0) | (1 << position)
+def _bits(positions, size: int) -> int:
+    """The bit set of these positions, built in one pass (not one big integer per position)."""
+    buffer = bytearray((size + 7) // 8)
+    for position in positions:
+        buffer[position >> 3] |= 1 << (position & 7)
+    return int.from_bytes(buffer, "little")
+
+
+class _Grouping:
+    """Positions per dimension and group, turned into bit sets at the end."""
+
+    def __init__(self):
+        self.positions: dict[str, dict[str, list[int]]] = {}
+
+    def add(self, dimension: str, group, position: int, none_label: str = NO_AREA) -> None:
+        name = none_label if group is None else str(group)
+        self.positions.setdefault(dimension, {}).setdefault(name, []).append(position)
+
+    def groups(self, size: int) -> dict[str, dict[str, int]]:
+        return {
+            dimension: {name: _bits(positions, size) for name, positions in by_group.items()}
+            for dimension, by_group in self.positions.items()
+        }
+
+
+def _add_enrolment(grouping, position, gender, age_band, region, area, started_on, exited_on,
+                   project_id) -> None:  # fmt: skip
+    grouping.add("gender", gender, position)
+    grouping.add("age_band", age_band, position)
+    grouping.add("region_of_birth", region, position)
+    grouping.add("area", area, position)
+    grouping.add("exit_year", None if exited_on is None else exited_on.year, position)
+    grouping.add("start_quarter", quarter_of(started_on), position)
+    grouping.add("exit_quarter", quarter_of(exited_on), position)
+    grouping.add("project", project_id, position)
+
+
+def _with_target_groups(index, grouping, with_group: list[int]) -> Universe:
+    size = len(index)
+    groups = grouping.groups(size)
+    everyone = (1 << size) - 1
+    groups.setdefault("target_group", {})[NO_TARGET_GROUP] = everyone & ~_bits(with_group, size)
+    return Universe(index, groups)
 
 
 def enrolment_universe(project_ids: list[int]) -> Universe:
     """Every enrolment of the counted projects (Context.project_ids) with its breakdown groups,
-    year of exit and project: two queries."""
+    year of exit and project: two queries over the raw rows."""
     rows = (
         Enrolment.objects.filter(project_id__in=project_ids)
         .annotate(_age=age_at_start())
@@ -267,44 +314,53 @@ def enrolment_universe(project_ids: list[int]) -> Universe:
             _age_band=dimension_expression("age_band"),
             _region=dimension_expression("region_of_birth"),
             _area=dimension_expression("area"),
-            _exit_year=ExtractYear("exited_on"),
         )
         .order_by("pk")
         .values_list(
-            "pk",
-            "_gender",
-            "_age_band",
-            "_region",
-            "_area",
-            "_exit_year",
-            "started_on",
-            "exited_on",
+            "pk", "_gender", "_age_band", "_region", "_area", "started_on", "exited_on",
             "project_id",
         )
-    )
+    )  # fmt: skip
     index: dict[int, int] = {}
-    groups: dict[str, dict[str, int]] = {}
-    for position, row in enumerate(rows):
-        pk, gender, age_band, region, area, exit_year, started_on, exited_on, project_id = row
+    grouping = _Grouping()
+    for position, (pk, *dimensions) in enumerate(rows):
         index[pk] = position
-        _add(groups, "gender", gender, position, NO_AREA)
-        _add(groups, "age_band", age_band, position, NO_AREA)
-        _add(groups, "region_of_birth", region, position, NO_AREA)
-        _add(groups, "area", area, position, NO_AREA)
-        _add(groups, "exit_year", exit_year, position, NO_AREA)
-        _add(groups, "start_quarter", quarter_of(started_on), position, NO_AREA)
-        _add(groups, "exit_quarter", quarter_of(exited_on), position, NO_AREA)
-        _add(groups, "project", project_id, position, NO_AREA)
-    with_group = 0
+        _add_enrolment(grouping, position, *dimensions)
+    with_group = []
     through = Enrolment.target_groups.through
     for enrolment_id, code in through.objects.filter(
         enrolment__project_id__in=project_ids
     ).values_list("enrolment_id", "targetgroup__code"):
-        _add(groups, "target_group", code, index[enrolment_id], NO_TARGET_GROUP)
-        with_group |= 1 << index[enrolment_id]
-    everyone = (1 << len(index)) - 1
-    groups.setdefault("target_group", {})[NO_TARGET_GROUP] = everyone & ~with_group
-    return Universe(index, groups)
+        grouping.add("target_group", code, index[enrolment_id], NO_TARGET_GROUP)
+        with_group.append(index[enrolment_id])
+    return _with_target_groups(index, grouping, with_group)
+
+
+def fact_universe(project_ids: list[int]) -> Universe:
+    """The same universe from the fact table (goals.models.EnrolmentFact): one query."""
+    from goals.models import EnrolmentFact
+
+    rows = (
+        EnrolmentFact.objects.filter(project_id__in=project_ids)
+        .order_by("enrolment_id", "-is_first")
+        .values_list(
+            "enrolment_id", "is_first", "target_group__code", "gender", "age_band",
+            "region_of_birth", "area__name", "started_on", "exited_on", "project_id",
+        )
+    )  # fmt: skip
+    index: dict[int, int] = {}
+    grouping = _Grouping()
+    with_group = []
+    for enrolment_id, is_first, code, *dimensions in rows:
+        position = index.get(enrolment_id)
+        if position is None:
+            position = index[enrolment_id] = len(index)
+        if is_first:
+            _add_enrolment(grouping, position, *dimensions)
+        if code is not None:
+            grouping.add("target_group", code, position, NO_TARGET_GROUP)
+            with_group.append(position)
+    return _with_target_groups(index, grouping, with_group)
 
 
 def household_universe(project_ids: list[int]) -> Universe:
@@ -312,7 +368,7 @@ def household_universe(project_ids: list[int]) -> Universe:
     from participants.models import Household
 
     index: dict[int, int] = {}
-    groups: dict[str, dict[str, int]] = {}
+    grouping = _Grouping()
     rows = (
         Household.objects.filter(project_id__in=project_ids)
         .order_by("pk")
@@ -320,6 +376,165 @@ def household_universe(project_ids: list[int]) -> Universe:
     )
     for position, (pk, area, project_id) in enumerate(rows):
         index[pk] = position
-        _add(groups, "area", area, position, NO_AREA)
-        _add(groups, "project", project_id, position, NO_AREA)
-    return Universe(index, groups)
+        grouping.add("area", area, position)
+        grouping.add("project", project_id, position)
+    return Universe(index, grouping.groups(len(index)))
+
+
+# --- where enrolment goals read their rows: the enrolments, or the fact table -----------------
+
+
+class Source:
+    """The enrolments themselves: one statement per breakdown dimension, each counting distinct
+    enrolments (the engine as it was, kept as the fact table's oracle)."""
+
+    model = Enrolment
+    follow_ups = "follow_ups"
+    survey_answers = "survey_answers"
+    gender = "participant__gender"
+
+    def in_target_group(self, ctx: Context, code: str) -> Q:
+        through = Enrolment.target_groups.through
+        return Q(
+            Exists(through.objects.filter(enrolment_id=OuterRef("pk"), targetgroup__code=code))
+        )
+
+    def age(self, qs):
+        return qs.annotate(_age_filter=age_at_start()), "_age_filter"
+
+    def took_part(self, categories: list[str]) -> Q:
+        from interventions.models import Participation
+
+        return Q(
+            Exists(
+                Participation.objects.filter(
+                    enrolment_id=OuterRef("pk"), intervention__category__code__in=categories
+                )
+            )
+        )
+
+    def figures(self, ctx: Context, qs, measures: dict[str, Q | None]):
+        """(totals, breakdown, members) of the measures over the population `qs`."""
+        totals = counts(qs, measures)
+        breakdown = enrolment_breakdown(ctx, qs, measures)
+        members = members_of(ctx.universe, qs, measures) if ctx.members else None
+        return totals, breakdown, members
+
+    def grouped(self, qs, measures: dict[str, Q | None], expression, *, none_label: str):
+        return grouped_counts(qs, measures, expression, none_label=none_label)
+
+
+def members_of(universe: "Universe", qs, measures: dict[str, Q | None]) -> dict:
+    """Which people each measure counts, as bit sets of `universe` (one query each)."""
+    members = {"universe": universe}
+    for name, condition in measures.items():
+        members[name] = universe.bits(qs if condition is None else qs.filter(condition))
+    return members
+
+
+# The fact table's column for each breakdown dimension (a group None is named as the engine
+# names it: "none" for the target group, "unknown" otherwise).
+FACT_DIMENSIONS = {
+    "gender": "gender",
+    "age_band": "age_band",
+    "region_of_birth": "region_of_birth",
+    "area": "area__name",
+    "target_group": "target_group__code",
+}
+
+
+class FactSource(Source):
+    """The fact table (goals.models.EnrolmentFact): a goal's totals and every breakdown from one
+    grouped statement over the population's rows (the partial aggregate: a few hundred rows per
+    project), rolled up here; the members, when asked, from one more."""
+
+    follow_ups = "enrolment__follow_ups"
+    survey_answers = "enrolment__survey_answers"
+    gender = "gender"
+
+    @property
+    def model(self):
+        from goals.models import EnrolmentFact
+
+        return EnrolmentFact
+
+    def in_target_group(self, ctx: Context, code: str) -> Q:
+        rows = self.model.objects.filter(project_id__in=ctx.project_ids, target_group__code=code)
+        return Q(enrolment_id__in=rows.values("enrolment_id"))
+
+    def age(self, qs):
+        return qs, "age"
+
+    def took_part(self, categories: list[str]) -> Q:
+        from django.db.models.lookups import GreaterThan
+
+        from goals.facts import category_bit
+        from interventions.models import InterventionCategory
+
+        ids = InterventionCategory.objects.filter(code__in=categories).values_list("pk", flat=True)
+        bits = [category_bit(pk) for pk in ids]
+        if any(bit is None for bit in bits):  # an id beyond the bit set: ask the raw rows
+            from interventions.models import Participation
+
+            return Q(
+                Exists(
+                    Participation.objects.filter(
+                        enrolment_id=OuterRef("enrolment_id"),
+                        intervention__category__code__in=categories,
+                    )
+                )
+            )
+        mask = sum(bits)
+        return Q(GreaterThan(F("categories").bitand(mask), 0))
+
+    def figures(self, ctx: Context, qs, measures: dict[str, Q | None]):
+        aggregates = _aggregates(measures, distinct=False)
+        rows = qs.order_by().values("is_first", *FACT_DIMENSIONS.values()).annotate(**aggregates)
+        zero = dict.fromkeys(measures, 0)
+        totals = dict(zero)
+        found: dict[str, dict[str, dict[str, int]]] = {d: {} for d in FACT_DIMENSIONS}
+        for row in rows:
+            for dimension, column in FACT_DIMENSIONS.items():
+                if dimension != "target_group" and not row["is_first"]:
+                    continue
+                value = row[column]
+                group = _none_label(dimension) if value is None else str(value)
+                cell = found[dimension].setdefault(group, dict(zero))
+                for name in measures:
+                    cell[name] += row[name]
+            if row["is_first"]:
+                for name in measures:
+                    totals[name] += row[name]
+        breakdown = {}
+        if ctx.breakdowns:
+            for dimension in ENROLMENT_DIMENSIONS:
+                groups = {group: dict(zero) for group in dimension_groups(ctx, dimension)}
+                groups.update(found[dimension])
+                breakdown[dimension] = groups
+        members = None
+        if ctx.members:
+            flags = {
+                f"_m_{name}": Case(When(condition, then=Value(1)), default=Value(0))
+                if condition is not None
+                else Value(1)
+                for name, condition in measures.items()
+            }
+            members = {"universe": ctx.universe, **dict.fromkeys(measures, 0)}
+            chosen = qs.filter(is_first=True).order_by().annotate(**flags)
+            positions = {name: [] for name in measures}
+            for enrolment_id, *marks in chosen.values_list("enrolment_id", *flags):
+                for name, mark in zip(measures, marks, strict=True):
+                    if mark:
+                        positions[name].append(enrolment_id)
+            for name in measures:
+                members[name] = ctx.universe.bits_of(positions[name])
+        return totals, breakdown, members
+
+    def grouped(self, qs, measures: dict[str, Q | None], expression, *, none_label: str):
+        return grouped_counts(
+            qs.filter(is_first=True), measures, expression, none_label=none_label, distinct=False
+        )
+
+
+ROWS = Source()
+FACTS = FactSource()
