@@ -10,6 +10,8 @@ class CoreConfig(AppConfig):
         from . import (
             audit_signals,
             checks,  # noqa: F401  (registers the start-up checks)
+            replica,
         )
 
+        replica.connect_signals()  # first: before any receiver that reads (docs/scaling.md)
         audit_signals.connect()  # memberships and rights are audited however they change

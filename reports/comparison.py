@@ -34,6 +34,7 @@ from core.clock import today
 from core.decorators import project_view
 from core.models import Membership
 from core.policy import disclosure_for
+from core.replica import reading_from_replica
 from goals import definitions as goal_templates
 from goals import publication, summaries
 from goals.engine.population import Context, defining_date
@@ -288,6 +289,7 @@ def twin_comparison(project, membership, user) -> list[dict]:
 
 
 @project_view("goals.view")
+@reading_from_replica()
 def twins(request):
     project = request.project
     entries = twin_comparison(project, request.membership, request.user)
@@ -445,6 +447,7 @@ def reference_comparison(project, membership) -> dict:
 
 
 @project_view("goals.view")
+@reading_from_replica()
 def reference(request):
     project = request.project
     context = reference_comparison(project, request.membership)
@@ -583,6 +586,7 @@ def _shown_value_of(value, is_share: bool):
 
 
 @project_view("goals.view")
+@reading_from_replica()
 def quarters_view(request):
     project = request.project
     context = quarter_comparison(project, request.membership)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from core import export
 from core.models import Membership, Project
 from core.policy import Capability, disclosure_for, roles_with
+from core.replica import reading_from_replica
 from goals import publication, summaries
 from goals.models import ProjectSummary
 
@@ -243,6 +244,7 @@ def _export_rows(rows):
 
 
 @login_required
+@reading_from_replica()  # figures a few seconds old will do (docs/scaling.md)
 def portfolio(request):
     memberships = _memberships(request.user)
     pending = _missing_summaries(memberships)
