@@ -21,21 +21,15 @@ Nothing is left changed: the timed writes are rolled back.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
-BASE = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foljsam.settings")
-os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("FOLJSAM_TODAY", "2026-06-30")  # the national data set's today
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from setup_django import setup  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+setup("2026-06-30", migrate=False)  # the national data set's today
 
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402

@@ -75,14 +75,10 @@ CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def django_setup() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foljsam.settings")
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("FOLJSAM_TODAY", "2026-06-30")
-    os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.dummy.DummyBackend")
-    import django
+    sys.path.insert(0, str(ROOT / "bench"))
+    from setup_django import setup
 
-    django.setup()
+    setup("2026-06-30", migrate=False, TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend")
 
 
 # --- setup -----------------------------------------------------------------------------------

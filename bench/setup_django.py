@@ -10,7 +10,9 @@ from pathlib import Path
 BASE = Path(__file__).resolve().parent.parent
 
 
-def setup(today: str = "2015-06-22") -> None:
+def setup(today: str = "2015-06-22", *, migrate: bool = True, **environment: str) -> None:
+    """`environment`: further settings for this run, unless the shell gave them already
+    (say TASKS_BACKEND)."""
     sys.path.insert(0, str(BASE))
     sys.path.insert(0, str(BASE / "bench"))
     if not os.environ.get("DATABASE_URL"):
@@ -19,9 +21,12 @@ def setup(today: str = "2015-06-22") -> None:
     os.environ.setdefault("DEBUG", "1")
     os.environ.setdefault("FOLJSAM_TODAY", today)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foljsam.settings")
+    for name, value in environment.items():
+        os.environ.setdefault(name, value)
     import django
 
     django.setup()
-    from django.core.management import call_command
+    if migrate:
+        from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+        call_command("migrate", verbosity=0)
