@@ -273,6 +273,8 @@ class ProjectSummary(models.Model):
     engine = models.PositiveSmallIntegerField(_("engine version"), default=0)
     goal_versions = models.JSONField(_("goal versions"), default=list)
     refresh_queued = models.BooleanField(_("refresh queued"), default=False)
+    # When it was queued: a refresh queued long ago whose worker died is queued again.
+    refresh_queued_at = models.DateTimeField(_("refresh queued at"), null=True, blank=True)
     enrolments = models.PositiveIntegerField(_("enrolments"), default=0)
     seconds = models.FloatField(_("seconds to compute"), default=0)
     dashboard = models.JSONField(_("dashboard figures"), default=dict)

@@ -29,6 +29,7 @@ tests/test_goal_summaries.py proves that a fresh summary always equals a computa
 raw rows, and that every kind of write makes the summary stale.
 """
 
+import datetime as dt
 import logging
 import time
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils.translation import get_language
 
+from core import clock
 from core.clock import now as clock_now
 from core.clock import today
 from core.policy import project_threshold
@@ -54,6 +56,9 @@ logger = logging.getLogger(__name__)
 ENGINE_VERSION = 5
 # Projects up to this many enrolments are recomputed while the user waits (well under a second).
 LIVE_LIMIT = getattr(settings, "GOAL_SUMMARY_LIVE_LIMIT", 5000)
+# A queued refresh not done after this long is taken as lost and queued again (the largest
+# project's refresh takes about 17 s: docs/performance.md).
+REQUEUE_AFTER = dt.timedelta(minutes=10)
 
 
 # --- marking stale ----------------------------------------------------------------------------
@@ -115,14 +120,23 @@ def queue_refresh(project_ids) -> None:
     reached never breaks the write that asked: the summary stays stale and is recomputed on
     the next view or by the nightly command."""
     ids = _ids(project_ids)
+    # A refresh queued longer ago than REQUEUE_AFTER whose worker died (or was lost with the
+    # queue) is queued again: a second one that finds the figures fresh counts nothing.
+    lost = clock.real_now() - REQUEUE_AFTER
     to_queue = list(
-        ProjectSummary.objects.filter(project_id__in=ids, refresh_queued=False).values_list(
-            "project_id", flat=True
+        ProjectSummary.objects.filter(project_id__in=ids)
+        .filter(
+            models.Q(refresh_queued=False)
+            | models.Q(refresh_queued_at__isnull=True)
+            | models.Q(refresh_queued_at__lt=lost)
         )
+        .values_list("project_id", flat=True)
     )
     if not to_queue:
         return
-    ProjectSummary.objects.filter(project_id__in=to_queue).update(refresh_queued=True)
+    ProjectSummary.objects.filter(project_id__in=to_queue).update(
+        refresh_queued=True, refresh_queued_at=clock.real_now()
+    )
     from .tasks import refresh_summary
 
     for project_id in to_queue:

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -347,6 +348,35 @@ def test_a_large_stale_project_shows_its_last_figures_and_queues_a_refresh(
     assert not data.fresh
     assert [r.to_dict() for r in data.results] == before[0]
     assert queued == [[project.pk]]
+
+
+def test_a_refresh_lost_with_its_worker_is_queued_again(
+    stored_project, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A worker killed during the refresh leaves it marked queued: after REQUEUE_AFTER the
+    next view queues it again, before that it does not queue a second one."""
+    from goals import tasks
+
+    project, *_ = stored_project
+    monkeypatch.setattr(summaries, "LIVE_LIMIT", 1)
+    enqueued = []
+
+    class Lost:  # a queue whose worker dies: the task is taken and never done
+        @staticmethod
+        def enqueue(pk):
+            enqueued.append(pk)
+
+    monkeypatch.setattr(tasks, "refresh_summary", Lost)
+    with django_capture_on_commit_callbacks(execute=True):
+        person(project, gender="woman", born=1990)  # queues a refresh (its task never runs)
+    assert enqueued == [project.pk]
+    summaries.read(project)
+    assert enqueued == [project.pk]  # still waiting for the first: not queued twice
+    ProjectSummary.objects.filter(project=project).update(
+        refresh_queued_at=timezone.now() - summaries.REQUEUE_AFTER - dt.timedelta(minutes=1)
+    )
+    summaries.read(project)
+    assert enqueued == [project.pk, project.pk]
 
 
 def test_the_refresh_task_brings_the_summary_in_step(stored_project):
