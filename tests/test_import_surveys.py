@@ -355,10 +355,15 @@ def test_answers_are_audited_by_field_and_announced_once_in_the_transaction(worl
         services.import_upload(upload, by=manager, only_valid=False)
     finally:
         counted_data_changed.disconnect(dispatch_uid="test-import-surveys")
-    assert sent == [
-        ({"signal": counted_data_changed, "project_ids": [project.pk]}, True, version + 1)
-    ]
+    ((announced, in_transaction, seen_version),) = sent
+    assert (announced["project_ids"], in_transaction, seen_version) == (
+        [project.pk],
+        True,
+        version + 1,
+    )
     enrolment = Enrolment.objects.get(participant__given_name="Person1")
+    # It names the enrolments it wrote: the goals' fact rows of those alone are rebuilt.
+    assert enrolment.pk in announced["enrolment_ids"]
     entries = [
         e for e in LogEntry.objects.order_by("pk")[logs:] if e.object_type == "enrolments.Enrolment"
     ]
