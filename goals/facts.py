@@ -61,6 +61,7 @@ COLUMNS = [
     "labour_market_status",
     "income_source",
     "categories",
+    "followed_up",
 ]
 # Category ids below this fit the bit set (a BIGINT holds 63 usable bits).
 CATEGORY_BITS = 63
@@ -87,6 +88,12 @@ def _categories():
         .values("bits")
     )
     return Coalesce(Subquery(taken, output_field=models.BigIntegerField()), Value(0))
+
+
+def _followed_up_rule():
+    from .figures import flow_conditions
+
+    return flow_conditions()["followed_up"]
 
 
 def _source(enrolments):
@@ -123,6 +130,11 @@ def _source(enrolments):
         "_labour_market_status": F("labour_market_status"),
         "_income_source": F("income_source"),
         "_categories": _categories(),
+        "_followed_up": Case(
+            When(_followed_up_rule(), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
     }
     names = list(expressions)
     assert len(names) == len(COLUMNS)
@@ -258,12 +270,14 @@ def stored_rows(enrolment_ids=None) -> list[tuple]:
 # --- kept in step: the writes goals hears of -------------------------------------------------
 
 # Rows written in bulk without a model signal (core.signals.counted_data_changed) change the
-# facts when they are of these kinds; survey answers, households and partners do not.
+# facts when they are of these kinds (a recorded follow-up: the flow's last stage); survey
+# answers, households and partners do not.
 FACT_SENDERS = {
     "enrolments.Enrolment",
     "participants.Participant",
     "interventions.Participation",
     "interventions.Intervention",
+    "enrolments.FollowUp",
 }
 
 
@@ -275,7 +289,7 @@ def _on_save(sender, instance, raw=False, **kwargs):
         rebuild(enrolment_ids=[instance.pk])
     elif label == "participants.Participant":
         rebuild(enrolment_ids=instance.enrolments.values_list("pk", flat=True))
-    elif label == "interventions.Participation":
+    elif label in ("interventions.Participation", "enrolments.FollowUp"):
         rebuild(enrolment_ids=[instance.enrolment_id])
     elif label == "interventions.Intervention":
         if getattr(instance, "_facts_old_category_id", None) != instance.category_id:
@@ -295,7 +309,7 @@ def _on_delete(sender, instance, **kwargs):
     label = sender._meta.label
     if label == "enrolments.Enrolment":
         EnrolmentFact.objects.filter(enrolment_id=instance.pk).delete()
-    elif label == "interventions.Participation":
+    elif label in ("interventions.Participation", "enrolments.FollowUp"):
         rebuild(enrolment_ids=[instance.enrolment_id])
     elif label == "core.TargetGroup":
         rebuild(enrolment_ids=getattr(instance, "_facts_enrolment_ids", []))

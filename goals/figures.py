@@ -11,7 +11,7 @@ labels them and hides small cells for the reader.
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
 
 from core.clock import today
 from enrolments.models import Enrolment, FollowUp, Status
@@ -40,10 +40,11 @@ def counted(project, project_ids=None) -> list[int]:
 
 
 def flow_members(project, universe, *, project_ids=None) -> dict[str, int]:
-    """Which enrolments (bit sets of the engine's Universe) each stage counts; one query each."""
-    everyone = Enrolment.objects.filter(project_id__in=counted(project, project_ids))
+    """Which enrolments (bit sets of the engine's Universe) each stage counts: read with the
+    universe (its "stage" groups), no query."""
+    everyone = (1 << len(universe.index)) - 1
     return {
-        stage: universe.bits(everyone if condition is None else everyone.filter(condition))
+        stage: everyone if condition is None else universe.group("stage", stage)
         for stage, condition in flow_conditions().items()
     }
 
@@ -64,8 +65,10 @@ def hours_members(project, universe, *, project_ids=None) -> dict[str, int]:
     """Per intervention category, which enrolments took part (bit sets): one query."""
     taking_part: dict[str, list[int]] = {}
     ids = counted(project, project_ids)
-    rows = Participation.objects.filter(intervention__project_id__in=ids).values_list(
-        "enrolment_id", "intervention__category__code"
+    rows = (
+        Participation.objects.filter(intervention__project_id__in=ids)
+        .order_by()  # DISTINCT on the two columns alone, not on the model's ordering too
+        .values_list("enrolment_id", "intervention__category__code")
     )
     for enrolment_id, code in rows.distinct():
         taking_part.setdefault(code, []).append(enrolment_id)
@@ -77,21 +80,28 @@ def participant_flow(project, *, project_ids=None) -> dict[str, dict[str, int]]:
     """Stage -> gender -> number of enrolments, in one grouped query. Referred: every
     enrolment; started: with a start date; exited: with an exit date; followed up: at least one
     follow-up recorded (reached or not)."""
-    conditions = flow_conditions()
+    from goals import facts
+    from goals.models import EnrolmentFact
+
+    ids = counted(project, project_ids)
+    facts.ensure(ids)
+    # From the fact table (goals/facts.py): one row per enrolment (is_first), no join. Its
+    # dates are the enrolment's, and it holds the followed-up stage as a flag.
+    at_stage = {**flow_conditions(), "followed_up": Q(followed_up=True)}
     rows = (
-        Enrolment.objects.filter(project_id__in=counted(project, project_ids))
+        EnrolmentFact.objects.filter(project_id__in=ids, is_first=True)
         .order_by()
-        .values("participant__gender")
+        .values("gender")
         .annotate(
             **{
                 stage: Count("pk") if condition is None else Count("pk", filter=condition)
-                for stage, condition in conditions.items()
+                for stage, condition in at_stage.items()
             }
         )
     )
     flow = {stage: {g.value: 0 for g in GENDERS} for stage in FLOW_STAGES}
     for row in rows:
-        gender = row["participant__gender"] or Gender.OTHER
+        gender = row["gender"] or Gender.OTHER
         if gender not in flow["referred"]:
             gender = Gender.OTHER.value
         for stage in FLOW_STAGES:
@@ -138,6 +148,28 @@ def follow_up_counts(project, *, project_ids=None) -> dict:
             filter=Q(due_on__gte=current, due_on__lte=current + dt.timedelta(days=DUE_SOON_DAYS)),
         ),
     )
+
+
+def follow_up_counts_change(project, *, project_ids=None, after=None) -> dt.date | None:
+    """The first day after `after` (today) on which follow_up_counts changes without a write:
+    a follow-up becomes overdue the day after it is due, and due soon DUE_SOON_DAYS before.
+    None when none will. One query."""
+    current = after or today()
+    soon = dt.timedelta(days=DUE_SOON_DAYS)
+    row = FollowUp.objects.filter(
+        enrolment__project_id__in=counted(project, project_ids),
+        recorded_on__isnull=True,
+        due_on__gte=current,
+    ).aggregate(
+        overdue=Min("due_on"),
+        soon=Min("due_on", filter=Q(due_on__gt=current + soon)),
+    )
+    found = []
+    if row["overdue"]:
+        found.append(row["overdue"] + dt.timedelta(days=1))
+    if row["soon"]:
+        found.append(row["soon"] - soon)
+    return min(found, default=None)
 
 
 # --- a parent's parts -------------------------------------------------------------------------

@@ -257,8 +257,9 @@ class ProjectSummary(models.Model):
 
     Every write that changes data a goal counts raises `data_version` in its own transaction
     (goals.summaries.mark_stale); the figures are in step with the data when `computed_version`
-    equals it, they were computed for today's date and by the current engine. The time they
-    are valid for (`computed_at`) is shown on the dashboard."""
+    equals it, they were computed by the current engine, and today lies before `valid_until`
+    (the first date on which they change without a write). When they were computed
+    (`computed_at`) is shown on the dashboard."""
 
     project = models.OneToOneField(
         "core.Project",
@@ -270,6 +271,9 @@ class ProjectSummary(models.Model):
     computed_version = models.PositiveBigIntegerField(_("computed at data version"), null=True)
     computed_at = models.DateTimeField(_("computed"), null=True)
     computed_for = models.DateField(_("computed for the date"), null=True)
+    # The first date on which the figures can change without a write (a follow-up falls due,
+    # a quarter begins: goals.summaries.compute); until then they stay in step. None: never.
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
     engine = models.PositiveSmallIntegerField(_("engine version"), default=0)
     goal_versions = models.JSONField(_("goal versions"), default=list)
     refresh_queued = models.BooleanField(_("refresh queued"), default=False)
@@ -334,12 +338,13 @@ class EnrolmentFact(models.Model):
     (one row with no target group when it has none), kept in step on write (goals/facts.py).
 
     The breakdown keys (gender, age band, region of birth, area, target group), the dates and
-    statuses that define populations, and the intervention categories taken part in (a bit
-    set of category ids) are copied here, so a project's goals are counted from this table
-    alone with one grouped statement per goal: no join with the participants, no count of
-    distinct enrolments (`is_first` marks the one row that counts the enrolment itself), no
-    correlated subquery per enrolment. Follow-ups and survey answers are joined by enrolment
-    at query time: they are narrow already, and a goal names its day, occasion and question.
+    statuses that define populations, whether a follow-up was recorded (the flow), and the
+    intervention categories taken part in (a bit set of category ids) are copied here, so a
+    project's goals are counted from this table alone with one grouped statement per goal: no
+    join with the participants, no count of distinct enrolments (`is_first` marks the one row
+    that counts the enrolment itself), no correlated subquery per enrolment. Follow-ups and
+    survey answers are joined by enrolment at query time: they are narrow already, and a goal
+    names its day, occasion and question.
 
     Nothing here is personal beyond what the goals count, and nothing is shown from it: it is
     a derived index of the raw rows, rebuilt from them by `manage.py rebuild_goal_facts`."""
@@ -391,6 +396,8 @@ class EnrolmentFact(models.Model):
     income_source = models.CharField(max_length=30, blank=True)
     # Bit i set: took part in an intervention of the category with id i (ids below 63).
     categories = models.BigIntegerField(default=0)
+    # The flow's last stage: status followed up, or at least one follow-up recorded.
+    followed_up = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("goal fact")

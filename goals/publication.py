@@ -40,6 +40,19 @@ def quarters(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]
     return result
 
 
+def quarters_change(starts_on: dt.date, ends_on: dt.date, today: dt.date) -> dt.date | None:
+    """The first day after `today` on which the project's quarters so far (quarters(starts_on,
+    min(ends_on, today))) gain one: the project's start, or the next quarter's first day within
+    the project. None when they are complete."""
+    if today < starts_on:
+        return starts_on
+    if today >= ends_on:
+        return None
+    quarter = (today.month - 1) // 3
+    following = dt.date(today.year + (quarter == 3), (quarter + 1) % 4 * 3 + 1, 1)
+    return following if following <= ends_on else None
+
+
 # --- building the tables --------------------------------------------------------------------
 
 

@@ -52,8 +52,8 @@ logger = logging.getLogger(__name__)
 
 # Raise when the engine's results change meaning, so stored summaries are recomputed.
 # 4: the pre-study checklist needs recorded items; targets per category. 5: counted from the
-# fact table (goals/facts.py).
-ENGINE_VERSION = 5
+# fact table (goals/facts.py). 6: valid until their first date-relative change (valid_until).
+ENGINE_VERSION = 6
 # Projects up to this many enrolments are recomputed while the user waits (well under a second).
 LIVE_LIMIT = getattr(settings, "GOAL_SUMMARY_LIVE_LIMIT", 5000)
 # A queued refresh not done after this long is taken as lost and queued again (the largest
@@ -173,28 +173,62 @@ def dashboard_figures(project, *, project_ids=None) -> dict:
     }
 
 
-def refresh(project) -> ProjectSummary:
-    """Compute the project's summary from the raw rows and store it (one transaction)."""
+@dataclass
+class Computed:
+    """A project's figures as computed now: what a summary stores."""
+
+    versions: list
+    results: list
+    figures: dict
+    plan: dict
+    enrolments: int
+    # The first date on which these figures can change without a write (a follow-up falls
+    # due, a quarter begins); None: not before a write.
+    valid_until: object
+
+
+def compute(project) -> Computed:
+    """Every figure of the project's summary, from the data, for today's date."""
     from enrolments.models import Enrolment
 
-    from . import engine
+    from . import engine, figures, publication
+    from .engine import population
 
+    versions = engine.current_versions(project)
+    context = Context(project, members=True)
+    results = engine.evaluate_project(project, context=context)
+    found = dashboard_figures(project, project_ids=context.project_ids)
+    plan = make_plan(project, results, found, context, threshold=project_threshold(project))
+    changes = [
+        population.next_due(context),
+        figures.follow_up_counts_change(
+            project, project_ids=context.project_ids, after=context.today
+        ),
+        publication.quarters_change(project.starts_on, project.ends_on, context.today),
+    ]
+    return Computed(
+        versions=versions,
+        results=results,
+        figures=found,
+        plan=plan,
+        enrolments=Enrolment.objects.filter(project_id__in=context.project_ids).count(),
+        valid_until=min((day for day in changes if day is not None), default=None),
+    )
+
+
+def refresh(project) -> ProjectSummary:
+    """Compute the project's summary from the data and store it (one transaction)."""
     summary, _ = ProjectSummary.objects.get_or_create(project=project)
     # The version is read before anything is counted: a write that commits while we count
     # raises data_version past it and the summary stays stale.
     version = ProjectSummary.objects.filter(pk=summary.pk).values_list("data_version", flat=True)
     version = version[0]
     started = time.perf_counter()
-    versions = engine.current_versions(project)
-    context = Context(project, members=True)
-    results = engine.evaluate_project(project, context=context)
-    figures = dashboard_figures(project, project_ids=context.project_ids)
-    plan = make_plan(project, results, figures, context, threshold=project_threshold(project))
-    size = Enrolment.objects.filter(project_id__in=context.project_ids).count()
+    computed = compute(project)
     seconds = time.perf_counter() - started
-    titles = {v.goal.key: (v.title, v.title_en, v.pk) for v in versions}
+    titles = {v.goal.key: (v.title, v.title_en, v.pk) for v in computed.versions}
     rows = []
-    for order, result in enumerate(results):
+    for order, result in enumerate(computed.results):
         title, title_en, version_id = titles.get(result.key, (str(result.goal), "", None))
         rows.append(
             GoalSummary(
@@ -224,13 +258,14 @@ def refresh(project) -> ProjectSummary:
         locked.computed_version = version
         locked.computed_at = clock_now()
         locked.computed_for = today()
+        locked.valid_until = computed.valid_until
         locked.engine = ENGINE_VERSION
-        locked.goal_versions = [v.pk for v in versions]
+        locked.goal_versions = [v.pk for v in computed.versions]
         locked.refresh_queued = False
-        locked.enrolments = size
+        locked.enrolments = computed.enrolments
         locked.seconds = round(seconds, 3)
-        locked.dashboard = _jsonable(figures)
-        locked.disclosure = plan
+        locked.dashboard = _jsonable(computed.figures)
+        locked.disclosure = computed.plan
         locked.save()
     return locked
 
@@ -296,12 +331,17 @@ def _jsonable(value):
     return value
 
 
-def in_step(computed_version, data_version, computed_for, engine) -> bool:
-    """Figures computed at the current data version, for today, by the current engine."""
+def in_step(computed_version, data_version, computed_for, valid_until, engine) -> bool:
+    """Figures computed at the current data version, by the current engine, and valid today:
+    on or after the date they were computed for and before the first date on which they
+    could change without a write (`valid_until`; None: they cannot)."""
+    current = today()
     return (
         computed_version is not None
         and computed_version == data_version
-        and computed_for == today()
+        and computed_for is not None
+        and computed_for <= current
+        and (valid_until is None or current < valid_until)
         and engine == ENGINE_VERSION
     )
 
@@ -311,7 +351,11 @@ def is_fresh(summary: ProjectSummary | None, version_ids: list[int]) -> bool:
     return (
         summary is not None
         and in_step(
-            summary.computed_version, summary.data_version, summary.computed_for, summary.engine
+            summary.computed_version,
+            summary.data_version,
+            summary.computed_for,
+            summary.valid_until,
+            summary.engine,
         )
         and list(summary.goal_versions) == list(version_ids)
     )
@@ -540,6 +584,7 @@ def portfolio(projects) -> list[dict]:
             "computed_version",
             "data_version",
             "computed_for",
+            "valid_until",
             "engine",
         )
     }

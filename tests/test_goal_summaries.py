@@ -292,9 +292,15 @@ def test_a_participant_whose_gender_is_corrected_makes_the_summary_stale(stored_
     assert not fresh(project)
 
 
-def test_a_new_day_makes_the_summary_stale(stored_project, settings):
+def test_a_new_day_makes_the_summary_stale_only_when_its_figures_change(stored_project, settings):
     project, *_ = stored_project
-    settings.FOLJSAM_TODAY = "2010-06-02"  # follow-ups fall due with the calendar
+    until = ProjectSummary.objects.get(project=project).valid_until
+    assert until is not None  # its project runs on: a quarter begins, follow-ups fall due
+    settings.FOLJSAM_TODAY = (until - dt.timedelta(days=1)).isoformat()
+    assert fresh(project)  # the nights before: nothing changed
+    settings.FOLJSAM_TODAY = until.isoformat()
+    assert not fresh(project)
+    settings.FOLJSAM_TODAY = "2010-05-31"  # a clock set back: not computed for that day
     assert not fresh(project)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -17,6 +18,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     Value,
@@ -50,6 +52,9 @@ class Context:
     # statement per goal); False: the enrolments themselves, one statement per breakdown — the
     # oracle the fact table is tested against (tests/test_goal_facts.py).
     facts: bool = True
+    # The follow-up days whose "due by today" the goals counted (enrolments(follow_up_day=…)):
+    # the dates on which the figures change without a write follow from them (next_due).
+    due_days: set = field(default_factory=set)
 
     @cached_property
     def source(self) -> "Source":
@@ -126,8 +131,28 @@ def enrolments(ctx: Context, params: dict, *, follow_up_day: int | None = None):
     if params.get("area"):
         qs = qs.filter(area__name=params["area"])
     if follow_up_day is not None:
+        ctx.due_days.add(follow_up_day)
         qs = qs.filter(exited_on__lte=ctx.today - dt.timedelta(days=follow_up_day))
     return qs
+
+
+def next_due(ctx: Context) -> dt.date | None:
+    """The first day after ctx.today on which one more enrolment's follow-up on a day the goals
+    counted (ctx.due_days) falls due, so that a population of enrolments() changes without a
+    write; None when none will. One statement."""
+    if not ctx.due_days:
+        return None
+    days = sorted(ctx.due_days)
+    firsts = ctx.source.model.objects.filter(
+        project_id__in=ctx.project_ids, exited_on__gt=ctx.today - dt.timedelta(days=max(days))
+    ).aggregate(
+        **{
+            f"d{day}": Min("exited_on", filter=Q(exited_on__gt=ctx.today - dt.timedelta(days=day)))
+            for day in days
+        }
+    )
+    found = [firsts[f"d{day}"] + dt.timedelta(days=day) for day in days if firsts[f"d{day}"]]
+    return min(found, default=None)
 
 
 def defining_date(params: dict) -> str:
@@ -284,7 +309,7 @@ class _Grouping:
 
 
 def _add_enrolment(grouping, position, gender, age_band, region, area, started_on, exited_on,
-                   project_id) -> None:  # fmt: skip
+                   project_id, followed_up) -> None:  # fmt: skip
     grouping.add("gender", gender, position)
     grouping.add("age_band", age_band, position)
     grouping.add("region_of_birth", region, position)
@@ -293,6 +318,13 @@ def _add_enrolment(grouping, position, gender, age_band, region, area, started_o
     grouping.add("start_quarter", quarter_of(started_on), position)
     grouping.add("exit_quarter", quarter_of(exited_on), position)
     grouping.add("project", project_id, position)
+    # The flow's stages after "referred" (everyone): goals.figures.flow_conditions.
+    if started_on is not None:
+        grouping.add("stage", "started", position)
+    if exited_on is not None:
+        grouping.add("stage", "exited", position)
+    if followed_up:
+        grouping.add("stage", "followed_up", position)
 
 
 def _with_target_groups(index, grouping, with_group: list[int]) -> Universe:
@@ -306,6 +338,8 @@ def _with_target_groups(index, grouping, with_group: list[int]) -> Universe:
 def enrolment_universe(project_ids: list[int]) -> Universe:
     """Every enrolment of the counted projects (Context.project_ids) with its breakdown groups,
     year of exit and project: two queries over the raw rows."""
+    from goals.figures import flow_conditions
+
     rows = (
         Enrolment.objects.filter(project_id__in=project_ids)
         .annotate(_age=age_at_start())
@@ -314,11 +348,16 @@ def enrolment_universe(project_ids: list[int]) -> Universe:
             _age_band=dimension_expression("age_band"),
             _region=dimension_expression("region_of_birth"),
             _area=dimension_expression("area"),
+            _followed_up=Case(
+                When(flow_conditions()["followed_up"], then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
         )
         .order_by("pk")
         .values_list(
             "pk", "_gender", "_age_band", "_region", "_area", "started_on", "exited_on",
-            "project_id",
+            "project_id", "_followed_up",
         )
     )  # fmt: skip
     index: dict[int, int] = {}
@@ -346,6 +385,7 @@ def fact_universe(project_ids: list[int]) -> Universe:
         .values_list(
             "enrolment_id", "is_first", "target_group__code", "gender", "age_band",
             "region_of_birth", "area__name", "started_on", "exited_on", "project_id",
+            "followed_up",
         )
     )  # fmt: skip
     index: dict[int, int] = {}
@@ -489,12 +529,14 @@ class FactSource(Source):
 
     def figures(self, ctx: Context, qs, measures: dict[str, Q | None]):
         aggregates = _aggregates(measures, distinct=False)
-        rows = qs.order_by().values("is_first", *FACT_DIMENSIONS.values()).annotate(**aggregates)
+        # Without breakdowns (the quarter comparison): grouped by is_first alone.
+        dimensions = FACT_DIMENSIONS if ctx.breakdowns else {}
+        rows = qs.order_by().values("is_first", *dimensions.values()).annotate(**aggregates)
         zero = dict.fromkeys(measures, 0)
         totals = dict(zero)
         found: dict[str, dict[str, dict[str, int]]] = {d: {} for d in FACT_DIMENSIONS}
         for row in rows:
-            for dimension, column in FACT_DIMENSIONS.items():
+            for dimension, column in dimensions.items():
                 if dimension != "target_group" and not row["is_first"]:
                     continue
                 value = row[column]
