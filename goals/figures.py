@@ -62,18 +62,48 @@ def flow_gender_members(universe) -> dict[str, int]:
 
 
 def hours_members(project, universe, *, project_ids=None) -> dict[str, int]:
-    """Per intervention category, which enrolments took part (bit sets): one query."""
-    taking_part: dict[str, list[int]] = {}
+    """Per intervention category, which enrolments took part (bit sets). From the fact table's
+    bit set of categories taken part in (goals/facts.py; a participation's intervention is of
+    the enrolment's own project, interventions.services.place_participant): one query of one
+    row per enrolment that took part in anything, grouped in Python by its set of categories.
+    A category whose id lies beyond the bit set is read from the participations."""
+    from goals import facts
+    from goals.models import EnrolmentFact
+    from interventions.models import InterventionCategory
+
     ids = counted(project, project_ids)
+    facts.ensure(ids)
+    by_mask: dict[int, list[int]] = {}
     rows = (
-        Participation.objects.filter(intervention__project_id__in=ids)
-        .order_by()  # DISTINCT on the two columns alone, not on the model's ordering too
-        .values_list("enrolment_id", "intervention__category__code")
+        EnrolmentFact.objects.filter(project_id__in=ids, is_first=True)
+        .exclude(categories=0)
+        .values_list("enrolment_id", "categories")
     )
-    for enrolment_id, code in rows.distinct():
-        taking_part.setdefault(code, []).append(enrolment_id)
-    # One pass per category (an enrolment written after the universe was read is left out).
-    return {code: universe.bits_of(enrolments) for code, enrolments in taking_part.items()}
+    for enrolment_id, mask in rows:
+        by_mask.setdefault(mask, []).append(enrolment_id)
+    codes = dict(InterventionCategory.objects.values_list("pk", "code"))
+    bits = {pk: facts.category_bit(pk) for pk in codes}
+    taking_part: dict[int, list[int]] = {}
+    for mask, enrolments in by_mask.items():  # each set of categories decoded once
+        for pk, bit in bits.items():
+            if bit is not None and mask & bit:
+                taking_part.setdefault(pk, []).extend(enrolments)
+    found = {codes[pk]: universe.bits_of(enrolments) for pk, enrolments in taking_part.items()}
+    beyond = [pk for pk, bit in bits.items() if bit is None]
+    if beyond:
+        rows = (
+            Participation.objects.filter(
+                intervention__project_id__in=ids, intervention__category_id__in=beyond
+            )
+            .order_by()
+            .values_list("intervention__category__code", "enrolment_id")
+            .distinct()
+        )
+        beyond_part: dict[str, list[int]] = {}
+        for code, enrolment_id in rows:
+            beyond_part.setdefault(code, []).append(enrolment_id)
+        found.update({code: universe.bits_of(part) for code, part in beyond_part.items()})
+    return found
 
 
 def participant_flow(project, *, project_ids=None) -> dict[str, dict[str, int]]:

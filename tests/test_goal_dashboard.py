@@ -549,3 +549,13 @@ def test_reference_goal_periods_and_a_wholly_hidden_goal(client, monkeypatch):
     # 2010 could be worked out from the whole period and the other years: the next smallest
     # year is hidden too.
     assert re.search(r'<tr class="suppressed">\s*<th scope="row">2011</th>', details)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="covering indexes: PostgreSQL only")
+def test_the_hours_are_read_from_a_covering_index_on_postgresql():
+    """interventions 0007: each intervention's participations with their enrolment and hours in
+    one index, so the dashboard's hours need not visit the table (docs/performance.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'participation_hours'")
+        (definition,) = cursor.fetchone()
+    assert "(intervention_id) INCLUDE (enrolment_id, attended_hours)" in definition

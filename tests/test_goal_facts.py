@@ -156,6 +156,16 @@ def assert_in_step(project):
     ids = project.counted_project_ids()
     fact, raw = fact_universe(ids), enrolment_universe(ids)
     assert (fact.index, fact.groups) == (raw.index, raw.groups)
+    # Who took part in each intervention category, from the fact rows' bit sets, equals the
+    # participations themselves.
+    taking_part: dict[str, list[int]] = {}
+    for code, enrolment_id in Participation.objects.filter(
+        intervention__project_id__in=ids
+    ).values_list("intervention__category__code", "enrolment_id"):
+        taking_part.setdefault(code, []).append(enrolment_id)
+    assert figures.hours_members(project, raw) == {
+        code: raw.bits_of(enrolments) for code, enrolments in taking_part.items()
+    }
     # The flow counted from the fact table equals the raw rows' stages, gender by gender.
     stages = figures.flow_members(project, raw)
     genders = figures.flow_gender_members(raw)

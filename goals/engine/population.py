@@ -308,23 +308,43 @@ class _Grouping:
         }
 
 
-def _add_enrolment(grouping, position, gender, age_band, region, area, started_on, exited_on,
-                   project_id, followed_up) -> None:  # fmt: skip
-    grouping.add("gender", gender, position)
-    grouping.add("age_band", age_band, position)
-    grouping.add("region_of_birth", region, position)
-    grouping.add("area", area, position)
-    grouping.add("exit_year", None if exited_on is None else exited_on.year, position)
-    grouping.add("start_quarter", quarter_of(started_on), position)
-    grouping.add("exit_quarter", quarter_of(exited_on), position)
-    grouping.add("project", project_id, position)
+def _by_value(positions, values) -> dict:
+    """Positions grouped by their value, in one pass (labels are made once per value after)."""
+    found: dict = {}
+    for position, value in zip(positions, values, strict=True):
+        at = found.get(value)
+        if at is None:
+            found[value] = at = []
+        at.append(position)
+    return found
+
+
+def _add_enrolments(grouping, positions, gender, age_band, region, area, started_on, exited_on,
+                    project_id, followed_up) -> None:  # fmt: skip
+    """Each enrolment (at its position) into its groups: one list per column, in step."""
+
+    def add(dimension, by_value, label=str) -> None:
+        into = grouping.positions.setdefault(dimension, {})
+        for value, at in by_value.items():
+            into.setdefault(NO_AREA if value is None else label(value), []).extend(at)
+
+    for dimension, column in (("gender", gender), ("age_band", age_band),
+                              ("region_of_birth", region), ("area", area),
+                              ("project", project_id)):  # fmt: skip
+        add(dimension, _by_value(positions, column))
+    started, exited = _by_value(positions, started_on), _by_value(positions, exited_on)
+    add("exit_year", exited, lambda day: str(day.year))
+    add("start_quarter", started, quarter_of)
+    add("exit_quarter", exited, quarter_of)
     # The flow's stages after "referred" (everyone): goals.figures.flow_conditions.
-    if started_on is not None:
-        grouping.add("stage", "started", position)
-    if exited_on is not None:
-        grouping.add("stage", "exited", position)
-    if followed_up:
-        grouping.add("stage", "followed_up", position)
+    stages = {
+        "started": [p for day, at in started.items() if day is not None for p in at],
+        "exited": [p for day, at in exited.items() if day is not None for p in at],
+        "followed_up": [p for p, flag in zip(positions, followed_up, strict=True) if flag],
+    }
+    for stage, at in stages.items():
+        if at:
+            grouping.positions.setdefault("stage", {})[stage] = at
 
 
 def _with_target_groups(index, grouping, with_group: list[int]) -> Universe:
@@ -362,9 +382,12 @@ def enrolment_universe(project_ids: list[int]) -> Universe:
     )  # fmt: skip
     index: dict[int, int] = {}
     grouping = _Grouping()
+    columns: list[list] = [[] for _ in range(8)]
     for position, (pk, *dimensions) in enumerate(rows):
         index[pk] = position
-        _add_enrolment(grouping, position, *dimensions)
+        for column, value in zip(columns, dimensions, strict=True):
+            column.append(value)
+    _add_enrolments(grouping, list(range(len(index))), *columns)
     with_group = []
     through = Enrolment.target_groups.through
     for enrolment_id, code in through.objects.filter(
@@ -391,15 +414,20 @@ def fact_universe(project_ids: list[int]) -> Universe:
     index: dict[int, int] = {}
     grouping = _Grouping()
     with_group = []
+    firsts: list[int] = []
+    columns: list[list] = [[] for _ in range(8)]
     for enrolment_id, is_first, code, *dimensions in rows:
         position = index.get(enrolment_id)
         if position is None:
             position = index[enrolment_id] = len(index)
         if is_first:
-            _add_enrolment(grouping, position, *dimensions)
+            firsts.append(position)
+            for column, value in zip(columns, dimensions, strict=True):
+                column.append(value)
         if code is not None:
             grouping.add("target_group", code, position, NO_TARGET_GROUP)
             with_group.append(position)
+    _add_enrolments(grouping, firsts, *columns)
     return _with_target_groups(index, grouping, with_group)
 
 
