@@ -1,11 +1,11 @@
 """Följsam settings, read from the environment with development defaults that work out of the box.
 
-Environment variables: DEBUG, SECRET_KEY, FIELD_ENCRYPTION_KEY, PSEUDONYM_KEY, DATABASE_URL,
-ALLOWED_HOSTS, TIME_ZONE, DEMO_MODE, SECURE_COOKIES, BEHIND_TLS_PROXY, CSRF_TRUSTED_ORIGINS,
-SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, CONTENT_SECURITY_POLICY, and those of signing in
-(README, Settings: LOGIN_*, REQUIRE_TWO_FACTOR, SESSION_*, OIDC_*). In development (DEBUG on)
-and in the demo (DEMO_MODE on) missing keys are generated once into `.dev-keys.json`, which git
-ignores; otherwise they must be set.
+Environment variables: DEBUG, SECRET_KEY, FIELD_ENCRYPTION_KEY, IDENTITY_HASH_KEY, PSEUDONYM_KEY,
+DATABASE_URL, ALLOWED_HOSTS, TIME_ZONE, DEMO_MODE, SECURE_COOKIES, BEHIND_TLS_PROXY,
+CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, CONTENT_SECURITY_POLICY, and those
+of signing in (README, Settings: LOGIN_*, REQUIRE_TWO_FACTOR, SESSION_*, OIDC_*). In
+development (DEBUG on) and in the demo (DEMO_MODE on) missing keys are generated once into
+`.dev-keys.json`, which git ignores; otherwise they must be set.
 """
 
 import base64

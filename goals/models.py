@@ -272,7 +272,8 @@ class ProjectSummary(models.Model):
     computed_at = models.DateTimeField(_("computed"), null=True)
     computed_for = models.DateField(_("computed for the date"), null=True)
     # The first date on which the figures can change without a write (a follow-up falls due,
-    # a quarter begins: goals.summaries.compute); until then they stay in step. None: never.
+    # a quarter begins: goals.summaries.compute), at most HEAL_DAYS ahead; until then they
+    # stay in step. None: not computed since the field came (a new engine version recomputes).
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     engine = models.PositiveSmallIntegerField(_("engine version"), default=0)
     goal_versions = models.JSONField(_("goal versions"), default=list)

@@ -17,11 +17,14 @@ How they stay in step
   run); the task reads `data_version` *before* it counts, so a write that lands while it counts
   leaves the summary stale, never wrongly fresh. A dashboard that brought the summary in step
   first makes the task count nothing (`refresh_if_stale`): a write is counted once.
-- A summary is **fresh** when it was computed at the current `data_version`, for today's date
-  (follow-ups fall due with the calendar), by the current engine and for the project's current
-  goal versions. A dashboard shows fresh figures as they are. A stale summary of a project with
-  at most LIVE_LIMIT enrolments is recomputed on the spot; a larger project shows its last
-  figures with the time they are valid for, while the queued refresh runs.
+- A summary is **fresh** when it was computed at the current `data_version`, by the current
+  engine and for the project's current goal versions, and today lies before its `valid_until`:
+  the first date on which its figures change without a write (a follow-up falls due, a quarter
+  begins), or its project's day of the fortnight (HEAL_DAYS) if that comes first, so that a
+  write that reached the data without marking it stale (the admin, `loaddata`) is corrected
+  within two weeks at most. A dashboard shows fresh figures as they are. A stale summary of a
+  project with at most LIVE_LIMIT enrolments is recomputed on the spot; a larger project shows
+  its last figures with the time they are valid for, while the queued refresh runs.
 - `manage.py refresh_goal_summaries` recomputes every stale summary (run it nightly, so the
   first dashboard of the day is already fresh).
 
@@ -54,6 +57,9 @@ logger = logging.getLogger(__name__)
 # 4: the pre-study checklist needs recorded items; targets per category. 5: counted from the
 # fact table (goals/facts.py). 6: valid until their first date-relative change (valid_until).
 ENGINE_VERSION = 6
+# A summary is recomputed at least this often (days), whatever its valid_until: the bound on
+# how long a write that reached the data without marking it stale can go unseen.
+HEAL_DAYS = 14
 # Projects up to this many enrolments are recomputed while the user waits (well under a second).
 LIVE_LIMIT = getattr(settings, "GOAL_SUMMARY_LIVE_LIMIT", 5000)
 # A queued refresh not done after this long is taken as lost and queued again (the largest
@@ -183,7 +189,7 @@ class Computed:
     plan: dict
     enrolments: int
     # The first date on which these figures can change without a write (a follow-up falls
-    # due, a quarter begins); None: not before a write.
+    # due, a quarter begins), or the project's heal_date if that comes first.
     valid_until: object
 
 
@@ -212,8 +218,16 @@ def compute(project) -> Computed:
         figures=found,
         plan=plan,
         enrolments=Enrolment.objects.filter(project_id__in=context.project_ids).count(),
-        valid_until=min((day for day in changes if day is not None), default=None),
+        valid_until=min(day for day in [*changes, heal_date(project.pk, context.today)] if day),
     )
+
+
+def heal_date(project_id: int, day) -> "dt.date":
+    """The project's next recompute day after `day` even when nothing changed: one day in
+    HEAL_DAYS, chosen by the project's id, so the nightly command recomputes about
+    1/HEAL_DAYS of the quiet projects each night rather than all of them on one night."""
+    offset = (project_id - day.toordinal()) % HEAL_DAYS or HEAL_DAYS
+    return day + dt.timedelta(days=offset)
 
 
 def refresh(project) -> ProjectSummary:
