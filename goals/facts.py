@@ -40,6 +40,7 @@ from enrolments.models import Enrolment
 from interventions.models import Participation
 
 from .engine import population as pop
+from .figures import followed_up_flag
 from .models import EnrolmentFact
 
 # The fact table's columns, in the order `_source()` selects them.
@@ -90,12 +91,6 @@ def _categories():
     return Coalesce(Subquery(taken, output_field=models.BigIntegerField()), Value(0))
 
 
-def _followed_up_rule():
-    from .figures import flow_conditions
-
-    return flow_conditions()["followed_up"]
-
-
 def _source(enrolments):
     """The fact rows of `enrolments` (an Enrolment queryset), one per enrolment and target
     group, selecting COLUMNS in order."""
@@ -130,11 +125,7 @@ def _source(enrolments):
         "_labour_market_status": F("labour_market_status"),
         "_income_source": F("income_source"),
         "_categories": _categories(),
-        "_followed_up": Case(
-            When(_followed_up_rule(), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
+        "_followed_up": followed_up_flag(),
     }
     names = list(expressions)
     assert len(names) == len(COLUMNS)

@@ -11,7 +11,7 @@ labels them and hides small cells for the reader.
 
 import datetime as dt
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
+from django.db.models import BooleanField, Case, Count, Exists, Min, OuterRef, Q, Sum, Value, When
 
 from core.clock import today
 from enrolments.models import Enrolment, FollowUp, Status
@@ -34,6 +34,16 @@ def flow_conditions() -> dict[str, Q | None]:
     }
 
 
+def followed_up_flag() -> Case:
+    """True for an enrolment at the flow's "followed up" stage (flow_conditions), as a column:
+    the fact table's `followed_up` (goals/facts.py) and the raw rows' universe both select it."""
+    return Case(
+        When(flow_conditions()["followed_up"], then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
 def counted(project, project_ids=None) -> list[int]:
     """The ids of the projects whose records count in `project`'s figures."""
     return list(project_ids) if project_ids is not None else project.counted_project_ids()
@@ -42,9 +52,8 @@ def counted(project, project_ids=None) -> list[int]:
 def flow_members(project, universe, *, project_ids=None) -> dict[str, int]:
     """Which enrolments (bit sets of the engine's Universe) each stage counts: read with the
     universe (its "stage" groups), no query."""
-    everyone = (1 << len(universe.index)) - 1
     return {
-        stage: everyone if condition is None else universe.group("stage", stage)
+        stage: universe.everyone if condition is None else universe.group("stage", stage)
         for stage, condition in flow_conditions().items()
     }
 
@@ -53,11 +62,10 @@ def flow_gender_members(universe) -> dict[str, int]:
     """The flow's three gender groups as bit sets: anything but woman or man counts as other."""
     woman = universe.group("gender", Gender.WOMAN.value)
     man = universe.group("gender", Gender.MAN.value)
-    everyone = (1 << len(universe.index)) - 1
     return {
         Gender.WOMAN.value: woman,
         Gender.MAN.value: man,
-        Gender.OTHER.value: everyone & ~(woman | man),
+        Gender.OTHER.value: universe.everyone & ~(woman | man),
     }
 
 

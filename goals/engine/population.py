@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
     Count,
@@ -277,6 +276,11 @@ class Universe:
     def group(self, dimension: str, group: str) -> int:
         return self.groups.get(dimension, {}).get(group, 0)
 
+    @property
+    def everyone(self) -> int:
+        """The bit set of every member of the universe."""
+        return (1 << len(self.index)) - 1
+
 
 def quarter_of(day: dt.date | None) -> str | None:
     """The calendar quarter of a day, "YYYY Qn" (the comparison pages' quarters)."""
@@ -358,7 +362,7 @@ def _with_target_groups(index, grouping, with_group: list[int]) -> Universe:
 def enrolment_universe(project_ids: list[int]) -> Universe:
     """Every enrolment of the counted projects (Context.project_ids) with its breakdown groups,
     year of exit and project: two queries over the raw rows."""
-    from goals.figures import flow_conditions
+    from goals.figures import followed_up_flag
 
     rows = (
         Enrolment.objects.filter(project_id__in=project_ids)
@@ -368,11 +372,7 @@ def enrolment_universe(project_ids: list[int]) -> Universe:
             _age_band=dimension_expression("age_band"),
             _region=dimension_expression("region_of_birth"),
             _area=dimension_expression("area"),
-            _followed_up=Case(
-                When(flow_conditions()["followed_up"], then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
+            _followed_up=followed_up_flag(),
         )
         .order_by("pk")
         .values_list(
