@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from core.models import LogEntry, Role
 from enrolments import registration
@@ -187,7 +187,7 @@ def test_the_page_shows_every_version_what_changed_and_who_recorded_it(client, w
         world.case_worker.user,
         "SOC 2010/117",
     )
-    assert new.confirmed_at.date() == TODAY
+    assert timezone.localdate(new.confirmed_at) == TODAY
     assert LogEntry.objects.filter(object_type="participants.Consent", action="create").exists()
 
 

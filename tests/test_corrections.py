@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from core.models import LogEntry, Role
 from core.signals import counted_data_changed
@@ -172,7 +172,7 @@ def test_a_case_worker_corrects_the_gender_and_the_history_shows_it(client, worl
     assert correction.changes == [{"field": "gender", "old": "woman", "new": "man"}]
     assert correction.reason == "Fel kön registrerat vid inskrivningen"
     assert correction.by == world.case_worker.user
-    assert correction.at.date() == TODAY  # the product's clock
+    assert timezone.localdate(correction.at) == TODAY  # the product's clock
     assert correction.project == world.project
     # The audit log names the field, never its values.
     entry = LogEntry.objects.filter(action="change", object_type="participants.Participant").get()

@@ -548,7 +548,7 @@ def test_the_time_figures_are_valid_for_is_on_the_projects_clock(stored_project,
     project, *_ = stored_project
     settings.FOLJSAM_TODAY = "2015-06-22"
     summary = summaries.refresh(project)
-    assert summary.computed_at.date().isoformat() == "2015-06-22"
+    assert timezone.localdate(summary.computed_at).isoformat() == "2015-06-22"
 
 
 def test_a_plan_made_by_other_rules_or_for_another_threshold_is_made_again(stored_project):

@@ -14,7 +14,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from core.models import LogEntry, Role
 from goals.models import Goal
@@ -606,7 +606,7 @@ def test_publishing_with_a_missing_translation_needs_the_confirmation(manager, w
     assert response.status_code == 302
     questionnaire.refresh_from_db()
     assert questionnaire.status == Questionnaire.Status.PUBLISHED
-    assert questionnaire.published_at.date() == dt.date.fromisoformat(TODAY)
+    assert timezone.localdate(questionnaire.published_at) == dt.date.fromisoformat(TODAY)
     assert questionnaire.published_by == world["manager"].user
     assert questionnaire.missing_translations_confirmed
     assert own in questionnaire.ordered_questions()
