@@ -11,8 +11,8 @@ Prints a markdown table (warm median of --runs, one untimed run first):
   breakdowns and the members for the disclosure control, from the raw rows (the engine as it
   was, one statement per breakdown) and from the fact table; the whole refresh
   (goals.summaries.refresh: goals, flow, hours, follow-ups due, disclosure plan, stored);
-- the dashboard page as a manager gets it right after a counted write (an exit corrected),
-  the figures in step;
+- the dashboard page as a manager gets it right after a counted write (an enrolment saved),
+  and the page's first figures_state request (which counts a small project's figures);
 - the write path: an enrolment saved with and without the fact table kept (each write rolled
   back), in ms per row;
 - with --all, the refresh of every project in turn (what the nightly command does), and the
@@ -96,26 +96,35 @@ def write_cost(project, rows: int) -> tuple[float, float]:
     return kept, without
 
 
-def page_after_write(project, client, runs: int) -> float:
+def page_after_write(project, client, runs: int) -> tuple[float, float]:
     """The dashboard page right after a counted write, each write rolled back: the write,
-    its commit-time work (the refresh queued), then the page."""
+    its commit-time work (the refresh queued), then the page (the last figures, marked as being
+    updated), then the page's first ask whether they are current (figures_state: a project of
+    up to LIVE_LIMIT enrolments is counted in it; a larger one answers at once, its task counts
+    it). Medians of both requests."""
     from enrolments.models import Enrolment
 
-    url = reverse("goals:dashboard", kwargs={"project_id": project.pk})
+    kwargs = {"project_id": project.pk}
+    url = reverse("goals:dashboard", kwargs=kwargs)
+    state = reverse("goals:figures_state", kwargs=kwargs)
     enrolment = Enrolment.objects.filter(project=project, exited_on__isnull=False).first()
-    samples = []
+    pages, states = [], []
     for _ in range(runs + 1):
         try:
             with transaction.atomic():
                 enrolment.save()  # a counted write: the summary is stale now
                 started = time.perf_counter()
                 response = client.get(url)
-                samples.append((time.perf_counter() - started) * 1000)
+                pages.append((time.perf_counter() - started) * 1000)
                 assert response.status_code == 200
+                started = time.perf_counter()
+                response = client.get(state)
+                states.append((time.perf_counter() - started) * 1000)
+                assert response.status_code in (200, 204)
                 raise Rollback
         except Rollback:
             pass
-    return statistics.median(samples[1:])
+    return statistics.median(pages[1:]), statistics.median(states[1:])
 
 
 def main() -> None:
@@ -142,8 +151,8 @@ def main() -> None:
     with open("/proc/loadavg") as load:
         print(f"\n{connection.vendor}, {len(sizes):,} projects, load {load.read().split()[0]}")
     print("\n| project enrolments | goals, raw rows ms | goals, fact table ms | "
-          "refresh ms | dashboard after a write ms |")  # fmt: skip
-    print("|---:|---:|---:|---:|---:|")
+          "refresh ms | dashboard after a write ms | its first figures_state ms |")  # fmt: skip
+    print("|---:|---:|---:|---:|---:|---:|")
     for pk in chosen:
         project = Project.objects.get(pk=pk)
         facts.ensure(project.counted_project_ids())
@@ -153,9 +162,9 @@ def main() -> None:
         raw_ms = timed(lambda p=project: evaluate(p, facts=False), max(1, args.runs // 2))
         fact_ms = timed(lambda p=project: evaluate(p, facts=True), args.runs)
         refresh_ms = timed(lambda p=project: summaries.refresh(p), args.runs)
-        page_ms = page_after_write(project, client, args.runs)
+        page_ms, state_ms = page_after_write(project, client, args.runs)
         print(f"| {sizes[pk]:,} | {raw_ms:.0f} | {fact_ms:.0f} | {refresh_ms:.0f} | "
-              f"{page_ms:.0f} |")  # fmt: skip
+              f"{page_ms:.0f} | {state_ms:.0f} |")  # fmt: skip
 
     largest = Project.objects.get(pk=chosen[0])
     kept, without = write_cost(largest, 200)

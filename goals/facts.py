@@ -280,8 +280,12 @@ def _on_save(sender, instance, raw=False, **kwargs):
         rebuild(enrolment_ids=[instance.pk])
     elif label == "participants.Participant":
         rebuild(enrolment_ids=instance.enrolments.values_list("pk", flat=True))
-    elif label in ("interventions.Participation", "enrolments.FollowUp"):
+    elif label == "interventions.Participation":
         rebuild(enrolment_ids=[instance.enrolment_id])
+    elif label == "enrolments.FollowUp":
+        old = getattr(instance, "_facts_old", None)
+        if old != (instance.enrolment_id, instance.recorded_on is not None):
+            rebuild(enrolment_ids={instance.enrolment_id, old and old[0]})
     elif label == "interventions.Intervention":
         if getattr(instance, "_facts_old_category_id", None) != instance.category_id:
             rebuild(enrolment_ids=instance.participations.values_list("enrolment_id", flat=True))
@@ -296,12 +300,42 @@ def _remember_category(sender, instance, raw=False, **kwargs):
         )
 
 
-def _on_delete(sender, instance, **kwargs):
+def _remember_follow_up(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Before a follow-up is saved: its enrolment and whether it was recorded, the only things
+    of it the fact rows hold (the flow's "followed up"), so a new due date or a corrected
+    answer rebuilds nothing. A save of named fields that are neither reads nothing."""
+    if raw:
+        return
+    if instance.pk is None:  # new: as if it were an unrecorded follow-up of its enrolment
+        instance._facts_old = (instance.enrolment_id, False)
+    elif update_fields is not None and not {"recorded_on", "enrolment", "enrolment_id"} & set(
+        update_fields
+    ):
+        instance._facts_old = (instance.enrolment_id, instance.recorded_on is not None)
+    else:
+        old = sender.objects.filter(pk=instance.pk).values_list("enrolment_id", "recorded_on")
+        old = old.first()
+        instance._facts_old = None if old is None else (old[0], old[1] is not None)
+
+
+# Deleting one of these deletes every enrolment whose follow-ups and participations it
+# cascades to, and with them their fact rows: those children rebuild nothing on the way.
+_CASCADING = {"enrolments.Enrolment", "participants.Participant"}
+
+
+def _cascaded(origin) -> bool:
+    model = getattr(origin, "model", None) or type(origin)
+    meta = getattr(model, "_meta", None)
+    return meta is not None and meta.label in _CASCADING
+
+
+def _on_delete(sender, instance, origin=None, **kwargs):
     label = sender._meta.label
     if label == "enrolments.Enrolment":
         EnrolmentFact.objects.filter(enrolment_id=instance.pk).delete()
     elif label in ("interventions.Participation", "enrolments.FollowUp"):
-        rebuild(enrolment_ids=[instance.enrolment_id])
+        if not _cascaded(origin):
+            rebuild(enrolment_ids=[instance.enrolment_id])
     elif label == "core.TargetGroup":
         rebuild(enrolment_ids=getattr(instance, "_facts_enrolment_ids", []))
 
@@ -353,6 +387,11 @@ def connect() -> None:
         _remember_category,
         sender=apps.get_model("interventions.Intervention"),
         dispatch_uid="facts-intervention-category",
+    )
+    pre_save.connect(
+        _remember_follow_up,
+        sender=apps.get_model("enrolments.FollowUp"),
+        dispatch_uid="facts-follow-up-recorded",
     )
     target_group = apps.get_model("core.TargetGroup")
     pre_delete.connect(

@@ -23,8 +23,14 @@ How they stay in step
   begins), or its project's day of the fortnight (HEAL_DAYS) if that comes first, so that a
   write that reached the data without marking it stale (the admin, `loaddata`) is corrected
   within two weeks at most. A dashboard shows fresh figures as they are. A stale summary of a
-  project with at most LIVE_LIMIT enrolments is recomputed on the spot; a larger project shows
-  its last figures with the time they are valid for, while the queued refresh runs.
+  project with at most LIVE_LIMIT enrolments is recomputed on the spot for every reader but the
+  dashboard page; a larger project shows its last figures with the time they are valid for,
+  while the queued refresh runs.
+- The dashboard page never counts while its user waits when the stored figures are only behind
+  the data or the day (`read(wait=False)`): it shows them at once, marked as being updated, and
+  asks `state` as soon as it is on the screen (reports.dashboard.figures_state, htmx), which
+  counts a small project then and there and reloads the page. Figures of other goals (a goal
+  just edited), another engine or a plan for another reader are counted first, as are files.
 - `manage.py refresh_goal_summaries` recomputes every stale summary (run it nightly, so the
   first dashboard of the day is already fresh).
 
@@ -392,24 +398,61 @@ class Dashboard:
     plan: dict | None = None  # None: the reader sees exact figures
 
 
-def _current_summary(project, versions, threshold: int | None):
+def _current_summary(project, versions, threshold: int | None, *, wait: bool = True):
     """The project's summary: as stored when fresh; recomputed now when stale and the project
     is small (or has no summary yet); otherwise the last figures, marked as not fresh, with a
     refresh queued. A plan made for another threshold than the reader's, or by other rules,
-    counts as stale."""
+    counts as stale.
+
+    `wait=False` (the dashboard page): a small project whose stored figures are only behind
+    the data or the date (same engine, same goals, a plan for this reader) is not recomputed
+    in the request either: the page shows the last figures at once and asks `state`, which
+    counts them, and then reloads."""
     from . import publication
 
     version_ids = [v.pk for v in versions]
-    summary = ProjectSummary.objects.filter(project=project).first()
-    fresh = is_fresh(summary, version_ids) and (
-        threshold is None or publication.made_for(summary.disclosure, threshold)
+
+    def stored():
+        summary = ProjectSummary.objects.filter(project=project).first()
+        fresh = is_fresh(summary, version_ids) and (
+            threshold is None or publication.made_for(summary.disclosure, threshold)
+        )
+        return summary, fresh
+
+    summary, fresh = stored()
+    if fresh:
+        return summary, True
+    small = summary is None or summary.enrolments <= LIVE_LIMIT
+    if small and (wait or not _only_behind(summary, version_ids, threshold)):
+        return refresh(project), True
+    queue_refresh([project.pk])
+    # A queue that runs its tasks at once (the tests', a development setting) has counted it.
+    return stored()
+
+
+def _only_behind(summary, version_ids, threshold) -> bool:
+    """Stored figures that differ from current ones only by what was recorded since, or by the
+    day: shown as they are while the queued refresh runs. Figures of another engine, of other
+    goals (a goal just edited) or with a plan for another reader are not."""
+    from . import publication
+
+    return (
+        summary is not None
+        and summary.computed_version is not None
+        and summary.engine == ENGINE_VERSION
+        and list(summary.goal_versions) == list(version_ids)
+        and (threshold is None or publication.made_for(summary.disclosure, threshold))
     )
-    if not fresh and (summary is None or summary.enrolments <= LIVE_LIMIT):
-        summary = refresh(project)
-        fresh = True
-    elif not fresh:
-        queue_refresh([project.pk])
-    return summary, fresh
+
+
+def state(project, *, threshold: int | None = None) -> bool:
+    """Whether the project's figures are current for this reader, asked by a dashboard page
+    that showed the last ones: a small project is counted now (the page is on the screen
+    already, nobody waits for it), a large one when its queued refresh has run."""
+    from . import engine
+
+    _summary, fresh = _current_summary(project, engine.current_versions(project), threshold)
+    return fresh
 
 
 def _plan_of(summary, threshold: int) -> dict:
@@ -423,13 +466,15 @@ def _plan_of(summary, threshold: int) -> dict:
     return plan
 
 
-def read(project, *, threshold: int | None = None) -> Dashboard:
+def read(project, *, threshold: int | None = None, wait: bool = True) -> Dashboard:
     """The project's dashboard from its summary, for a reader with `threshold`
-    (core.policy.disclosure_for; None: exact figures)."""
+    (core.policy.disclosure_for; None: exact figures). `wait=False`: the last figures of a
+    small project only behind the data are shown as they are, marked not fresh, while the
+    queued refresh counts (the dashboard page; exports and reports wait for current ones)."""
     from . import engine
 
     versions = engine.current_versions(project)
-    summary, fresh = _current_summary(project, versions, threshold)
+    summary, fresh = _current_summary(project, versions, threshold, wait=wait)
     return _dashboard(project, summary, versions, fresh, threshold)
 
 
@@ -685,6 +730,19 @@ def _on_change(sender, instance, **kwargs):
         from .models import Goal
 
         mark_stale(Goal.objects.filter(pk=instance.goal_id).values_list("project_id", flat=True))
+    elif label == "core.Area":
+        mark_stale(_projects_of_area(instance.pk))
+    elif label == "interventions.InterventionCategory":
+        from interventions.models import Intervention
+
+        mark_stale(
+            Intervention.objects.filter(category_id=instance.pk).values_list(
+                "project_id", flat=True
+            )
+        )
+    elif label == "interventions.Intervention":
+        # Moved to another project: the one it left counts its hours no more.
+        mark_stale([instance.project_id, getattr(instance, "_summaries_old_project_id", None)])
     elif label == "goals.ReferenceValue":
         from core.models import Project
 
@@ -699,6 +757,20 @@ def _on_change(sender, instance, **kwargs):
             mark_stale(ids)
 
 
+def _projects_of_area(area_id: int) -> set[int]:
+    """The projects whose figures name an area (its name is a breakdown's label): those it is
+    an area of, and those with an enrolment or a household in it."""
+    from core.models import Project
+    from enrolments.models import Enrolment
+    from participants.models import Household
+
+    return {
+        *Project.objects.filter(areas=area_id).values_list("pk", flat=True),
+        *Enrolment.objects.filter(area_id=area_id).values_list("project_id", flat=True).distinct(),
+        *Household.objects.filter(area_id=area_id).values_list("project_id", flat=True).distinct(),
+    }
+
+
 def _remember_parent(sender, instance, raw=False, **kwargs):
     """Before a project is saved: the parent it had, so that parent's roll-up is made stale."""
     if raw or instance.pk is None:
@@ -708,7 +780,22 @@ def _remember_parent(sender, instance, raw=False, **kwargs):
     )
 
 
-def _on_m2m(sender, instance, action, **kwargs):
+def _remember_project(sender, instance, raw=False, **kwargs):
+    """Before an intervention is saved: the project it had, so that project is made stale."""
+    if raw or instance.pk is None:
+        return
+    instance._summaries_old_project_id = (
+        sender.objects.filter(pk=instance.pk).values_list("project_id", flat=True).first()
+    )
+
+
+def _on_m2m(sender, instance, action, pk_set=None, **kwargs):
+    if type(instance)._meta.label == "core.Area":  # projects given or taken the area
+        if action == "pre_clear":
+            mark_stale(instance.projects.values_list("pk", flat=True))
+        elif action in ("post_add", "post_remove"):
+            mark_stale(pk_set or [])
+        return
     if action in ("post_add", "post_remove", "post_clear"):
         _on_change(type(instance), instance)
 
@@ -717,6 +804,9 @@ def _on_m2m(sender, instance, action, **kwargs):
 WATCHED = [
     "core.Project",
     "core.TargetGroup",
+    # Their names are labels of the figures (a breakdown by area, the hours by category).
+    "core.Area",
+    "interventions.InterventionCategory",
     "participants.Participant",
     "participants.Household",
     "enrolments.Enrolment",
@@ -754,9 +844,20 @@ def connect_signals() -> None:
     pre_save.connect(
         _remember_parent, sender=apps.get_model("core.Project"), dispatch_uid="summaries-parent"
     )
+    pre_save.connect(
+        _remember_project,
+        sender=apps.get_model("interventions.Intervention"),
+        dispatch_uid="summaries-intervention-project",
+    )
     enrolment = apps.get_model("enrolments.Enrolment")
     m2m_changed.connect(
         _on_m2m, sender=enrolment.target_groups.through, dispatch_uid="summaries-target-groups"
+    )
+    # A project's areas are the breakdown's groups, counted or not.
+    m2m_changed.connect(
+        _on_m2m,
+        sender=apps.get_model("core.Project").areas.through,
+        dispatch_uid="summaries-project-areas",
     )
     programme = apps.get_model("goals.ReferenceProgramme")
     m2m_changed.connect(

@@ -10,10 +10,11 @@ aggregate-only roles (reports.display). Charts are inline SVG (reports.charts).
 
 import datetime as dt
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRefresh
 
 from core import export
 from core.audit import log_action
@@ -107,7 +108,11 @@ def dashboard(request):
     """The project dashboard: flow, goals, gender split, hours, follow-ups due."""
     project = request.project
     threshold = disclosure_for(request.membership)
-    data = summaries.read(project, threshold=threshold)
+    # The page shows the last figures while a write's refresh counts (figures_state updates
+    # it); a file asked for waits for the current ones.
+    data = summaries.read(
+        project, threshold=threshold, wait=export.requested_format(request) is not None
+    )
     rows = flow_rows(data.figures["flow"], data.plan)
     genders = gender_labels()
     flow_chart = bar_chart(
@@ -180,6 +185,16 @@ def dashboard(request):
             "survey_response": survey_tracking.figures(project, threshold),
         },
     )
+
+
+@project_view("goals.view")
+def figures_state(request):
+    """Asked every few seconds by a dashboard showing its last figures while newer records are
+    counted: nothing until the figures are current, then the page is reloaded (HX-Refresh).
+    Says no figure, so it needs no disclosure control and logs no read."""
+    if summaries.state(request.project, threshold=disclosure_for(request.membership)):
+        return HttpResponseClientRefresh()
+    return HttpResponse(status=204)
 
 
 @project_view("goals.view")

@@ -6,4 +6,5 @@ app_name = "goals"
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("goals.json", dashboard.goals_json, name="goals_json"),
+    path("figures-state/", dashboard.figures_state, name="figures_state"),
 ]

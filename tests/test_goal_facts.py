@@ -221,6 +221,9 @@ WRITES = st.lists(
             "rename_intervention",
             "record_follow_up",
             "delete_follow_up",
+            "unrecord_follow_up",
+            "reschedule_follow_up",
+            "cascade_enrolment",
         ]
     ),
     min_size=1,
@@ -319,6 +322,23 @@ def write(kind, project, manager):
         recorded = FollowUp.objects.filter(enrolment__project=project, recorded_on__isnull=False)
         if recorded.exists():
             recorded.first().delete()
+    elif kind == "unrecord_follow_up":  # a recorded answer taken back: saved without a date
+        recorded = FollowUp.objects.filter(enrolment__project=project, recorded_on__isnull=False)
+        taken_back = recorded.order_by("-pk").first()
+        if taken_back:
+            taken_back.recorded_on, taken_back.reached, taken_back.status = None, None, ""
+            taken_back.source = ""
+            taken_back.save()
+    elif kind == "reschedule_follow_up":  # a new due date, by named fields and by a plain save
+        for due in FollowUp.objects.filter(enrolment__project=project).order_by("pk")[:2]:
+            due.due_on += dt.timedelta(days=7)
+            due.save(update_fields=["due_on"])
+            due.save()
+    elif kind == "cascade_enrolment":  # follow-ups and participations go with the enrolment
+        last = project.enrolments.order_by("-pk").first()
+        last.survey_answers.all().delete()
+        last.status_changes.all().delete()
+        last.delete()
     elif kind == "rename_intervention":
         intervention = Intervention.objects.filter(project=project).first()
         intervention.name = f"{intervention.name}, vår"
@@ -350,6 +370,45 @@ def test_after_any_writes_the_facts_equal_a_rebuild_and_the_goals_the_engine(peo
         assert facts.stored_rows() == facts.expected_rows(), kind
     assert_in_step(project)
     assert computed(project, source_facts=True) == computed(project, source_facts=False)
+
+
+def _fact_writes(queries) -> list[str]:
+    table = EnrolmentFact._meta.db_table
+    statements = [q["sql"] for q in queries if table in q["sql"]]
+    return [sql for sql in statements if not sql.lstrip().startswith("SELECT")]
+
+
+def test_only_writes_that_change_a_fact_rewrite_its_rows():
+    """A follow-up's new due date or a corrected answer changes nothing the fact rows hold, and
+    an enrolment deleted with its follow-ups and participations is not rebuilt once per child
+    before its own rows go: those write no fact row. Recording a follow-up does."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    project = build([{**ROW, "exit": "completed", "day90": "unrecorded", "day180": None}])
+    enrolment = project.enrolments.get()
+    due = enrolment.follow_ups.get()
+    follow_up(enrolment, 180, reached=None)
+    ParticipationFactory(
+        intervention=Intervention.objects.filter(project=project).first(), enrolment=enrolment
+    )
+    with CaptureQueriesContext(connection) as queries:
+        due.due_on += dt.timedelta(days=3)
+        due.save()
+        due.save(update_fields=["due_on"])
+    assert _fact_writes(queries) == []
+    with CaptureQueriesContext(connection) as queries:
+        due.reached, due.status, due.source = True, OS.STUDIES, "register"
+        due.recorded_on = due.due_on
+        due.save()
+    assert _fact_writes(queries)
+    assert EnrolmentFact.objects.get(enrolment=enrolment).followed_up
+    with CaptureQueriesContext(connection) as queries:
+        enrolment.survey_answers.all().delete()
+        enrolment.status_changes.all().delete()
+        enrolment.delete()
+    assert [sql for sql in _fact_writes(queries) if sql.lstrip().startswith("INSERT")] == []
+    assert facts.stored_rows() == facts.expected_rows() == []
 
 
 def test_a_stored_summary_is_counted_from_the_facts():

@@ -304,6 +304,51 @@ def test_a_new_day_makes_the_summary_stale_only_when_its_figures_change(stored_p
     assert not fresh(project)
 
 
+def test_a_label_renamed_or_an_intervention_moved_in_the_admin_makes_the_summary_stale(
+    stored_project,
+):
+    """Area and category names are the labels of the stored breakdowns and hours: renaming
+    them, giving a project an area, or moving an intervention makes every project showing them
+    stale (the one it left too), and no other project."""
+    from core.models import Area, Municipality
+
+    project, _manager, intervention, _enrolments = stored_project
+    other = ProjectFactory(follow_up_days=[90])
+    with_goals(other)
+    bystander = ProjectFactory(follow_up_days=[90])
+    with_goals(bystander)
+    area = Area.objects.create(name="Herrgården", municipality=Municipality.objects.first())
+
+    def both_stale_after(change):
+        for each in (project, other, bystander):
+            summaries.refresh(each)
+        change()
+        stale = {each.pk for each in (project, other, bystander) if not fresh(each)}
+        return stale
+
+    assert both_stale_after(lambda: project.areas.add(area)) == {project.pk}
+    assert both_stale_after(lambda: area.projects.add(other)) == {other.pk}
+
+    def rename_area():
+        area.name = "Herrgården norra"
+        area.save()
+
+    assert both_stale_after(rename_area) == {project.pk, other.pk}
+
+    def rename_category():
+        category = intervention.category
+        category.name = f"{category.name} (ny)"
+        category.save()
+
+    assert both_stale_after(rename_category) == {project.pk}
+
+    def move():
+        intervention.project = other
+        intervention.save()
+
+    assert both_stale_after(move) == {project.pk, other.pk}
+
+
 def test_other_projects_stay_fresh(stored_project):
     project, manager, intervention, enrolments = stored_project
     other = ProjectFactory(follow_up_days=[90])
@@ -426,6 +471,76 @@ def test_small_cells_are_suppressed_when_read_for_an_aggregate_only_role(stored_
                 assert cell.suppressed or not (0 < (cell.denominator or 0) < 5)
     # The stored figures themselves are complete; suppression is applied per reader.
     assert stored(project) == raw(project)
+
+
+@pytest.fixture
+def worker_not_yet_run(settings):
+    """A queue whose tasks wait for a worker (as in production), none of them run here."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import task_backends
+
+    task_backends["default"].clear()
+    yield
+    task_backends["default"].clear()
+
+
+def test_after_a_write_the_dashboard_shows_the_last_figures_and_updates_itself(
+    client, stored_project, worker_not_yet_run, monkeypatch, django_capture_on_commit_callbacks
+):
+    """No one waits for the figures to be counted after a write: the page shows the last ones
+    at once, says newer records are being counted, and asks figures_state as soon as it is on
+    the screen and every few seconds after. That counts a small project there and then and
+    reloads the page; for a large one it answers nothing until the queued refresh has run."""
+    from django.urls import reverse
+
+    from goals import tasks
+
+    project, manager, *_ = stored_project
+    client.force_login(manager.user)
+    page = reverse("goals:dashboard", kwargs={"project_id": project.pk})
+    state = reverse("goals:figures_state", kwargs={"project_id": project.pk})
+    before = ProjectSummary.objects.get(project=project).computed_version
+    with django_capture_on_commit_callbacks(execute=True):
+        person(project, gender="man", born=1990)  # a counted write; its refresh is queued
+    html = client.get(page).content.decode()
+    assert 'role="status" hx-get="' + state + '" hx-trigger="load, every 3s"' in html
+    assert ProjectSummary.objects.get(project=project).computed_version == before  # not counted
+    response = client.get(state)
+    assert response.status_code == 200 and response.headers["HX-Refresh"] == "true"
+    assert fresh(project) and summaries.read(project).enrolments == 3
+    html = client.get(page).content.decode()
+    assert state not in html
+
+    monkeypatch.setattr(summaries, "LIVE_LIMIT", 1)  # a large project: the worker counts it
+    with django_capture_on_commit_callbacks(execute=True):
+        person(project, gender="woman", born=1991)
+    assert state in client.get(page).content.decode()
+    response = client.get(state)
+    assert response.status_code == 204 and "HX-Refresh" not in response.headers
+    assert not fresh(project)
+    tasks.refresh_summary.call(project.pk)  # the worker's turn
+    assert client.get(state).headers["HX-Refresh"] == "true"
+    assert state not in client.get(page).content.decode()
+
+
+def test_the_dashboard_counts_at_once_what_its_last_figures_cannot_show(
+    client, stored_project, worker_not_yet_run
+):
+    """A goal just added, or an export of the figures, is not answered with the last figures:
+    those are counted in the request (a small project), as before."""
+    from django.urls import reverse
+
+    project, manager, *_ = stored_project
+    client.force_login(manager.user)
+    page = reverse("goals:dashboard", kwargs={"project_id": project.pk})
+    person(project, gender="man", born=1990)
+    response = client.get(page + "?format=csv")
+    assert response.status_code == 200
+    assert fresh(project)
+    goal(project, "gender_split", key="new_goal")
+    html = client.get(page).content.decode()
+    assert reverse("goals:figures_state", kwargs={"project_id": project.pk}) not in html
+    assert fresh(project)
 
 
 def test_the_dashboard_says_how_current_its_figures_are(client, stored_project, monkeypatch):
