@@ -18,7 +18,9 @@ equal a rebuild from the raw rows, and that the goals counted from them equal th
 count over the raw rows.
 """
 
+import contextvars
 import json
+from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connection, models, transaction
 from django.db.models import (
@@ -233,16 +235,36 @@ def complete(project_ids: list[int], using: str = DEFAULT_DB_ALIAS) -> bool:
     return rows.count() == Enrolment.objects.using(using).filter(project_id__in=project_ids).count()
 
 
+# The sets of projects found complete within `checked_once()` (None outside it).
+_checked: contextvars.ContextVar[set | None] = contextvars.ContextVar("facts_checked", default=None)
+
+
+@contextmanager
+def checked_once():
+    """Within it (one refresh: the goals, the flow, the hours), ensure() checks each set of
+    projects once rather than once per reader."""
+    token = _checked.set(set())
+    try:
+        yield
+    finally:
+        _checked.reset(token)
+
+
 def ensure(project_ids: list[int]) -> None:
     """Rebuild the projects' rows when some are missing (the first count of a project after
     this table came to an installation). Two readers at once: the second waits for the
     first's locks, finds the rows complete and writes nothing."""
-    if complete(project_ids):
+    seen = _checked.get()
+    key = tuple(sorted(project_ids))
+    if seen is not None and key in seen:
         return
-    with transaction.atomic():
-        _lock(Enrolment.objects.filter(project_id__in=project_ids))
-        if not complete(project_ids):
-            rebuild(project_ids=project_ids)
+    if not complete(project_ids):
+        with transaction.atomic():
+            _lock(Enrolment.objects.filter(project_id__in=project_ids))
+            if not complete(project_ids):
+                rebuild(project_ids=project_ids)
+    if seen is not None:
+        seen.add(key)
 
 
 def expected_rows(enrolments=None) -> list[tuple]:

@@ -149,28 +149,28 @@ def participant_flow(project, *, project_ids=None) -> dict[str, dict[str, int]]:
 
 def hours_rows(project, *, project_ids=None) -> list[dict]:
     """Attended hours and the number of participants per intervention category, one query,
-    unsuppressed and in both languages (stored in the project's summary)."""
+    unsuppressed and in both languages (stored in the project's summary). Grouped by the
+    category's id alone (a hash of a few groups, not a sort of every participation by its
+    names); the names are read after."""
+    from interventions.models import InterventionCategory
+
     rows = (
         Participation.objects.filter(intervention__project_id__in=counted(project, project_ids))
         .order_by()
-        .values(
-            "intervention__category__code",
-            "intervention__category__name",
-            "intervention__category__name_en",
-            "intervention__category__order",
-        )
+        .values("intervention__category_id")
         .annotate(hours=Sum("attended_hours"), people=Count("enrolment", distinct=True))
-        .order_by("intervention__category__order", "intervention__category__code")
     )
+    found = {row["intervention__category_id"]: row for row in rows}
+    categories = InterventionCategory.objects.filter(pk__in=found).order_by("order", "code")
     return [
         {
-            "code": row["intervention__category__code"],
-            "name": row["intervention__category__name"],
-            "name_en": row["intervention__category__name_en"],
-            "hours": row["hours"] or 0,
-            "people": row["people"],
+            "code": category.code,
+            "name": category.name,
+            "name_en": category.name_en,
+            "hours": found[category.pk]["hours"] or 0,
+            "people": found[category.pk]["people"],
         }
-        for row in rows
+        for category in categories
     ]
 
 

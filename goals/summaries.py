@@ -201,6 +201,14 @@ class Computed:
 
 def compute(project) -> Computed:
     """Every figure of the project's summary, from the data, for today's date."""
+
+    from . import facts
+
+    with facts.checked_once():
+        return _compute(project)
+
+
+def _compute(project) -> Computed:
     from enrolments.models import Enrolment
 
     from . import engine, figures, publication

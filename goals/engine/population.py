@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -583,21 +584,31 @@ class FactSource(Source):
                 breakdown[dimension] = groups
         members = None
         if ctx.members:
+            # Boolean flags: read as they come (an integer column is converted value by value).
             flags = {
-                f"_m_{name}": Case(When(condition, then=Value(1)), default=Value(0))
+                f"_m_{name}": Case(
+                    When(condition, then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
                 if condition is not None
-                else Value(1)
+                else Value(True, output_field=BooleanField())
                 for name, condition in measures.items()
             }
             members = {"universe": ctx.universe, **dict.fromkeys(measures, 0)}
             chosen = qs.filter(is_first=True).order_by().annotate(**flags)
-            positions = {name: [] for name in measures}
+            # Each row's position looked up once (a row written after the universe was read is
+            # left out, as in Universe.bits_of).
+            index = ctx.universe.index
+            positions = [[] for _ in measures]
             for enrolment_id, *marks in chosen.values_list("enrolment_id", *flags):
-                for name, mark in zip(measures, marks, strict=True):
-                    if mark:
-                        positions[name].append(enrolment_id)
-            for name in measures:
-                members[name] = ctx.universe.bits_of(positions[name])
+                position = index.get(enrolment_id)
+                if position is not None:
+                    for found_at, mark in zip(positions, marks, strict=True):
+                        if mark:
+                            found_at.append(position)
+            for name, found_at in zip(measures, positions, strict=True):
+                members[name] = _bits(found_at, len(index))
         return totals, breakdown, members
 
     def grouped(self, qs, measures: dict[str, Q | None], expression, *, none_label: str):
