@@ -487,9 +487,21 @@ def _generate(scale: float, n_projects: int) -> None:
         key: validate_parameters(template, params, projects[-1])
         for key, _title, template, params in goal_specs
     }
+
+    def parameters(index: int, spec) -> dict:
+        """The checked parameters, with a survey goal's question the goal's own project's."""
+        key, _title, _template, params = spec
+        found = checked[key]
+        if "question" in params:
+            pk = question_ids[index // len(goal_specs), QUESTIONS.index(params["question"])]
+            found = {**found, "question": int(pk)}
+        return found
+
     GoalVersion.objects.bulk_create(
-        GoalVersion(goal=g, version=1, title=spec[1], template=spec[2], parameters=checked[spec[0]])
-        for g, spec in zip(goals, goal_specs * n_projects, strict=True)
+        GoalVersion(
+            goal=g, version=1, title=spec[1], template=spec[2], parameters=parameters(i, spec)
+        )
+        for i, (g, spec) in enumerate(zip(goals, goal_specs * n_projects, strict=True))
     )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

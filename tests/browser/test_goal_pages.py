@@ -140,3 +140,38 @@ def test_steering_opens_the_portfolio_from_the_main_menu(page, login, axe, world
     # From the portfolio to the project's dashboard.
     table.get_by_role("link", name=project.title).click()
     expect(page.locator("#goal-gender-split")).to_be_visible()
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_after_a_write_the_dashboard_shows_the_last_figures_and_then_the_new_ones(
+    page, login, axe, world, settings, prefix
+):
+    """Right after something is recorded, the page does not wait for the figures to be
+    counted: it shows the last ones, says (as a status message) that newer records are being
+    counted, and shows the new figures by itself once they are, without the user reloading."""
+    project = world
+    login("manager", prefix=prefix)
+    open_dashboard(page, project, re.compile("Mål|Goals"))
+    row = page.locator("#goal-gender-split")
+    expect(row).to_contain_text("7 / 15")
+    # Tasks wait for a worker, as in production; none runs here, so the page counts itself.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    EnrolmentFactory(
+        project=project,
+        participant=AnonymousParticipantFactory(gender=Gender.WOMAN, birth_year=1990),
+    )
+    held = []
+    page.route(re.compile("figures-state"), lambda route: held.append(route))  # held for now
+    page.reload()
+    status = page.get_by_role("status").filter(
+        has_text=re.compile("Nyare registreringar räknas|Newer records are being counted")
+    )
+    expect(status).to_be_visible()
+    expect(row).to_contain_text("7 / 15")  # the last figures, at once
+    axe(page, f"goals-dashboard-updating-{'en' if prefix else 'sv'}")
+    assert held  # the page asked at once whether its figures are current
+    for route in held:  # let it ask: the figures are counted, and the page shows them
+        route.continue_()
+    page.unroute(re.compile("figures-state"))
+    expect(row).to_contain_text("8 / 16")
+    expect(status).to_have_count(0)
