@@ -840,7 +840,13 @@ WATCHED = [
 
 def connect_signals() -> None:
     from django.apps import apps
-    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+    from django.db.models.signals import (
+        m2m_changed,
+        post_delete,
+        post_save,
+        pre_delete,
+        pre_save,
+    )
 
     for label in WATCHED:
         try:
@@ -851,6 +857,13 @@ def connect_signals() -> None:
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"summaries-delete-{label}")
     pre_save.connect(
         _remember_parent, sender=apps.get_model("core.Project"), dispatch_uid="summaries-parent"
+    )
+    # Deleting an area removes its projects' links before post_delete: mark them first.
+    pre_delete.connect(
+        lambda sender, instance, **kwargs: mark_stale(_projects_of_area(instance.pk)),
+        sender=apps.get_model("core.Area"),
+        dispatch_uid="summaries-area-deleted",
+        weak=False,
     )
     pre_save.connect(
         _remember_project,

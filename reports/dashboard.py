@@ -9,6 +9,7 @@ aggregate-only roles (reports.display). Charts are inline SVG (reports.charts).
 """
 
 import datetime as dt
+import logging
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -16,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRefresh
 
-from core import export
+from core import clock, export
 from core.audit import log_action
 from core.clock import today
 from core.decorators import project_view
@@ -31,6 +32,8 @@ from .charts import bar_chart, stacked_chart
 from .display import flow_stage_labels, gender_labels, goal_rows
 from .rollups import parts_rows
 from .templatetags.goal_cells import hidden_text
+
+logger = logging.getLogger(__name__)
 
 # --- the participant flow and the gender split ----------------------------------------------
 
@@ -178,6 +181,7 @@ def dashboard(request):
             "hours": hours,
             "hours_chart": hours_chart,
             "today": today(),
+            "asked_since": asked_since(),
             "project_ended": project.ends_on < today(),
             "due": None if threshold else follow_ups_due(data.figures["due"]),
             "can_see_worklist": can(request.membership, Capability.ENROLMENTS_VIEW),
@@ -187,12 +191,36 @@ def dashboard(request):
     )
 
 
+# A page asks figures_state for at most this many seconds after it was shown (`since`), then
+# stops (286): an open tab whose figures wait for a worker that does not come neither keeps its
+# user signed in nor asks for ever.
+ASK_FOR_SECONDS = 120
+STOP_ASKING = 286  # htmx: stop polling
+
+
+def asked_since() -> int:
+    """The `since` a dashboard page gives figures_state: now, on the real clock."""
+    return int(clock.real_seconds())
+
+
 @project_view("goals.view")
 def figures_state(request):
     """Asked every few seconds by a dashboard showing its last figures while newer records are
     counted: nothing until the figures are current, then the page is reloaded (HX-Refresh).
-    Says no figure, so it needs no disclosure control and logs no read."""
-    if summaries.state(request.project, threshold=disclosure_for(request.membership)):
+    Says no figure, so it needs no disclosure control and logs no read. A page shown longer
+    ago than ASK_FOR_SECONDS, or a count that failed, is told to stop asking."""
+    try:
+        since = int(request.GET.get("since", ""))
+    except ValueError:
+        since = asked_since()
+    if clock.real_seconds() - since > ASK_FOR_SECONDS:
+        return HttpResponse(status=STOP_ASKING)
+    try:
+        current = summaries.state(request.project, threshold=disclosure_for(request.membership))
+    except Exception:  # logged; the page keeps its last figures and says to reload later
+        logger.exception("The figures of project %s could not be counted", request.project.pk)
+        return HttpResponse(status=STOP_ASKING)
+    if current:
         return HttpResponseClientRefresh()
     return HttpResponse(status=204)
 

@@ -503,7 +503,8 @@ def test_after_a_write_the_dashboard_shows_the_last_figures_and_updates_itself(
     with django_capture_on_commit_callbacks(execute=True):
         person(project, gender="man", born=1990)  # a counted write; its refresh is queued
     html = client.get(page).content.decode()
-    assert 'role="status" hx-get="' + state + '" hx-trigger="load, every 3s"' in html
+    assert 'role="status" hx-get="' + state + "?since=" in html
+    assert 'hx-trigger="load, every 3s"' in html
     assert ProjectSummary.objects.get(project=project).computed_version == before  # not counted
     response = client.get(state)
     assert response.status_code == 200 and response.headers["HX-Refresh"] == "true"
@@ -521,6 +522,46 @@ def test_after_a_write_the_dashboard_shows_the_last_figures_and_updates_itself(
     tasks.refresh_summary.call(project.pk)  # the worker's turn
     assert client.get(state).headers["HX-Refresh"] == "true"
     assert state not in client.get(page).content.decode()
+
+
+def test_a_page_stops_asking_after_a_while_or_when_the_count_fails(
+    client, stored_project, worker_not_yet_run, monkeypatch
+):
+    """A tab left open on a large project whose worker never comes does not ask for ever (nor
+    keep its user signed in): after ASK_FOR_SECONDS it is told to stop (286, htmx's stop), and
+    so is a page whose count failed. A `since` that is not a number is taken as now."""
+    from django.urls import reverse
+
+    from core import clock
+    from reports import dashboard
+
+    project, manager, *_ = stored_project
+    client.force_login(manager.user)
+    state = reverse("goals:figures_state", kwargs={"project_id": project.pk})
+    monkeypatch.setattr(summaries, "LIVE_LIMIT", 1)
+    person(project, gender="man", born=1990)
+    now = int(clock.real_seconds())
+    assert client.get(f"{state}?since={now}").status_code == 204
+    assert client.get(f"{state}?since=x").status_code == 204
+    late = now - dashboard.ASK_FOR_SECONDS - 1
+    assert client.get(f"{state}?since={late}").status_code == 286
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the count failed")
+
+    monkeypatch.setattr(summaries, "state", broken)
+    assert client.get(f"{state}?since={now}").status_code == 286
+
+
+def test_deleting_an_area_makes_its_projects_stale(stored_project):
+    from core.models import Area, Municipality
+
+    project, *_ = stored_project
+    area = Area.objects.create(name="Kryddgården", municipality=Municipality.objects.first())
+    project.areas.add(area)
+    summaries.refresh(project)
+    area.delete()
+    assert not fresh(project)
 
 
 def test_the_dashboard_counts_at_once_what_its_last_figures_cannot_show(
