@@ -416,16 +416,12 @@ def _current_summary(project, versions, threshold: int | None, *, wait: bool = T
     the data or the date (same engine, same goals, a plan for this reader) is not recomputed
     in the request either: the page shows the last figures at once and asks `state`, which
     counts them, and then reloads."""
-    from . import publication
 
     version_ids = [v.pk for v in versions]
 
     def stored():
         summary = ProjectSummary.objects.filter(project=project).first()
-        fresh = is_fresh(summary, version_ids) and (
-            threshold is None or publication.made_for(summary.disclosure, threshold)
-        )
-        return summary, fresh
+        return summary, is_fresh(summary, version_ids) and _plan_fits(summary, threshold)
 
     summary, fresh = stored()
     if fresh:
@@ -442,15 +438,20 @@ def _only_behind(summary, version_ids, threshold) -> bool:
     """Stored figures that differ from current ones only by what was recorded since, or by the
     day: shown as they are while the queued refresh runs. Figures of another engine, of other
     goals (a goal just edited) or with a plan for another reader are not."""
-    from . import publication
-
     return (
         summary is not None
         and summary.computed_version is not None
         and summary.engine == ENGINE_VERSION
         and list(summary.goal_versions) == list(version_ids)
-        and (threshold is None or publication.made_for(summary.disclosure, threshold))
+        and _plan_fits(summary, threshold)
     )
+
+
+def _plan_fits(summary, threshold: int | None) -> bool:
+    """The stored plan was made for a reader with `threshold` (None: exact figures, any)."""
+    from . import publication
+
+    return threshold is None or publication.made_for(summary.disclosure, threshold)
 
 
 def state(project, *, threshold: int | None = None) -> bool:
@@ -779,22 +780,17 @@ def _projects_of_area(area_id: int) -> set[int]:
     }
 
 
-def _remember_parent(sender, instance, raw=False, **kwargs):
-    """Before a project is saved: the parent it had, so that parent's roll-up is made stale."""
-    if raw or instance.pk is None:
-        return
-    instance._summaries_old_parent_id = (
-        sender.objects.filter(pk=instance.pk).values_list("parent_id", flat=True).first()
-    )
+def _remembering(field: str):
+    """A pre_save receiver that keeps the row's `field` as it was before the save (as
+    `_summaries_old_<field>`), so the project it left is made stale too."""
 
+    def remember(sender, instance, raw=False, **kwargs):
+        if raw or instance.pk is None:
+            return
+        old = sender.objects.filter(pk=instance.pk).values_list(field, flat=True).first()
+        setattr(instance, f"_summaries_old_{field}", old)
 
-def _remember_project(sender, instance, raw=False, **kwargs):
-    """Before an intervention is saved: the project it had, so that project is made stale."""
-    if raw or instance.pk is None:
-        return
-    instance._summaries_old_project_id = (
-        sender.objects.filter(pk=instance.pk).values_list("project_id", flat=True).first()
-    )
+    return remember
 
 
 def _on_m2m(sender, instance, action, pk_set=None, **kwargs):
@@ -855,8 +851,12 @@ def connect_signals() -> None:
             continue
         post_save.connect(_on_change, sender=model, dispatch_uid=f"summaries-save-{label}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"summaries-delete-{label}")
+    # Before a project is saved: its parent, whose roll-up is then stale too.
     pre_save.connect(
-        _remember_parent, sender=apps.get_model("core.Project"), dispatch_uid="summaries-parent"
+        _remembering("parent_id"),
+        sender=apps.get_model("core.Project"),
+        dispatch_uid="summaries-parent",
+        weak=False,
     )
     # Deleting an area removes its projects' links before post_delete: mark them first.
     pre_delete.connect(
@@ -866,9 +866,10 @@ def connect_signals() -> None:
         weak=False,
     )
     pre_save.connect(
-        _remember_project,
+        _remembering("project_id"),
         sender=apps.get_model("interventions.Intervention"),
         dispatch_uid="summaries-intervention-project",
+        weak=False,
     )
     enrolment = apps.get_model("enrolments.Enrolment")
     m2m_changed.connect(
