@@ -14,9 +14,12 @@ How they stay in step
   transaction** (`mark_stale`): model saves and deletes through the signal receivers below, and
   the few bulk writes (attendance, follow-up plans, imports) by calling `mark_stale` themselves.
 - After the commit, a refresh of the project is queued as a task (one per project until it has
-  run); the task reads `data_version` *before* it counts, so a write that lands while it counts
-  leaves the summary stale, never wrongly fresh. A dashboard that brought the summary in step
-  first makes the task count nothing (`refresh_if_stale`): a write is counted once.
+  run), to run REFRESH_DELAY seconds later, so that the writes of those seconds (a provider
+  recording a day's hours row by row) are counted once, not once each; the task reads
+  `data_version` *before* it counts, so a write that lands while it counts leaves the summary
+  stale, never wrongly fresh, and the refresh queues itself again. A dashboard that brought the
+  summary in step first makes the task count nothing (`refresh_if_stale`): a write is counted
+  once.
 - A summary is **fresh** when it was computed at the current `data_version`, by the current
   engine and for the project's current goal versions, and today lies before its `valid_until`:
   the first date on which its figures change without a write (a follow-up falls due, a quarter
@@ -71,6 +74,16 @@ LIVE_LIMIT = getattr(settings, "GOAL_SUMMARY_LIVE_LIMIT", 5000)
 # A queued refresh not done after this long is taken as lost and queued again (the largest
 # project's refresh takes about 17 s: docs/performance.md).
 REQUEUE_AFTER = dt.timedelta(minutes=10)
+# Seconds between a write and the refresh it queues (the worker's backend must support
+# deferred tasks; the test backend runs it at once). The writes of those seconds join the one
+# refresh: under load the worker counts each busy project once per REFRESH_DELAY rather than
+# after every write (docs/performance.md, "The load test with persistent connections"). A
+# dashboard of a small project does not wait for it (reports.dashboard.figures_state counts it).
+REFRESH_DELAY = float(getattr(settings, "GOAL_SUMMARY_REFRESH_DELAY", 15))
+# Below the default (0): a deferred refresh whose time has come runs after the tasks that were
+# ready before it (the database backend orders by priority, then run_after, then enqueued_at,
+# and gives a task queued without a delay the latest run_after there is).
+REFRESH_PRIORITY = -1
 
 
 # --- marking stale ----------------------------------------------------------------------------
@@ -124,13 +137,28 @@ def _flush_queue() -> None:
         return
     ids = sorted(pending)
     pending.clear()
-    queue_refresh(ids)
+    queue_refresh(ids, after_write=True)
 
 
-def queue_refresh(project_ids) -> None:
-    """Queue a refresh task for each project that has none queued yet. A queue that cannot be
-    reached never breaks the write that asked: the summary stays stale and is recomputed on
-    the next view or by the nightly command."""
+def _deferred(task):
+    """The refresh a write queued: run REFRESH_DELAY seconds later, and after any other task
+    that is ready (an import waiting for the worker goes first), when the backend can."""
+    from django_tasks import default_task_backend
+
+    if REFRESH_DELAY <= 0 or not default_task_backend.supports_defer:
+        return task
+    options = {"run_after": clock.real_now() + dt.timedelta(seconds=REFRESH_DELAY)}
+    if default_task_backend.supports_priority:
+        options["priority"] = REFRESH_PRIORITY
+    return task.using(**options)
+
+
+def queue_refresh(project_ids, *, after_write: bool = False) -> None:
+    """Queue a refresh task for each project that has none queued yet; `after_write`: deferred
+    (REFRESH_DELAY), so that the writes of the next seconds join it. A reader's refresh (a large
+    project's goal just edited) is queued to run at once. A queue that cannot be reached never
+    breaks the write that asked: the summary stays stale and is recomputed on the next view or
+    by the nightly command."""
     ids = _ids(project_ids)
     # A refresh queued longer ago than REQUEUE_AFTER whose worker died (or was lost with the
     # queue) is queued again: a second one that finds the figures fresh counts nothing.
@@ -153,7 +181,7 @@ def queue_refresh(project_ids) -> None:
 
     for project_id in to_queue:
         try:
-            refresh_summary.enqueue(project_id)
+            (_deferred(refresh_summary) if after_write else refresh_summary).enqueue(project_id)
         except Exception:
             logger.exception("Could not queue the goal summary refresh of project %s", project_id)
             ProjectSummary.objects.filter(project_id=project_id).update(refresh_queued=False)
@@ -295,6 +323,9 @@ def refresh(project) -> ProjectSummary:
         locked.dashboard = _jsonable(computed.figures)
         locked.disclosure = computed.plan
         locked.save()
+        if locked.data_version != version:
+            # Written to while it counted: that write saw a refresh queued and queued none.
+            transaction.on_commit(lambda: queue_refresh([project.pk], after_write=True))
     return locked
 
 

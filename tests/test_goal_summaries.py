@@ -430,6 +430,79 @@ def test_a_refresh_lost_with_its_worker_is_queued_again(
     assert enqueued == [project.pk, project.pk]
 
 
+def test_the_writes_of_a_few_seconds_are_counted_by_one_deferred_refresh(
+    stored_project, worker_not_yet_run, django_capture_on_commit_callbacks
+):
+    """A provider recording a day's hours row by row, or the busy projects of a loaded server:
+    the first write queues one refresh to run REFRESH_DELAY seconds later, and the writes of
+    those seconds join it instead of queueing one each."""
+    from django_tasks import task_backends
+
+    from core import clock
+
+    project, *_ = stored_project
+    queued = task_backends["default"].results
+    before = clock.real_now()
+    with django_capture_on_commit_callbacks(execute=True):
+        person(project, gender="woman", born=1990)
+    after = clock.real_now()
+    assert len(queued) == 1 and queued[0].args == [project.pk]
+    delay = dt.timedelta(seconds=summaries.REFRESH_DELAY)
+    assert summaries.REFRESH_DELAY > 0
+    assert before + delay <= queued[0].task.run_after <= after + delay
+    # When its time has come it waits behind the tasks already ready (an import, say).
+    assert queued[0].task.priority == summaries.REFRESH_PRIORITY < 0
+    with django_capture_on_commit_callbacks(execute=True):
+        person(project, gender="man", born=1991)
+        person(project, gender="man", born=1992)
+    assert len(queued) == 1
+    # A reader's refresh (a large project's goal just edited) is not deferred: no writes to
+    # wait for.
+    ProjectSummary.objects.filter(project=project).update(refresh_queued=False)
+    summaries.queue_refresh([project.pk])
+    assert len(queued) == 2 and queued[1].task.run_after is None
+
+
+def test_a_write_made_while_the_refresh_counts_queues_it_again(
+    stored_project, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The write that lands while the queued refresh counts sees a refresh queued and queues
+    none; the refresh, finding the data moved on, queues the next one (else the figures would
+    stay behind until someone opened the dashboard or the night came)."""
+    from goals import tasks
+
+    project, *_ = stored_project
+    enqueued = []
+
+    class Queue:
+        @staticmethod
+        def enqueue(pk):
+            enqueued.append(pk)
+
+    monkeypatch.setattr(tasks, "refresh_summary", Queue)
+    with django_capture_on_commit_callbacks(execute=True):
+        person(project, gender="woman", born=1990)
+    assert enqueued == [project.pk]
+    compute = summaries.compute
+
+    def written_meanwhile(p):
+        computed = compute(p)
+        person(project, gender="man", born=1991)
+        summaries._flush_queue()  # its commit, now: it queues nothing, one is queued (running)
+        assert enqueued == [project.pk]
+        return computed
+
+    monkeypatch.setattr(summaries, "compute", written_meanwhile)
+    with django_capture_on_commit_callbacks(execute=True):
+        summaries.refresh(project)
+    assert not fresh(project)
+    assert enqueued == [project.pk, project.pk]
+    monkeypatch.setattr(summaries, "compute", compute)
+    with django_capture_on_commit_callbacks(execute=True):
+        summaries.refresh(project)  # nothing written meanwhile: nothing queued
+    assert fresh(project) and enqueued == [project.pk, project.pk]
+
+
 def test_the_refresh_task_brings_the_summary_in_step(stored_project):
     project, *_ = stored_project
     person(project, gender="woman", born=1990)
