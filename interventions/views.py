@@ -12,6 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.vary import vary_on_headers
 
 from core import export
 from core.audit import log_people_shown
@@ -275,7 +276,8 @@ def place(request, enrolment_id):
 @project_view("attendance.change")
 def attendance(request, intervention_id):
     """The participants placed in one intervention with the attendance fields only, each row
-    with an inline form to record hours or completion."""
+    with a "Record hours" that opens its form in place (fetched from record_hours by htmx when
+    opened; without JavaScript a link to the form's own page)."""
     intervention = _attendance_intervention(request, intervention_id)
     participations = _participations(request).filter(intervention=intervention)
     sessions = intervention.sessions.annotate(
@@ -288,7 +290,9 @@ def attendance(request, intervention_id):
         completions = {value: str(label) for value, label in Participation.Completion.choices}
         return exports.attendance_response(request, intervention, participations, completions)
     page = Paginator(participations, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(p, RecordHoursForm(participation=p)) for p in page]
+    # Each row's form is fetched when its "Record hours" is opened (record_hours, htmx): fifty
+    # rows of four form fields were most of the page's time (docs/performance.md).
+    rows = [(p, None) for p in page]
     sessions = sessions[:10]
     _log_list_read(request, intervention, "attendance list", page.object_list)
     return render(
@@ -314,9 +318,11 @@ def _status_after_recording(participation) -> str:
 
 
 @project_view("attendance.change")
+@vary_on_headers("HX-Request")
 def record_hours(request, participation_id):
-    """Record one participant's hours or completion. htmx gets the updated row (and the status
-    line); without JavaScript a normal POST redirects back to the attendance page."""
+    """Record one participant's hours or completion. GET: the form on its own page, or for htmx
+    (an attendance row's "Record hours" just opened) the form alone. POST: htmx gets the updated
+    row (and the status line); without JavaScript it redirects back to the attendance page."""
     participation = get_object_or_404(_participations(request), pk=participation_id)
     intervention = participation.intervention
     attendance_url = reverse(
@@ -359,6 +365,12 @@ def record_hours(request, participation_id):
     else:
         form = RecordHoursForm(participation=participation)
         _log_list_read(request, intervention, "attendance form", [participation])
+        if request.htmx:  # the form of an attendance row just opened
+            return render(
+                request,
+                "interventions/_record_hours_form.html",
+                {"project": request.project, "participation": participation, "form": form},
+            )
     return render(
         request,
         "interventions/record_hours.html",

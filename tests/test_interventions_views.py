@@ -684,6 +684,31 @@ def test_provider_sees_only_the_attendance_fields_of_their_participants(client, 
     )
 
 
+def test_a_rows_form_is_fetched_when_its_record_hours_is_opened(client, world):
+    """The attendance page carries no row's form (fifty rows of them were most of its time):
+    each row's "Record hours" fetches its form when opened (htmx), and without JavaScript links
+    to the form's own page. The fetched form is the row's, and its read is logged."""
+    login(client, world, "provider")
+    content = page_text(client.get(_urls(world)["attendance"]))
+    record = url("record_hours", project_id=world.project.pk, participation_id=world.sara_in.pk)
+    assert f'name="p{world.sara_in.pk}-hours"' not in content
+    assert f'<p hx-get="{record}" hx-trigger="toggle from:closest details once"' in content
+    assert f'<a href="{record}">' in content
+    seen = set(LogEntry.objects.filter(action="view").values_list("pk", flat=True))
+    response = client.get(record, HTTP_HX_REQUEST="true")
+    fragment = page_text(response)
+    assert fragment.strip().startswith("<form") and "<html" not in fragment
+    assert f'name="p{world.sara_in.pk}-hours"' in fragment
+    assert f'hx-target="#participation-{world.sara_in.pk}"' in fragment
+    assert "HX-Request" in response["Vary"]
+    logged = LogEntry.objects.filter(action="view").exclude(pk__in=seen)
+    assert list(logged.values_list("person_id", flat=True)) == [
+        world.sara_in.enrolment.participant_id
+    ]
+    page = page_text(client.get(record))  # without JavaScript: the form's own page
+    assert "<html" in page and f'name="p{world.sara_in.pk}-hours"' in page
+
+
 def test_reading_the_attendance_list_logs_each_person_shown_without_personal_data(client, world):
     login(client, world, "provider")
     client.get(_urls(world)["attendance"])
