@@ -38,7 +38,8 @@ Markdown tables, one row per step (requests/s, p50/p95/p99 latency, errors) and 
 When it starts its own server (no --url) it runs `gunicorn -w 2` (with deploy/gunicorn.conf.py)
 and one `manage.py db_worker`, DEBUG off, a throwaway SECRET_KEY, the field keys the data were
 written with (from the environment, else .dev-keys.json, as bench/national.py wrote them),
-two-factor sign-in off and cookies without the Secure flag (plain http on loopback). Stopped
+two-factor sign-in off, cookies without the Secure flag (plain http on loopback) and, as
+deploy/env.example, CONN_MAX_AGE=60 unless the environment gives another. Stopped
 at the end, also on Ctrl-C.
 """
 
@@ -346,6 +347,8 @@ def server_env(extra: dict | None = None) -> dict:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "FOLJSAM_TODAY": os.environ.get("FOLJSAM_TODAY", "2026-06-30"),
             "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
+            # As deploy/env.example: one connection per process, not one per request.
+            "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
         }
     )
     env.update(extra or {})

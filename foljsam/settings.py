@@ -201,6 +201,7 @@ if os.environ.get("REPLICA_DATABASE_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["REPLICA_DATABASE_URL"],
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_health_checks=True,  # as the primary's: a restarted replica costs no request
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["foljsam.routers.ReplicaRouter"]
@@ -303,6 +304,9 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# Seconds from a counted write to the refresh of its project's dashboard figures it queues; the
+# writes of those seconds are counted together (goals/summaries.py, REFRESH_DELAY).
+GOAL_SUMMARY_REFRESH_DELAY = float(os.environ.get("GOAL_SUMMARY_REFRESH_DELAY", "15"))
 # Background jobs (docs/operations.md, "Background work"): a running job writes a heartbeat every
 # JOB_HEARTBEAT_INTERVAL seconds; one silent for JOB_HEARTBEAT_TIMEOUT seconds lost its worker
 # and is marked failed (the worker looks every JOB_SWEEP_INTERVAL seconds). Finished jobs and
