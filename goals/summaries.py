@@ -492,6 +492,11 @@ def state(project, *, threshold: int | None = None) -> bool:
     from . import engine
 
     _summary, fresh = _current_summary(project, engine.current_versions(project), threshold)
+    if fresh:
+        # A parent's page shows its parts' goal statuses too (part_statuses, wait=False): the
+        # small parts behind are counted now, before the page reloads.
+        for part in project.children.all():
+            _current_summary(part, engine.current_versions(part), None)
     return fresh
 
 
@@ -707,16 +712,20 @@ def portfolio(projects) -> list[dict]:
 PART_STATUSES = ["met", "not_met", "uncertain", "no_data"]
 
 
-def part_statuses(projects, threshold: int | None) -> dict[int, dict[str, int]]:
+def part_statuses(
+    projects, threshold: int | None, *, wait: bool = True
+) -> dict[int, dict[str, int]]:
     """For the sub-project table of a parent: per project, how many of its own goals are met,
     not met, not yet certain or without data, from its summary (made current first, as its
     dashboard would) with its own plan applied for a reader with `threshold` (None: exact). A
     goal its plan hides counts as without data; a plan made for another threshold hides every
-    goal about people (as in the portfolio). A fixed number of queries per project."""
+    goal about people (as in the portfolio). A fixed number of queries per project.
+    `wait=False` (the parent's dashboard page): a part whose figures are only behind is not
+    counted while the user waits (its refresh is queued; the page's `state` counts it)."""
     from . import engine, publication
 
     for project in projects:
-        _current_summary(project, engine.current_versions(project), None)
+        _current_summary(project, engine.current_versions(project), None, wait=wait)
     ids = [project.pk for project in projects]
     thresholds = {
         project.pk: None if threshold is None else max(threshold, project_threshold(project))

@@ -185,7 +185,8 @@ def dashboard(request):
             "project_ended": project.ends_on < today(),
             "due": None if threshold else follow_ups_due(data.figures["due"]),
             "can_see_worklist": can(request.membership, Capability.ENROLMENTS_VIEW),
-            "parts": parts_rows(project, request.membership, data),  # a parent's sub-projects
+            # A parent's sub-projects; their statuses only behind are not counted here either.
+            "parts": parts_rows(project, request.membership, data, wait=False),
             "survey_response": survey_tracking.figures(project, threshold),
         },
     )

@@ -21,16 +21,17 @@ from goals.figures import OWN
 from .display import goal_rows
 
 
-def parts_rows(project, membership, data) -> list[dict]:
+def parts_rows(project, membership, data, *, wait: bool = True) -> list[dict]:
     """The rows of the sub-project table ([] for a project without parts); `data` is the
-    parent's summaries.read() for this reader."""
+    parent's summaries.read() for this reader. `wait=False` (the dashboard page): a part's goal
+    statuses only behind its data are shown as they are (summaries.part_statuses)."""
     children = list(project.children.order_by("title"))
     if not children:
         return []
     threshold = disclosure_for(membership)
     visible = set(Project.objects.visible_to(membership.user).values_list("pk", flat=True))
     participants = data.figures.get("parts") or {}
-    statuses = summaries.part_statuses(children, threshold)
+    statuses = summaries.part_statuses(children, threshold, wait=wait)
     rows = []
     for child in children:
         reason = publication.part_reason(data.plan, str(child.pk)) if data.plan else ""

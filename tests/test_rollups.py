@@ -218,6 +218,33 @@ def test_a_change_of_a_parts_goal_leaves_the_parents_figures_as_they_are_but_sta
     assert [r.key for r in summaries.read(programme).results] == []
 
 
+def test_a_parents_dashboard_does_not_count_its_parts_while_its_user_waits(settings):
+    """After a write in a part, the parent's dashboard page shows the part's last goal
+    statuses at once (as it shows its own last figures); the page's figures_state, asked once
+    the page is on the screen, counts the part before it reloads the page."""
+    from django_tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    task_backends["default"].clear()  # a queue whose worker has not run yet
+    programme, (_, first, second, below) = tree()
+    with_goals(first)
+    manager = MembershipFactory(project=programme, role=Role.MANAGER)
+    for project in (programme, first, second, below):
+        summaries.refresh(project)
+    person(first, gender="woman", born=1990)  # the part and its parent are behind
+    counted = ProjectSummary.objects.get(project=first).computed_version
+    client = Client()
+    client.force_login(manager.user)
+    page = client.get(reverse("goals:dashboard", args=[programme.pk]))
+    assert page.status_code == 200 and "parts-table" in page.content.decode()
+    assert ProjectSummary.objects.get(project=first).computed_version == counted
+    assert not fresh(first)
+    state = reverse("goals:figures_state", kwargs={"project_id": programme.pk})
+    assert client.get(state).headers["HX-Refresh"] == "true"
+    assert fresh(programme) and fresh(first)
+    task_backends["default"].clear()
+
+
 # --- disclosure -------------------------------------------------------------------------------
 
 
