@@ -6,7 +6,7 @@ enrolments takes seconds over raw rows. So the figures of a project's dashboard 
 with its breakdowns, the participant flow, the hours by category and the follow-ups due — are
 computed by the engine and stored (ProjectSummary, GoalSummary), and a dashboard reads the
 stored figures. The engine counts the enrolment goals from the fact table kept on write
-(goals/facts.py), one grouped statement per goal.
+(goals/facts.py), one statement per goal (its members; the counts are theirs).
 
 How they stay in step
 ---------------------

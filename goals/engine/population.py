@@ -513,9 +513,12 @@ FACT_DIMENSIONS = {
 
 
 class FactSource(Source):
-    """The fact table (goals.models.EnrolmentFact): a goal's totals and every breakdown from one
-    grouped statement over the population's rows (the partial aggregate: a few hundred rows per
-    project), rolled up here; the members, when asked, from one more."""
+    """The fact table (goals.models.EnrolmentFact). When the members are asked (a refresh: the
+    disclosure control needs them), one statement reads them, a row per enrolment of the
+    population, and the totals and every breakdown are their bit counts in the universe's
+    groups. Otherwise a goal's totals and every breakdown come from one grouped statement over
+    the population's rows (the partial aggregate: a few hundred rows per project), rolled up
+    here."""
 
     follow_ups = "enrolment__follow_ups"
     survey_answers = "enrolment__survey_answers"
@@ -557,6 +560,15 @@ class FactSource(Source):
         return Q(GreaterThan(F("categories").bitand(mask), 0))
 
     def figures(self, ctx: Context, qs, measures: dict[str, Q | None]):
+        if ctx.members:
+            # The members are read anyway (one row per enrolment of the population): the totals
+            # and every breakdown are their bit counts within the universe's groups, so the
+            # grouped statement is not run at all (and the counts are those of the members by
+            # construction).
+            members, population = self._members(ctx, qs, measures)
+            totals = {name: members[name].bit_count() for name in measures}
+            breakdown = self._breakdown_of(ctx, members, population, measures)
+            return totals, breakdown, members
         aggregates = _aggregates(measures, distinct=False)
         # Without breakdowns (the quarter comparison): grouped by is_first alone.
         dimensions = FACT_DIMENSIONS if ctx.breakdowns else {}
@@ -582,34 +594,64 @@ class FactSource(Source):
                 groups = {group: dict(zero) for group in dimension_groups(ctx, dimension)}
                 groups.update(found[dimension])
                 breakdown[dimension] = groups
-        members = None
-        if ctx.members:
-            # Boolean flags: read as they come (an integer column is converted value by value).
-            flags = {
-                f"_m_{name}": Case(
-                    When(condition, then=Value(True)),
-                    default=Value(False),
-                    output_field=BooleanField(),
-                )
-                if condition is not None
-                else Value(True, output_field=BooleanField())
-                for name, condition in measures.items()
+        return totals, breakdown, None
+
+    def _members(self, ctx: Context, qs, measures: dict[str, Q | None]):
+        """Which people of ctx.universe each measure counts (bit sets), and the whole
+        population: one statement, a row per enrolment of the population (its first fact row)
+        with a boolean flag per measure."""
+        # Boolean flags: read as they come (an integer column is converted value by value).
+        flags = {
+            f"_m_{name}": Case(
+                When(condition, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+            if condition is not None
+            else Value(True, output_field=BooleanField())
+            for name, condition in measures.items()
+        }
+        chosen = qs.filter(is_first=True).order_by().annotate(**flags)
+        # Each row's position looked up once (a row written after the universe was read is
+        # left out, as in Universe.bits_of).
+        index = ctx.universe.index
+        everyone: list[int] = []
+        positions = [[] for _ in measures]
+        for enrolment_id, *marks in chosen.values_list("enrolment_id", *flags):
+            position = index.get(enrolment_id)
+            if position is not None:
+                everyone.append(position)
+                for found_at, mark in zip(positions, marks, strict=True):
+                    if mark:
+                        found_at.append(position)
+        size = len(index)
+        members = {"universe": ctx.universe}
+        for name, found_at in zip(measures, positions, strict=True):
+            members[name] = _bits(found_at, size)
+        return members, _bits(everyone, size)
+
+    @staticmethod
+    def _breakdown_of(ctx: Context, members: dict, population: int, measures) -> dict:
+        """Every breakdown from the members: a group's count of a measure is the number of the
+        measure's members in the group (ctx.universe.groups, grouped as the engine groups; an
+        enrolment in two target groups counts in both). The groups shown: every group the
+        dimension always shows, and any other where the population has someone."""
+        if not ctx.breakdowns:
+            return {}
+        universe = ctx.universe
+        breakdown = {}
+        for dimension in ENROLMENT_DIMENSIONS:
+            found = universe.groups.get(dimension, {})
+            shown = dimension_groups(ctx, dimension)
+            always = set(shown)
+            shown += sorted(g for g, bits in found.items() if g not in always and bits & population)
+            breakdown[dimension] = {
+                group: {
+                    name: (members[name] & found.get(group, 0)).bit_count() for name in measures
+                }
+                for group in shown
             }
-            members = {"universe": ctx.universe, **dict.fromkeys(measures, 0)}
-            chosen = qs.filter(is_first=True).order_by().annotate(**flags)
-            # Each row's position looked up once (a row written after the universe was read is
-            # left out, as in Universe.bits_of).
-            index = ctx.universe.index
-            positions = [[] for _ in measures]
-            for enrolment_id, *marks in chosen.values_list("enrolment_id", *flags):
-                position = index.get(enrolment_id)
-                if position is not None:
-                    for found_at, mark in zip(positions, marks, strict=True):
-                        if mark:
-                            found_at.append(position)
-            for name, found_at in zip(measures, positions, strict=True):
-                members[name] = _bits(found_at, len(index))
-        return totals, breakdown, members
+        return breakdown
 
     def grouped(self, qs, measures: dict[str, Q | None], expression, *, none_label: str):
         return grouped_counts(
