@@ -185,8 +185,9 @@ def dashboard(request):
             "project_ended": project.ends_on < today(),
             "due": None if threshold else follow_ups_due(data.figures["due"]),
             "can_see_worklist": can(request.membership, Capability.ENROLMENTS_VIEW),
-            # A parent's sub-projects; their statuses only behind are not counted here either.
-            "parts": parts_rows(project, request.membership, data, wait=False),
+            # A parent's sub-projects. While the page asks figures_state (its own figures are
+            # behind), a part only behind is not counted here either: figures_state counts it.
+            "parts": parts_rows(project, request.membership, data, wait=data.fresh),
             "survey_response": survey_tracking.figures(project, threshold),
         },
     )

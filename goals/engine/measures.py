@@ -206,7 +206,12 @@ def follow_up_share_vs_reference(ctx, version, params):
     result = _share_goal(ctx, version, params, qs, numerator, FOLLOW_UP_MISSING)
 
     measures = {"n": ALL, "num": numerator, "missing": FOLLOW_UP_MISSING}
-    rows = ctx.source.grouped(qs, measures, ExtractYear("exited_on"), none_label="unknown")
+    if result.members is not None:
+        # A refresh: the years from the members, as the totals and breakdowns are, so that
+        # every figure's count is its members' (publication._consistent checks the totals).
+        rows = pop.member_groups(ctx.universe, result.members, measures, "exit_year")
+    else:
+        rows = ctx.source.grouped(qs, measures, ExtractYear("exited_on"), none_label="unknown")
     periods = {}
     for year in sorted(rows, key=str):
         row = rows[year]

@@ -283,6 +283,17 @@ class Universe:
         return (1 << len(self.index)) - 1
 
 
+def member_groups(universe: Universe, members: dict, names, dimension: str) -> dict:
+    """{group: {measure: n}} of one of the universe's dimensions, counted from the members
+    (members["n"]: the population): each group where the population has someone."""
+    population = members["n"]
+    return {
+        group: {name: (members[name] & bits).bit_count() for name in names}
+        for group, bits in universe.groups.get(dimension, {}).items()
+        if bits & population
+    }
+
+
 def quarter_of(day: dt.date | None) -> str | None:
     """The calendar quarter of a day, "YYYY Qn" (the comparison pages' quarters)."""
     return None if day is None else f"{day.year} Q{(day.month - 1) // 3 + 1}"
