@@ -288,10 +288,15 @@ def member_groups(universe: Universe, members: dict, names, dimension: str) -> d
     (members["n"]: the population): each group where the population has someone."""
     population = members["n"]
     return {
-        group: {name: (members[name] & bits).bit_count() for name in names}
+        group: counted_in(members, names, bits)
         for group, bits in universe.groups.get(dimension, {}).items()
         if bits & population
     }
+
+
+def counted_in(members: dict, names, group: int) -> dict[str, int]:
+    """{measure: how many of its members are in `group`} (a bit set of the universe)."""
+    return {name: (members[name] & group).bit_count() for name in names}
 
 
 def quarter_of(day: dt.date | None) -> str | None:
@@ -657,10 +662,7 @@ class FactSource(Source):
             always = set(shown)
             shown += sorted(g for g, bits in found.items() if g not in always and bits & population)
             breakdown[dimension] = {
-                group: {
-                    name: (members[name] & found.get(group, 0)).bit_count() for name in measures
-                }
-                for group in shown
+                group: counted_in(members, measures, found.get(group, 0)) for group in shown
             }
         return breakdown
 
