@@ -72,25 +72,30 @@ def flow_gender_members(universe) -> dict[str, int]:
 def hours_members(project, universe, *, project_ids=None) -> dict[str, int]:
     """Per intervention category, which enrolments took part (bit sets). From the fact table's
     bit set of categories taken part in (goals/facts.py; a participation's intervention is of
-    the enrolment's own project, interventions.services.place_participant): one query of one
-    row per enrolment that took part in anything, grouped in Python by its set of categories.
-    A category whose id lies beyond the bit set is read from the participations."""
+    the enrolment's own project, interventions.services.place_participant). For the fact
+    table's universe, one statement with a flag per category, counted into words by the
+    database (population.words_of); for the raw rows' one (the oracle), a row per enrolment
+    that took part in anything, grouped in Python by its set of categories. A category whose
+    id lies beyond the bit set is read from the participations."""
     from goals import facts
+    from goals.engine.population import words_of
     from goals.models import EnrolmentFact
     from interventions.models import InterventionCategory
 
     ids = counted(project, project_ids)
     facts.ensure(ids)
-    by_mask: dict[int, list[int]] = {}
-    rows = (
-        EnrolmentFact.objects.filter(project_id__in=ids, is_first=True)
-        .exclude(categories=0)
-        .values_list("enrolment_id", "categories")
-    )
-    for enrolment_id, mask in rows:
-        by_mask.setdefault(mask, []).append(enrolment_id)
     codes = dict(InterventionCategory.objects.values_list("pk", "code"))
     bits = {pk: facts.category_bit(pk) for pk in codes}
+    rows = EnrolmentFact.objects.filter(project_id__in=ids, is_first=True)
+    if universe.project_ids is not None:
+        flags = {f"_c{pk}": _took_part(pk, bit) for pk, bit in bits.items()}
+        if not flags:
+            return {}
+        _, found = words_of(universe, rows.annotate(**flags), list(flags))
+        return {codes[pk]: members for pk, members in zip(bits, found, strict=True) if members}
+    by_mask: dict[int, list[int]] = {}
+    for enrolment_id, mask in rows.exclude(categories=0).values_list("enrolment_id", "categories"):
+        by_mask.setdefault(mask, []).append(enrolment_id)
     taking_part: dict[int, list[int]] = {}
     for mask, enrolments in by_mask.items():  # each set of categories decoded once
         for pk, bit in bits.items():
@@ -112,6 +117,27 @@ def hours_members(project, universe, *, project_ids=None) -> dict[str, int]:
             beyond_part.setdefault(code, []).append(enrolment_id)
         found.update({code: universe.bits_of(part) for code, part in beyond_part.items()})
     return found
+
+
+def _took_part(category_id: int, bit: int | None) -> Case:
+    """True for a fact row whose enrolment took part in the category: its bit in the row's
+    `categories`, or (an id beyond the bit set) a participation in it."""
+    from django.db.models import F
+    from django.db.models.lookups import GreaterThan
+
+    if bit is None:
+        condition = Q(
+            Exists(
+                Participation.objects.filter(
+                    enrolment_id=OuterRef("enrolment_id"), intervention__category_id=category_id
+                )
+            )
+        )
+    else:
+        condition = Q(GreaterThan(F("categories").bitand(bit), 0))
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
 
 
 def participant_flow(project, *, project_ids=None) -> dict[str, dict[str, int]]:

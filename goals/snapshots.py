@@ -109,10 +109,18 @@ class _AppliedVersion:
         return getattr(self._version, name)
 
 
-@transaction.atomic
-def lock_snapshot(*, project, label: str, period_start, period_end, by) -> GoalSnapshot:
-    """Compute and lock the project's goal results for a period. Raises ValidationError keyed
-    by the field (label, period_start, period_end); nothing is saved then."""
+def lock_snapshot(**kwargs) -> GoalSnapshot:
+    """Compute and lock the project's goal results for a period (keyword arguments: project,
+    label, period_start, period_end, by), in one transaction that reads one state of the data.
+    Raises ValidationError keyed by the field (label, period_start, period_end); nothing is
+    saved then."""
+    from goals.engine.population import one_snapshot
+
+    with one_snapshot():
+        return _lock_snapshot(**kwargs)
+
+
+def _lock_snapshot(*, project, label: str, period_start, period_end, by) -> GoalSnapshot:
     snapshot = GoalSnapshot(
         project=project,
         label=(label or "").strip(),

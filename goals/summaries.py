@@ -231,9 +231,12 @@ def compute(project) -> Computed:
     """Every figure of the project's summary, from the data, for today's date."""
 
     from . import facts
+    from .engine.population import one_snapshot
 
     with facts.checked_once():
-        return _compute(project)
+        facts.ensure(project.counted_project_ids())  # before the snapshot: it may write
+        with one_snapshot():
+            return _compute(project)
 
 
 def _compute(project) -> Computed:
@@ -591,11 +594,14 @@ def evaluate_for_threshold(project, threshold: int) -> list:
     """The project's goals computed now as a reader with another threshold than the project's
     would see them (an operator's question): a plan made on the spot over everything shown."""
     from . import engine, publication
+    from .engine.population import one_snapshot
 
-    context = Context(project, members=True)
-    results = engine.evaluate_project(project, context=context)
-    figures = dashboard_figures(project, project_ids=context.project_ids)
-    publication.apply(results, make_plan(project, results, figures, context, threshold=threshold))
+    with one_snapshot():
+        context = Context(project, members=True)
+        results = engine.evaluate_project(project, context=context)
+        figures = dashboard_figures(project, project_ids=context.project_ids)
+        plan = make_plan(project, results, figures, context, threshold=threshold)
+    publication.apply(results, plan)
     return results
 
 

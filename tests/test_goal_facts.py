@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -18,8 +19,13 @@ from enrolments import services as enrolment_services
 from enrolments.models import FollowUp, OutcomeStatus, Status
 from goals import facts, figures, summaries
 from goals.engine import evaluate_project
-from goals.engine.population import Context, enrolment_universe, fact_universe
-from goals.models import EnrolmentFact
+from goals.engine.population import (
+    Context,
+    UniverseMoved,
+    enrolment_universe,
+    fact_universe,
+)
+from goals.models import EnrolmentFact, GoalSummary
 from interventions.models import Intervention, InterventionCategory, Participation
 from participants.corrections import values_of
 from participants.models import Participant
@@ -163,9 +169,10 @@ def assert_in_step(project):
         intervention__project_id__in=ids
     ).values_list("intervention__category__code", "enrolment_id"):
         taking_part.setdefault(code, []).append(enrolment_id)
-    assert figures.hours_members(project, raw) == {
-        code: raw.bits_of(enrolments) for code, enrolments in taking_part.items()
-    }
+    expected = {code: raw.bits_of(enrolments) for code, enrolments in taking_part.items()}
+    assert figures.hours_members(project, raw) == expected
+    # ... and so do the fact universe's, counted into words by the database (words_of).
+    assert figures.hours_members(project, fact) == expected
     # The flow counted from the fact table equals the raw rows' stages, gender by gender.
     stages = figures.flow_members(project, raw)
     genders = figures.flow_gender_members(raw)
@@ -201,30 +208,118 @@ def test_every_goal_counted_from_the_facts_equals_the_engine_over_the_raw_rows(p
         )
 
 
-def test_a_refresh_counts_every_figure_from_its_members_even_a_row_written_meanwhile():
-    """An enrolment written after the refresh read its universe is in none of its figures: the
-    totals, the breakdowns and the years of a reference goal are all their members' bit counts
-    (publication._consistent compares only the totals: a year counting one person more than
-    its members would let a reader work out a difference the disclosure control never saw)."""
+def test_members_beyond_one_word_equal_the_engine_over_the_raw_rows():
+    """The database returns the members 64 people to a word (population.words_of), the last
+    bit of each word being a bigint's sign: with 150 people, several words and their sign bits
+    are joined, and every goal's members still equal the engine's over the raw rows."""
+    values = {
+        "gender": ["woman", "man", "other"],
+        "born": [1950, 1975, 1988, 1990],
+        "region": ["sweden", "outside_europe", "europe_other"],
+        "exit": [None, "completed", "completed", "dropped_out"],
+        "exit_status": [OS.JOB_SEEKING, OS.EMPLOYED_FULL_TIME, OS.STUDIES],
+        "exited_on": [D(2009, 6, 1), D(2010, 4, 1)],
+        "day90": [None, "unreached", OS.EMPLOYED_FULL_TIME, OS.STUDIES, "unrecorded"],
+        "day180": [None, OS.EMPLOYED_FULL_TIME],
+        "entry": [None, 2, 4],
+        "exit_answer": [None, 3, 5, 1, 4],
+        "groups": [set(), {"youth"}, {"women"}, {"youth", "women"}],
+        "area": [None, "Herrgården", "Rosengård"],
+        "status_at_start": ["", "long_term_unemployed"],
+        "income": ["", "social_assistance", ""],
+        "categories": [set(), {"sfi"}, {"internship", "mentoring"}],
+    }
+    people = [
+        {key: options[i % len(options)] for key, options in values.items()} for i in range(150)
+    ]
+    project = build(people)
+    every_template(project)
+    assert_in_step(project)
+    facts_members = computed(project, source_facts=True)
+    assert facts_members == computed(project, source_facts=False)
+    assert any(m["n"].bit_length() > 128 for m in facts_members[1] if "n" in m)
+
+
+def test_a_count_that_would_mix_two_states_of_the_data_fails_instead():
+    """The fact table's universe is numbered by the database, and so is every statement that
+    says which people a figure counts (population.words_of). An enrolment written between the
+    two (here on the same connection, which no snapshot hides) would shift every position after
+    it, so that the bit sets would name other people than the figures count: the count fails
+    rather than give the disclosure control such sets."""
     project = build([ROW, {**ROW, "exited_on": D(2010, 1, 15)}])
     goal(project, "follow_up_share_vs_reference", population="exited")
     context = Context(project, members=True)
-    universe = context.universe  # read first, as a refresh does
+    context.universe  # read first, as a refresh does  # noqa: B018
     late = person(project, gender="man", born=1980, exit="completed",
                   exit_status=OS.EMPLOYED_FULL_TIME, exited_on=D(2009, 6, 1))  # fmt: skip
     follow_up(late, 90, OS.EMPLOYED_FULL_TIME)
+    with pytest.raises(UniverseMoved):
+        evaluate_project(project, context=context)
+    # Counted again (what the refresh that the write queued does), everything is in step.
+    context = Context(project, members=True)
     (result,) = evaluate_project(project, context=context)
-    members = result.members
+    members, universe = result.members, context.universe
     years = universe.groups["exit_year"]
-    assert result.denominator == members["n"].bit_count() == 2
-    assert set(result.periods) == {"2009", "2010", "all"}
+    assert result.denominator == members["n"].bit_count() == 3
     for year in ("2009", "2010"):
-        assert result.periods[year].denominator == (members["n"] & years[year]).bit_count() == 1
-        assert result.periods[year].numerator == (members["num"] & years[year]).bit_count()
+        assert result.periods[year].denominator == (members["n"] & years[year]).bit_count()
     for dimension, groups in result.breakdown.items():
         for group, cell in groups.items():
             bits = universe.groups.get(dimension, {}).get(group, 0)
             assert cell.denominator == (members["n"] & bits).bit_count(), (dimension, group)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'",
+    reason="SQLite's in-memory test database cannot serve a second writing connection; the "
+    "test above shows that a count over two states of the data fails",
+)
+def test_a_refresh_counts_one_state_of_the_data_while_another_connection_writes(monkeypatch):
+    """summaries.compute reads one snapshot (population.one_snapshot): an enrolment committed
+    by another connection after the refresh read its universe is in none of its figures, and
+    the count neither fails nor mixes the two states; the next refresh counts it."""
+    import threading
+
+    from django.db import connections
+
+    from goals.engine import population
+
+    project = build([ROW, {**ROW, "exited_on": D(2010, 1, 15)}])
+    goal(project, "follow_up_share_vs_reference", population="exited")
+    summaries.refresh(project)
+    count_members = population.words_of
+    errors = []
+
+    def write_elsewhere():
+        try:
+            late = person(project, gender="man", born=1980, exit="completed",
+                          exit_status=OS.EMPLOYED_FULL_TIME, exited_on=D(2009, 6, 1))  # fmt: skip
+            follow_up(late, 90, OS.EMPLOYED_FULL_TIME)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def a_write_then_members(*args):
+        # The universe is read by now; the first figure's members are counted next.
+        monkeypatch.undo()  # once: the write's own refresh (if it runs one) counts as usual
+        thread = threading.Thread(target=write_elsewhere)
+        thread.start()
+        thread.join()
+        return count_members(*args)
+
+    monkeypatch.setattr(population, "words_of", a_write_then_members)
+    computed = summaries.compute(project)
+    assert errors == []
+    (result,) = computed.results
+    universe = result.members["universe"]
+    assert (result.denominator, universe.size) == (2, 2)
+    assert result.members["n"] == universe.everyone
+    assert computed.enrolments == 2
+    # The write queued its own refresh, which counts it.
+    summaries.refresh(project)
+    assert GoalSummary.objects.get(project=project).denominator == 3
 
 
 # --- the rows stay in step with every kind of write -------------------------------------------
@@ -414,7 +509,6 @@ def test_only_writes_that_change_a_fact_rewrite_its_rows():
     """A follow-up's new due date or a corrected answer changes nothing the fact rows hold, and
     an enrolment deleted with its follow-ups and participations is not rebuilt once per child
     before its own rows go: those write no fact row. Recording a follow-up does."""
-    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     project = build([{**ROW, "exit": "completed", "day90": "unrecorded", "day180": None}])

@@ -370,15 +370,18 @@ def test_other_projects_stay_fresh(stored_project):
 
 
 def test_a_write_while_the_summary_is_counted_leaves_it_stale(stored_project, monkeypatch):
-    """The data version is read before counting: a write that commits meanwhile is not lost."""
-    project, _manager, _intervention, _enrolments = stored_project
+    """The data version is read before counting: a write that commits meanwhile is not lost.
+    (Here the write changes an enrolment already counted: one that adds an enrolment on the
+    counting connection itself fails the count instead, tests/test_goal_facts.py.)"""
+    project, _manager, _intervention, enrolments = stored_project
     from goals import engine
 
     real = engine.evaluate_project
 
     def counting_while_someone_writes(p, **kwargs):
         results = real(p, **kwargs)
-        person(project, gender="woman", born=1990)  # lands after the counts were taken
+        group = TargetGroup.objects.create(project=project, code="youth", name="Unga")
+        enrolments[0].target_groups.add(group)  # lands after the counts were taken
         return results
 
     monkeypatch.setattr(engine, "evaluate_project", counting_while_someone_writes)
