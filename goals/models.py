@@ -406,7 +406,7 @@ class EnrolmentFact(models.Model):
         indexes = [
             models.Index(fields=["project", "is_first"], name="goal_fact_project"),
             # The universe numbered in id order (population.words_of): read in that order from
-            # the index alone, without a sort.
+            # the index alone, without a sort (for one project; a parent's several are merged).
             models.Index(
                 fields=["project", "enrolment"], condition=Q(is_first=True), name="goal_fact_order"
             ),

@@ -109,18 +109,12 @@ class _AppliedVersion:
         return getattr(self._version, name)
 
 
-def lock_snapshot(**kwargs) -> GoalSnapshot:
-    """Compute and lock the project's goal results for a period (keyword arguments: project,
-    label, period_start, period_end, by), in one transaction that reads one state of the data.
-    Raises ValidationError keyed by the field (label, period_start, period_end); nothing is
-    saved then."""
-    from goals.engine.population import one_snapshot
-
-    with one_snapshot():
-        return _lock_snapshot(**kwargs)
-
-
-def _lock_snapshot(*, project, label: str, period_start, period_end, by) -> GoalSnapshot:
+def lock_snapshot(*, project, label: str, period_start, period_end, by) -> GoalSnapshot:
+    """Compute and lock the project's goal results for a period. Raises ValidationError keyed
+    by the field (label, period_start, period_end); nothing is saved then. The figures are
+    counted in one snapshot of the data (goals.summaries.counting); the snapshot and its audit
+    entry are written afterwards in a transaction of their own (the audit chain reads its head
+    under a lock, which an older snapshot of the data would not see)."""
     snapshot = GoalSnapshot(
         project=project,
         label=(label or "").strip(),
@@ -142,15 +136,19 @@ def _lock_snapshot(*, project, label: str, period_start, period_end, by) -> Goal
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    snapshot.results, snapshot.definitions, snapshot.disclosure = _compute(project, period_end)
-    try:
-        with transaction.atomic():
-            snapshot.save()
-    except IntegrityError as error:  # the same label locked at the same moment
-        raise ValidationError(
-            {"label": [_("The project already has a snapshot with this label.")]}
-        ) from error
-    log_action(by=by, action="create", obj=snapshot, project=project, fields=SNAPSHOT_FIELDS)
+    from goals.summaries import counting
+
+    with counting(project):
+        snapshot.results, snapshot.definitions, snapshot.disclosure = _compute(project, period_end)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                snapshot.save()
+        except IntegrityError as error:  # the same label locked at the same moment
+            raise ValidationError(
+                {"label": [_("The project already has a snapshot with this label.")]}
+            ) from error
+        log_action(by=by, action="create", obj=snapshot, project=project, fields=SNAPSHOT_FIELDS)
     return snapshot
 
 

@@ -44,6 +44,7 @@ raw rows, and that every kind of write makes the summary stale.
 import datetime as dt
 import logging
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -227,16 +228,34 @@ class Computed:
     valid_until: object
 
 
-def compute(project) -> Computed:
-    """Every figure of the project's summary, from the data, for today's date."""
-
+@contextmanager
+def counting(project):
+    """Around a count of the project's figures with the people behind them: the fact rows made
+    complete first (facts.ensure may write, so not inside the snapshot), then one snapshot of
+    the data (population.one_snapshot)."""
     from . import facts
     from .engine.population import one_snapshot
 
     with facts.checked_once():
-        facts.ensure(project.counted_project_ids())  # before the snapshot: it may write
+        facts.ensure(project.counted_project_ids())
         with one_snapshot():
-            return _compute(project)
+            yield
+
+
+def compute(project) -> Computed:
+    """Every figure of the project's summary, from the data, for today's date. Counted again
+    when a write landed between two of its statements where no snapshot hides it (SQLite, or
+    inside a caller's transaction): population.UniverseMoved."""
+    from .engine.population import UniverseMoved
+
+    for attempt in range(3):
+        try:
+            with counting(project):
+                return _compute(project)
+        except UniverseMoved:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _compute(project) -> Computed:
@@ -594,9 +613,8 @@ def evaluate_for_threshold(project, threshold: int) -> list:
     """The project's goals computed now as a reader with another threshold than the project's
     would see them (an operator's question): a plan made on the spot over everything shown."""
     from . import engine, publication
-    from .engine.population import one_snapshot
 
-    with one_snapshot():
+    with counting(project):
         context = Context(project, members=True)
         results = engine.evaluate_project(project, context=context)
         figures = dashboard_figures(project, project_ids=context.project_ids)

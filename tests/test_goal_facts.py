@@ -306,7 +306,8 @@ def test_a_refresh_counts_one_state_of_the_data_while_another_connection_writes(
         monkeypatch.undo()  # once: the write's own refresh (if it runs one) counts as usual
         thread = threading.Thread(target=write_elsewhere)
         thread.start()
-        thread.join()
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "the write waited on the refresh"
         return count_members(*args)
 
     monkeypatch.setattr(population, "words_of", a_write_then_members)

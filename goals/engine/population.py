@@ -274,23 +274,9 @@ class Universe:
 
     groups: dict[str, dict[str, int]]
     size: int
-    index_given: dict[int, int] | None = None
+    index: dict[int, int]
     project_ids: tuple[int, ...] | None = None
     fingerprint: tuple[int, int] | None = None
-
-    @cached_property
-    def index(self) -> dict[int, int]:
-        """Primary key -> position (read when asked for the fact table's universe)."""
-        if self.index_given is not None:
-            return self.index_given
-        from goals.models import EnrolmentFact
-
-        ids = (
-            EnrolmentFact.objects.filter(project_id__in=self.project_ids, is_first=True)
-            .order_by("enrolment_id")
-            .values_list("enrolment_id", flat=True)
-        )
-        return {pk: position for position, pk in enumerate(ids)}
 
     def bits(self, queryset) -> int:
         """The bit set of the rows of `queryset` (one query, primary keys only). A row written
@@ -503,6 +489,7 @@ def words_of(universe: "Universe", qs, flags: list[str]) -> tuple[int, list[int]
     """Which of the universe's people the rows of `qs` (fact rows, at most one per enrolment
     that counts, each with boolean columns `flags`) are, and which have each flag: (everyone
     in qs, [bit set per flag]). One statement; a few hundred rows back."""
+    assert flags, "words_of needs at least one flag"
     numbered, params = _numbered(universe.project_ids)
     sql, own = qs.order_by().values_list("enrolment_id", *flags).query.sql_with_params()
     columns = ", ".join(f"m{i}" for i in range(len(flags)))
@@ -575,18 +562,22 @@ def fact_universe(project_ids: list[int]) -> Universe:
 @contextmanager
 def one_snapshot():
     """Every statement inside reads the same state of the data (the fact universe's numbering
-    holds across them): one transaction, REPEATABLE READ on PostgreSQL (SQLite's read
-    transaction is a snapshot already). Inside a transaction already, a savepoint of that one
-    (whose isolation can no longer change: words_of's check is what guards it then)."""
+    holds across them): on PostgreSQL one transaction, REPEATABLE READ (inside a caller's
+    transaction, a savepoint of it, whose isolation can no longer change). On SQLite no
+    transaction of its own: its transactions take the one write lock (BEGIN IMMEDIATE) and would
+    hold every writer for the whole count; a write between two statements makes words_of raise
+    UniverseMoved, and summaries.compute counts again. Either way words_of's check guards."""
+    if connection.vendor != "postgresql":
+        yield
+        return
     outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                if outermost:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                # The planner cannot see into the numbered CTEs and overestimates their joins a
-                # hundredfold, which sets off JIT compilation: 1.6 s for a 30 ms statement.
-                cursor.execute("SET LOCAL jit = off")
+        with connection.cursor() as cursor:
+            if outermost:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            # The planner cannot see into the numbered CTEs and overestimates their joins a
+            # hundredfold, which sets off JIT compilation: 1.6 s for a 30 ms statement.
+            cursor.execute("SET LOCAL jit = off")
         yield
 
 
@@ -672,11 +663,10 @@ FACT_DIMENSIONS = {
 
 class FactSource(Source):
     """The fact table (goals.models.EnrolmentFact). When the members are asked (a refresh: the
-    disclosure control needs them), one statement reads them, a row per enrolment of the
-    population, and the totals and every breakdown are their bit counts in the universe's
-    groups. Otherwise a goal's totals and every breakdown come from one grouped statement over
-    the population's rows (the partial aggregate: a few hundred rows per project), rolled up
-    here."""
+    disclosure control needs them), one statement counts them into words (words_of), and the
+    totals and every breakdown are their bit counts in the universe's groups. Otherwise a
+    goal's totals and every breakdown come from one grouped statement over the population's
+    rows (the partial aggregate: a few hundred rows per project), rolled up here."""
 
     follow_ups = "enrolment__follow_ups"
     survey_answers = "enrolment__survey_answers"
@@ -719,7 +709,7 @@ class FactSource(Source):
 
     def figures(self, ctx: Context, qs, measures: dict[str, Q | None]):
         if ctx.members:
-            # The members are read anyway (one row per enrolment of the population): the totals
+            # The members are read anyway (one statement, words_of): the totals
             # and every breakdown are their bit counts within the universe's groups, so the
             # grouped statement is not run at all (and the counts are those of the members by
             # construction).
