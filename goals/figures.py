@@ -78,7 +78,7 @@ def hours_members(project, universe, *, project_ids=None) -> dict[str, int]:
     that took part in anything, grouped in Python by its set of categories. A category whose
     id lies beyond the bit set is read from the participations."""
     from goals import facts
-    from goals.engine.population import words_of
+    from goals.engine.population import FACTS, flag, words_of
     from goals.models import EnrolmentFact
     from interventions.models import InterventionCategory
 
@@ -88,7 +88,7 @@ def hours_members(project, universe, *, project_ids=None) -> dict[str, int]:
     bits = {pk: facts.category_bit(pk) for pk in codes}
     rows = EnrolmentFact.objects.filter(project_id__in=ids, is_first=True)
     if universe.project_ids is not None:
-        flags = {f"_c{pk}": _took_part(pk, bit) for pk, bit in bits.items()}
+        flags = {f"_c{pk}": flag(FACTS.took_part_in([pk])) for pk in bits}
         if not flags:
             return {}
         _, found = words_of(universe, rows.annotate(**flags), list(flags))
@@ -117,27 +117,6 @@ def hours_members(project, universe, *, project_ids=None) -> dict[str, int]:
             beyond_part.setdefault(code, []).append(enrolment_id)
         found.update({code: universe.bits_of(part) for code, part in beyond_part.items()})
     return found
-
-
-def _took_part(category_id: int, bit: int | None) -> Case:
-    """True for a fact row whose enrolment took part in the category: its bit in the row's
-    `categories`, or (an id beyond the bit set) a participation in it."""
-    from django.db.models import F
-    from django.db.models.lookups import GreaterThan
-
-    if bit is None:
-        condition = Q(
-            Exists(
-                Participation.objects.filter(
-                    enrolment_id=OuterRef("enrolment_id"), intervention__category_id=category_id
-                )
-            )
-        )
-    else:
-        condition = Q(GreaterThan(F("categories").bitand(bit), 0))
-    return Case(
-        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
-    )
 
 
 def participant_flow(project, *, project_ids=None) -> dict[str, dict[str, int]]:

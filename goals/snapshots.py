@@ -112,7 +112,7 @@ class _AppliedVersion:
 def lock_snapshot(*, project, label: str, period_start, period_end, by) -> GoalSnapshot:
     """Compute and lock the project's goal results for a period. Raises ValidationError keyed
     by the field (label, period_start, period_end); nothing is saved then. The figures are
-    counted in one snapshot of the data (goals.summaries.counting); the snapshot and its audit
+    counted in one snapshot of the data (goals.summaries.counted); the snapshot and its audit
     entry are written afterwards in a transaction of their own (the audit chain reads its head
     under a lock, which an older snapshot of the data would not see)."""
     snapshot = GoalSnapshot(
@@ -136,10 +136,10 @@ def lock_snapshot(*, project, label: str, period_start, period_end, by) -> GoalS
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    from goals.summaries import counting
+    from goals.summaries import counted
 
-    with counting(project):
-        snapshot.results, snapshot.definitions, snapshot.disclosure = _compute(project, period_end)
+    computed = counted(project, lambda: _compute(project, period_end))
+    snapshot.results, snapshot.definitions, snapshot.disclosure = computed
     with transaction.atomic():
         try:
             with transaction.atomic():

@@ -242,20 +242,25 @@ def counting(project):
             yield
 
 
-def compute(project) -> Computed:
-    """Every figure of the project's summary, from the data, for today's date. Counted again
-    when a write landed between two of its statements where no snapshot hides it (SQLite, or
-    inside a caller's transaction): population.UniverseMoved."""
+def counted(project, count):
+    """`count()` inside counting(project), counted again (three times in all at most) when a
+    write landed between two of its statements where no snapshot hides it (SQLite, or inside a
+    caller's transaction): population.UniverseMoved."""
     from .engine.population import UniverseMoved
 
-    for attempt in range(3):
+    for _ in range(2):
         try:
             with counting(project):
-                return _compute(project)
+                return count()
         except UniverseMoved:
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+            continue
+    with counting(project):
+        return count()
+
+
+def compute(project) -> Computed:
+    """Every figure of the project's summary, from the data, for today's date (counted)."""
+    return counted(project, lambda: _compute(project))
 
 
 def _compute(project) -> Computed:
@@ -614,11 +619,13 @@ def evaluate_for_threshold(project, threshold: int) -> list:
     would see them (an operator's question): a plan made on the spot over everything shown."""
     from . import engine, publication
 
-    with counting(project):
+    def count():
         context = Context(project, members=True)
         results = engine.evaluate_project(project, context=context)
         figures = dashboard_figures(project, project_ids=context.project_ids)
-        plan = make_plan(project, results, figures, context, threshold=threshold)
+        return results, make_plan(project, results, figures, context, threshold=threshold)
+
+    results, plan = counted(project, count)
     publication.apply(results, plan)
     return results
 

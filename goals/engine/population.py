@@ -475,6 +475,15 @@ _WORD_OF_P = "p / 64 AS w, CAST(1 AS BIGINT) << CAST(p - p / 64 * 64 AS INTEGER)
 _FINGERPRINT = "SELECT {}, COUNT(*), CAST(SUM(e) AS BIGINT){} FROM u"
 
 
+def flag(condition: Q | None):
+    """A boolean column: whether a row meets `condition` (None: every row), for words_of."""
+    if condition is None:
+        return Value(True, output_field=BooleanField())
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
 def _assemble(words, size: int) -> int:
     """A bit set from its (word number, word) pairs."""
     buffer = bytearray(8 * ((size + 63) // 64))
@@ -566,7 +575,7 @@ def one_snapshot():
     transaction, a savepoint of it, whose isolation can no longer change). On SQLite no
     transaction of its own: its transactions take the one write lock (BEGIN IMMEDIATE) and would
     hold every writer for the whole count; a write between two statements makes words_of raise
-    UniverseMoved, and summaries.compute counts again. Either way words_of's check guards."""
+    UniverseMoved, and summaries.counted counts again. Either way words_of's check guards."""
     if connection.vendor != "postgresql":
         yield
         return
@@ -686,13 +695,20 @@ class FactSource(Source):
         return qs, "age"
 
     def took_part(self, categories: list[str]) -> Q:
-        from django.db.models.lookups import GreaterThan
-
-        from goals.facts import category_bit
         from interventions.models import InterventionCategory
 
         ids = InterventionCategory.objects.filter(code__in=categories).values_list("pk", flat=True)
-        bits = [category_bit(pk) for pk in ids]
+        return self.took_part_in(list(ids))
+
+    @staticmethod
+    def took_part_in(category_ids: list[int]) -> Q:
+        """A fact row whose enrolment took part in any of these categories: the bits of its
+        `categories`, or, when an id lies beyond the bit set, its participations."""
+        from django.db.models.lookups import GreaterThan
+
+        from goals.facts import category_bit
+
+        bits = [category_bit(pk) for pk in category_ids]
         if any(bit is None for bit in bits):  # an id beyond the bit set: ask the raw rows
             from interventions.models import Participation
 
@@ -700,12 +716,11 @@ class FactSource(Source):
                 Exists(
                     Participation.objects.filter(
                         enrolment_id=OuterRef("enrolment_id"),
-                        intervention__category__code__in=categories,
+                        intervention__category_id__in=category_ids,
                     )
                 )
             )
-        mask = sum(bits)
-        return Q(GreaterThan(F("categories").bitand(mask), 0))
+        return Q(GreaterThan(F("categories").bitand(sum(bits)), 0))
 
     def figures(self, ctx: Context, qs, measures: dict[str, Q | None]):
         if ctx.members:
@@ -749,16 +764,7 @@ class FactSource(Source):
         population: one statement over the population's rows (its first fact row per
         enrolment), a boolean flag per measure, counted into words by the database
         (words_of)."""
-        flags = {
-            f"_m_{name}": Case(
-                When(condition, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-            if condition is not None
-            else Value(True, output_field=BooleanField())
-            for name, condition in measures.items()
-        }
+        flags = {f"_m_{name}": flag(condition) for name, condition in measures.items()}
         chosen = qs.filter(is_first=True).annotate(**flags)
         population, found = words_of(ctx.universe, chosen, list(flags))
         members = {"universe": ctx.universe}
