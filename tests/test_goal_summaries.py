@@ -132,7 +132,15 @@ def change(kind, project, intervention, manager):
             exit_income_source="none",
         )
     elif kind == "follow_up":
-        due = FollowUp.objects.filter(enrolment__project=project, recorded_on__isnull=True).first()
+        # One that can be recorded today (2010-06-01): due by then. (`.first()` of every open
+        # one picked, on PostgreSQL, one not yet in its window, and the service refused it.)
+        due = (
+            FollowUp.objects.filter(
+                enrolment__project=project, recorded_on__isnull=True, due_on__lte=D(2010, 6, 1)
+            )
+            .order_by("due_on", "pk")
+            .first()
+        )
         if due is None:
             person(project, gender="woman", born=1975)
         else:
