@@ -353,22 +353,33 @@ def _separate_combinations(published: dict[str, list[_Published]], threshold: in
         unique.sort(key=lambda s: s.count)
         by_members = {s.members: s for s in unique}
         counts = [s.count for s in unique]
+        # A third set can only matter with a count within the threshold of a pair's sum
+        # (their union if they overlap by fewer than the threshold; a set around them if they
+        # are disjoint). near[n]: some set's count lies within the threshold of n. Most pairs
+        # have none, and are passed over without an operation on their members.
+        near = bytearray(2 * counts[-1] + threshold if counts else 0)
+        for count in counts:
+            low = max(0, count - threshold + 1)
+            near[low : count + threshold] = b"\1" * (count + threshold - low)
         for i, a in enumerate(unique):
             for b in unique[i + 1 :]:
+                size = a.count + b.count
+                if not near[size]:
+                    continue
                 both = a.members & b.members
                 if both in (a.members, b.members):
                     continue  # nested: rule 4's pairs
-                union = a.members | b.members
                 if both:
-                    whole = by_members.get(union)
-                    if whole is not None and 0 < both.bit_count() < threshold:
-                        if _break([a, b, whole]):
+                    if both.bit_count() < threshold:
+                        whole = by_members.get(a.members | b.members)
+                        if whole is not None and _break([a, b, whole]):
                             return True
                     continue
-                size = a.count + b.count
                 k = bisect_left(counts, size + 1)
+                union = None
                 while k < len(unique) and counts[k] < size + threshold:
                     whole = unique[k]
+                    union = a.members | b.members if union is None else union
                     if whole.members & union == union:
                         if _break([a, b, whole]):
                             return True

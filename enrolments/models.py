@@ -374,7 +374,18 @@ class FollowUp(models.Model):
                 name="follow_up_recorded_consistently",
             ),
         ]
-        indexes = [models.Index(fields=["due_on", "recorded_on"])]
+        indexes = [
+            models.Index(fields=["due_on", "recorded_on"]),
+            # A project's follow-ups not yet recorded, found by enrolment (the dashboard's
+            # overdue and due soon: goals.figures.follow_ups_open), without reading the open
+            # follow-ups of every other project (PostgreSQL: with the due date, index only).
+            models.Index(
+                fields=["enrolment"],
+                include=["due_on"],
+                condition=Q(recorded_on__isnull=True),
+                name="follow_up_open",
+            ),
+        ]
 
     def __str__(self):
         return _("Follow-up day %(day)s") % {"day": self.day}

@@ -152,19 +152,24 @@ def participant_flow(project, *, project_ids=None) -> dict[str, dict[str, int]]:
     return flow
 
 
-def hours_rows(project, *, project_ids=None) -> list[dict]:
+def hours_rows(project, *, project_ids=None, members=None) -> list[dict]:
     """Attended hours and the number of participants per intervention category, one query,
     unsuppressed and in both languages (stored in the project's summary). Grouped by the
     category's id alone (a hash of a few groups, not a sort of every participation by its
-    names); the names are read after."""
+    names); the names are read after. With `members` (hours_members, as a refresh has them),
+    a category's participants are its members, and the query only adds the hours up: no count
+    of distinct enrolments, which sorts every participation."""
     from interventions.models import InterventionCategory
 
     rows = (
         Participation.objects.filter(intervention__project_id__in=counted(project, project_ids))
         .order_by()
         .values("intervention__category_id")
-        .annotate(hours=Sum("attended_hours"), people=Count("enrolment", distinct=True))
     )
+    if members is None:
+        rows = rows.annotate(hours=Sum("attended_hours"), people=Count("enrolment", distinct=True))
+    else:
+        rows = rows.annotate(hours=Sum("attended_hours"))
     found = {row["intervention__category_id"]: row for row in rows}
     categories = InterventionCategory.objects.filter(pk__in=found).order_by("order", "code")
     return [
@@ -173,7 +178,9 @@ def hours_rows(project, *, project_ids=None) -> list[dict]:
             "name": category.name,
             "name_en": category.name_en,
             "hours": found[category.pk]["hours"] or 0,
-            "people": found[category.pk]["people"],
+            "people": found[category.pk]["people"]
+            if members is None
+            else members.get(category.code, 0).bit_count(),
         }
         for category in categories
     ]
@@ -181,38 +188,38 @@ def hours_rows(project, *, project_ids=None) -> list[dict]:
 
 def follow_up_counts(project, *, project_ids=None) -> dict:
     """Follow-ups not yet recorded: overdue and due within DUE_SOON_DAYS, one query."""
-    current = today()
-    return FollowUp.objects.filter(
-        enrolment__project_id__in=counted(project, project_ids), recorded_on__isnull=True
+    return follow_ups_open(project, project_ids=project_ids)[0]
+
+
+def follow_ups_open(project, *, project_ids=None, current=None) -> tuple[dict, dt.date | None]:
+    """The follow-ups not yet recorded: (follow_up_counts, the first day after `current`
+    (today) on which they change without a write — a follow-up becomes overdue the day after
+    it is due, and due soon DUE_SOON_DAYS before — or None when none will). One query, which
+    finds the counted projects' enrolments in the fact table's index (goal_fact_order) and their
+    open follow-ups in the partial index follow_up_open: it never reads other projects' rows."""
+    from goals import facts
+    from goals.models import EnrolmentFact
+
+    current = current or today()
+    soon = dt.timedelta(days=DUE_SOON_DAYS)
+    ids = counted(project, project_ids)
+    facts.ensure(ids)
+    enrolments = EnrolmentFact.objects.filter(project_id__in=ids, is_first=True)
+    row = FollowUp.objects.filter(
+        enrolment_id__in=enrolments.values("enrolment_id"), recorded_on__isnull=True
     ).aggregate(
         overdue=Count("pk", filter=Q(due_on__lt=current)),
-        due_soon=Count(
-            "pk",
-            filter=Q(due_on__gte=current, due_on__lte=current + dt.timedelta(days=DUE_SOON_DAYS)),
-        ),
+        due_soon=Count("pk", filter=Q(due_on__gte=current, due_on__lte=current + soon)),
+        first_due=Min("due_on", filter=Q(due_on__gte=current)),
+        first_beyond_soon=Min("due_on", filter=Q(due_on__gt=current + soon)),
     )
-
-
-def follow_up_counts_change(project, *, project_ids=None, after=None) -> dt.date | None:
-    """The first day after `after` (today) on which follow_up_counts changes without a write:
-    a follow-up becomes overdue the day after it is due, and due soon DUE_SOON_DAYS before.
-    None when none will. One query."""
-    current = after or today()
-    soon = dt.timedelta(days=DUE_SOON_DAYS)
-    row = FollowUp.objects.filter(
-        enrolment__project_id__in=counted(project, project_ids),
-        recorded_on__isnull=True,
-        due_on__gte=current,
-    ).aggregate(
-        overdue=Min("due_on"),
-        soon=Min("due_on", filter=Q(due_on__gt=current + soon)),
-    )
-    found = []
-    if row["overdue"]:
-        found.append(row["overdue"] + dt.timedelta(days=1))
-    if row["soon"]:
-        found.append(row["soon"] - soon)
-    return min(found, default=None)
+    changes = []
+    if row["first_due"]:
+        changes.append(row["first_due"] + dt.timedelta(days=1))
+    if row["first_beyond_soon"]:
+        changes.append(row["first_beyond_soon"] - soon)
+    counts = {"overdue": row["overdue"], "due_soon": row["due_soon"]}
+    return counts, min(changes, default=None)
 
 
 # --- a parent's parts -------------------------------------------------------------------------

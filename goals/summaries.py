@@ -191,11 +191,13 @@ def queue_refresh(project_ids, *, after_write: bool = False) -> None:
 # --- computing --------------------------------------------------------------------------------
 
 
-def dashboard_figures(project, *, project_ids=None) -> dict:
+def dashboard_figures(project, *, project_ids=None, due=None, hours_members=None) -> dict:
     """The dashboard's figures other than the goals, unsuppressed and in no language: the flow
     by gender, hours and people per intervention category, follow-ups overdue and due soon, and
     for a parent the enrolments of each of its parts ("parts": {sub-project id or "own": n}).
-    Over the counted projects (`project_ids`, Context.project_ids; read when not given)."""
+    Over the counted projects (`project_ids`, Context.project_ids; read when not given).
+    `due`: the follow-up counts, and `hours_members` who took part in each category, when the
+    caller has them (figures.follow_ups_open, figures.hours_members)."""
     from .figures import (
         counted,
         follow_up_counts,
@@ -208,8 +210,8 @@ def dashboard_figures(project, *, project_ids=None) -> dict:
     ids = counted(project, project_ids)
     return {
         "flow": participant_flow(project, project_ids=ids),
-        "hours": hours_rows(project, project_ids=ids),
-        "due": follow_up_counts(project, project_ids=ids),
+        "hours": hours_rows(project, project_ids=ids, members=hours_members),
+        "due": follow_up_counts(project, project_ids=ids) if due is None else due,
         "parts": participants_by_part(ids, part_of(project, ids)),
     }
 
@@ -272,13 +274,24 @@ def _compute(project) -> Computed:
     versions = engine.current_versions(project)
     context = Context(project, members=True)
     results = engine.evaluate_project(project, context=context)
-    found = dashboard_figures(project, project_ids=context.project_ids)
-    plan = make_plan(project, results, found, context, threshold=project_threshold(project))
+    due, due_changes = figures.follow_ups_open(
+        project, project_ids=context.project_ids, current=context.today
+    )
+    taking_part = figures.hours_members(project, context.universe, project_ids=context.project_ids)
+    found = dashboard_figures(
+        project, project_ids=context.project_ids, due=due, hours_members=taking_part
+    )
+    plan = make_plan(
+        project,
+        results,
+        found,
+        context,
+        threshold=project_threshold(project),
+        hours_members=taking_part,
+    )
     changes = [
         population.next_due(context),
-        figures.follow_up_counts_change(
-            project, project_ids=context.project_ids, after=context.today
-        ),
+        due_changes,
         publication.quarters_change(project.starts_on, project.ends_on, context.today),
     ]
     return Computed(
@@ -372,17 +385,13 @@ def refresh_if_stale(project) -> bool:
     return True
 
 
-def make_plan(project, results, figures, context, *, threshold: int) -> dict:
+def make_plan(project, results, figures, context, *, threshold: int, hours_members=None) -> dict:
     """The disclosure plan of everything the product shows of the project (goals.publication):
-    the goals with their breakdowns, years and quarters, the flow and the hours."""
+    the goals with their breakdowns, years and quarters, the flow and the hours (who took part
+    in each category: `hours_members` when the caller has read them)."""
     from . import publication
-    from .figures import (
-        flow_gender_members,
-        flow_members,
-        hours_members,
-        part_of,
-        parts_members,
-    )
+    from .figures import flow_gender_members, flow_members, part_of, parts_members
+    from .figures import hours_members as taking_part
 
     universe = context.universe
     ids = context.project_ids
@@ -395,7 +404,9 @@ def make_plan(project, results, figures, context, *, threshold: int) -> dict:
         flow_members=flow_members(project, universe, project_ids=ids),
         flow_genders=flow_gender_members(universe),
         hours=figures["hours"],
-        hours_members=hours_members(project, universe, project_ids=ids),
+        hours_members=hours_members
+        if hours_members is not None
+        else taking_part(project, universe, project_ids=ids),
         quarter_labels=labels if project.starts_on <= end else [],
         parts=figures.get("parts") or {},
         parts_members=parts_members(universe, part_of(project, ids)),

@@ -306,11 +306,12 @@ def test_a_hidden_area_row_equal_to_another_goals_total():
     assert not attack(people, tables, T)
 
 
-def test_two_kinds_of_intervention_and_a_count_over_both():
-    """c0 + c1 − (took part in c0 or c1) = the one person in both."""
+@pytest.mark.parametrize("in_both", [1, T - 1])  # the edges of what rule 4 looks for
+def test_two_kinds_of_intervention_and_a_count_over_both(in_both):
+    """c0 + c1 − (took part in c0 or c1) = the people in both."""
     people = [Person(stage=1, categories=frozenset({0}))] * T
     people += [Person(stage=1, categories=frozenset({1}))] * T
-    people += [Person(stage=1, categories=frozenset({0, 1}))]
+    people += [Person(stage=1, categories=frozenset({0, 1}))] * in_both
     goals = [Goal(template="participation_count", population=1, categories=frozenset({0, 1}))]
     tables = suppress(tables_of(people, goals, quarters=None, flow=False), T)
     assert not attack(people, tables, T)
@@ -325,9 +326,10 @@ def test_quarters_that_do_not_cover_every_exit():
     assert not attack(people, tables, T)
 
 
-def test_the_referred_minus_two_disjoint_kinds_of_intervention():
+@pytest.mark.parametrize("in_neither", [1, T - 1])
+def test_the_referred_minus_two_disjoint_kinds_of_intervention(in_neither):
     people = [Person(stage=1, categories=frozenset({0}))] * T
-    people += [Person(stage=1, categories=frozenset({1}))] * T + [Person(stage=1)]
+    people += [Person(stage=1, categories=frozenset({1}))] * T + [Person(stage=1)] * in_neither
     tables = suppress(tables_of(people, [], quarters=None), T)
     assert not attack(people, tables, T)
 

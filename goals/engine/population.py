@@ -9,6 +9,7 @@ import datetime as dt
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate, compress
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -267,16 +268,23 @@ class Universe:
     """The people a project's figures count (enrolments or households), each a bit position,
     and each breakdown group as a bit set, grouped exactly as the engine's queries group.
 
-    `index` maps a primary key to its position. In the fact table's universe (fact_universe) an
-    enrolment's position is its rank by id among the counted projects' enrolments, and each
-    statement that says which people a figure counts numbers them again the same way in the
-    database (words_of); `fingerprint` (how many, and the sum of their ids) tells that it did."""
+    `ids` holds the primary keys in position order (`index` maps them back). In the fact
+    table's universe (fact_universe) an enrolment's position is its rank by id among the counted
+    projects' enrolments, and each statement that says which people a figure counts numbers them
+    again the same way in the database (words_of); `fingerprint` (how many, and the sum of their
+    ids) tells that it did."""
 
     groups: dict[str, dict[str, int]]
     size: int
-    index: dict[int, int]
+    ids: list[int]
     project_ids: tuple[int, ...] | None = None
     fingerprint: tuple[int, int] | None = None
+
+    @cached_property
+    def index(self) -> dict[int, int]:
+        """Each primary key's position (made when first asked: a refresh over the fact table
+        does not ask)."""
+        return {pk: position for position, pk in enumerate(self.ids)}
 
     def bits(self, queryset) -> int:
         """The bit set of the rows of `queryset` (one query, primary keys only). A row written
@@ -327,68 +335,77 @@ def _bits(positions, size: int) -> int:
     return int.from_bytes(buffer, "little")
 
 
-class _Grouping:
-    """Positions per dimension and group, turned into bit sets at the end."""
-
-    def __init__(self):
-        self.positions: dict[str, dict[str, list[int]]] = {}
-
-    def add(self, dimension: str, group, position: int, none_label: str = NO_AREA) -> None:
-        name = none_label if group is None else str(group)
-        self.positions.setdefault(dimension, {}).setdefault(name, []).append(position)
-
-    def groups(self, size: int) -> dict[str, dict[str, int]]:
-        return {
-            dimension: {name: _bits(positions, size) for name, positions in by_group.items()}
-            for dimension, by_group in self.positions.items()
-        }
+# Byte i of a translation table that marks the positions whose code is i: "1", the others "0".
+_ZEROS = b"0" * 256
 
 
-def _by_value(positions, values) -> dict:
-    """Positions grouped by their value, in one pass (labels are made once per value after)."""
-    found: dict = {}
-    for position, value in zip(positions, values, strict=True):
-        at = found.get(value)
-        if at is None:
-            found[value] = at = []
-        at.append(position)
-    return found
+def _column_bits(column, label=str) -> dict[str, int]:
+    """{group: bit set} of a column holding one value per position (position i: column[i]);
+    a value's group is label(value), NO_AREA for None. Each position's group is coded as a byte,
+    and each group's bit set read from the codes by bytes.translate (its code "1", the others
+    "0") and int(…, 2): no Python step per position and group. More than 256 groups (areas of a
+    national programme, say): position by position."""
+    groups = {value: NO_AREA if value is None else label(value) for value in set(column)}
+    codes: dict[str, int] = {}
+    for group in groups.values():
+        codes.setdefault(group, len(codes))
+    if len(codes) > len(_ZEROS):
+        found: dict[str, list[int]] = {}
+        for position, value in enumerate(column):
+            found.setdefault(groups[value], []).append(position)
+        return {group: _bits(at, len(column)) for group, at in found.items()}
+    code_of = {value: codes[group] for value, group in groups.items()}
+    coded = bytes(map(code_of.__getitem__, column))[::-1]  # position 0 the last: the lowest bit
+    return {
+        group: int(coded.translate(_ZEROS[:code] + b"1" + _ZEROS[code + 1 :]), 2)
+        for group, code in codes.items()
+    }
 
 
-def _add_enrolments(grouping, positions, gender, age_band, region, area, started_on, exited_on,
-                    project_id, followed_up) -> None:  # fmt: skip
-    """Each enrolment (at its position) into its groups: one list per column, in step."""
+def _flag_bits(column) -> int:
+    """The bit set of the positions whose value is true (a date given, a flag set)."""
+    if not column:
+        return 0
+    return int(bytes(map(bool, column))[::-1].translate(_ZEROS[:0] + b"01" + _ZEROS[2:]), 2)
 
-    def add(dimension, by_value, label=str) -> None:
-        into = grouping.positions.setdefault(dimension, {})
-        for value, at in by_value.items():
-            into.setdefault(NO_AREA if value is None else label(value), []).extend(at)
 
-    for dimension, column in (("gender", gender), ("age_band", age_band),
-                              ("region_of_birth", region), ("area", area),
-                              ("project", project_id)):  # fmt: skip
-        add(dimension, _by_value(positions, column))
-    started, exited = _by_value(positions, started_on), _by_value(positions, exited_on)
-    add("exit_year", exited, lambda day: str(day.year))
-    add("start_quarter", started, quarter_of)
-    add("exit_quarter", exited, quarter_of)
+def _enrolment_groups(gender, age_band, region, area, started_on, exited_on, project_id,
+                      followed_up) -> dict[str, dict[str, int]]:  # fmt: skip
+    """Every enrolment's groups as bit sets, from one column per property in position order."""
+    groups = {
+        "gender": _column_bits(gender),
+        "age_band": _column_bits(age_band),
+        "region_of_birth": _column_bits(region),
+        "area": _column_bits(area),
+        "project": _column_bits(project_id),
+        "exit_year": _column_bits(exited_on, lambda day: str(day.year)),
+        "start_quarter": _column_bits(started_on, quarter_of),
+        "exit_quarter": _column_bits(exited_on, quarter_of),
+    }
     # The flow's stages after "referred" (everyone): goals.figures.flow_conditions.
     stages = {
-        "started": [p for day, at in started.items() if day is not None for p in at],
-        "exited": [p for day, at in exited.items() if day is not None for p in at],
-        "followed_up": [p for p, flag in zip(positions, followed_up, strict=True) if flag],
+        "started": _flag_bits(started_on),
+        "exited": _flag_bits(exited_on),
+        "followed_up": _flag_bits(followed_up),
     }
-    for stage, at in stages.items():
-        if at:
-            grouping.positions.setdefault("stage", {})[stage] = at
+    stages = {stage: bits for stage, bits in stages.items() if bits}
+    if stages:
+        groups["stage"] = stages
+    return {dimension: found for dimension, found in groups.items() if found}
 
 
-def _with_target_groups(index, grouping, with_group: list[int]) -> Universe:
-    size = len(index)
-    groups = grouping.groups(size)
-    everyone = (1 << size) - 1
-    groups.setdefault("target_group", {})[NO_TARGET_GROUP] = everyone & ~_bits(with_group, size)
-    return Universe(groups, size, index)
+def _with_target_groups(groups, ids: list[int], with_group: dict[str, list[int]]) -> Universe:
+    """The universe of these enrolments (ids in position order) and groups, with the target
+    groups: the positions in each (an enrolment may be in several), and NO_TARGET_GROUP for
+    those in none."""
+    size = len(ids)
+    target_groups = {code: _bits(at, size) for code, at in with_group.items()}
+    anyone = 0
+    for bits in target_groups.values():
+        anyone |= bits
+    target_groups[NO_TARGET_GROUP] = ((1 << size) - 1) & ~anyone
+    groups["target_group"] = target_groups
+    return Universe(groups, size, ids)
 
 
 def enrolment_universe(project_ids: list[int]) -> Universe:
@@ -412,22 +429,20 @@ def enrolment_universe(project_ids: list[int]) -> Universe:
             "project_id", "_followed_up",
         )
     )  # fmt: skip
-    index: dict[int, int] = {}
-    grouping = _Grouping()
-    columns: list[list] = [[] for _ in range(8)]
-    for position, (pk, *dimensions) in enumerate(rows):
-        index[pk] = position
-        for column, value in zip(columns, dimensions, strict=True):
-            column.append(value)
-    _add_enrolments(grouping, list(range(len(index))), *columns)
-    with_group = []
+    ids, *columns = _columns(rows, 9)
+    index = {pk: position for position, pk in enumerate(ids)}
+    with_group: dict[str, list[int]] = {}
     through = Enrolment.target_groups.through
     for enrolment_id, code in through.objects.filter(
         enrolment__project_id__in=project_ids
     ).values_list("enrolment_id", "targetgroup__code"):
-        grouping.add("target_group", code, index[enrolment_id], NO_TARGET_GROUP)
-        with_group.append(index[enrolment_id])
-    return _with_target_groups(index, grouping, with_group)
+        with_group.setdefault(str(code), []).append(index[enrolment_id])
+    return _with_target_groups(_enrolment_groups(*columns), ids, with_group)
+
+
+def _columns(rows, width: int) -> list[list]:
+    """Rows as columns (each a list in row order), `width` of them even when there is no row."""
+    return [list(column) for column in zip(*rows, strict=True)] or [[] for _ in range(width)]
 
 
 # --- which people a figure counts, numbered by the database ----------------------------------
@@ -545,26 +560,18 @@ def fact_universe(project_ids: list[int]) -> Universe:
             "followed_up",
         )
     )  # fmt: skip
-    index: dict[int, int] = {}
-    grouping = _Grouping()
-    with_group = []
-    firsts: list[int] = []
-    columns: list[list] = [[] for _ in range(8)]
-    for enrolment_id, is_first, code, *dimensions in rows:
-        position = index.get(enrolment_id)
-        if position is None:
-            position = index[enrolment_id] = len(index)
-        if is_first:
-            firsts.append(position)
-            for column, value in zip(columns, dimensions, strict=True):
-                column.append(value)
+    enrolment_ids, is_first, codes, *columns = _columns(rows, 11)
+    # Each enrolment's first row comes first: the number of first rows up to a row, less one,
+    # is the position of its enrolment.
+    with_group: dict[str, list[int]] = {}
+    for firsts_so_far, code in zip(accumulate(is_first), codes, strict=True):
         if code is not None:
-            grouping.add("target_group", code, position, NO_TARGET_GROUP)
-            with_group.append(position)
-    _add_enrolments(grouping, firsts, *columns)
-    universe = _with_target_groups(index, grouping, with_group)
+            with_group.setdefault(str(code), []).append(firsts_so_far - 1)
+    ids = list(compress(enrolment_ids, is_first))
+    firsts = [list(compress(column, is_first)) for column in columns]
+    universe = _with_target_groups(_enrolment_groups(*firsts), ids, with_group)
     universe.project_ids = tuple(project_ids)
-    universe.fingerprint = (len(index), sum(index))
+    universe.fingerprint = (len(ids), sum(ids))
     return universe
 
 
@@ -594,18 +601,14 @@ def household_universe(project_ids: list[int]) -> Universe:
     """Every household of the counted projects with its area (and project): one query."""
     from participants.models import Household
 
-    index: dict[int, int] = {}
-    grouping = _Grouping()
     rows = (
         Household.objects.filter(project_id__in=project_ids)
         .order_by("pk")
         .values_list("pk", "area__name", "project_id")
     )
-    for position, (pk, area, project_id) in enumerate(rows):
-        index[pk] = position
-        grouping.add("area", area, position)
-        grouping.add("project", project_id, position)
-    return Universe(grouping.groups(len(index)), len(index), index)
+    ids, area, project_id = _columns(rows, 3)
+    groups = {"area": _column_bits(area), "project": _column_bits(project_id)}
+    return Universe({name: found for name, found in groups.items() if found}, len(ids), ids)
 
 
 # --- where enrolment goals read their rows: the enrolments, or the fact table -----------------
