@@ -39,7 +39,7 @@ snapshots from before the people were recorded) get rules 1–3.
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import combinations, compress
 
 # Raise when the rules change: stored plans made by other rules are then made again.
 RULES_VERSION = 3
@@ -66,6 +66,16 @@ class Row:
     levels: list[dict[str, Part]]
     level: int | None = 0
     reason: str = ""
+    # Every sum of each level's parts, made when first asked (the levels never change, and
+    # suppress() asks again after every row it hides).
+    _sum_cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def sums(self, level: int) -> list[tuple[int, int | None]]:
+        """_sums() of the parts at `level`."""
+        found = self._sum_cache.get(level)
+        if found is None:
+            found = self._sum_cache[level] = list(_sums(self.levels[level]))
+        return found
 
     @property
     def coarsest(self) -> dict[str, Part]:
@@ -95,6 +105,13 @@ class Table:
     top: Row
     dimensions: dict[str, dict[str, Row]] = field(default_factory=dict)
     universe: str = "people"
+    _remainders: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def remainder(self, dimension: str) -> "dict[str, Part] | None":
+        """_remainder() of a dimension (its rows' people never change: made once)."""
+        if dimension not in self._remainders:
+            self._remainders[dimension] = _remainder(self.top, self.dimensions[dimension])
+        return self._remainders[dimension]
 
     def rows(self):
         yield self.top
@@ -122,8 +139,8 @@ def _sums(parts: dict[str, Part]):
 
 
 def _first_safe_level(row: Row, threshold: int) -> int | None:
-    for index, parts in enumerate(row.levels):
-        if all(_safe(count, threshold) for count, _ in _sums(parts)):
+    for index in range(len(row.levels)):
+        if all(_safe(count, threshold) for count, _ in row.sums(index)):
             return index
     return None
 
@@ -187,7 +204,7 @@ def _complete_table(table: Table, threshold: int, known: set, twins: dict) -> bo
                 if row.total:  # an empty group says nothing: it stays 0
                     changed |= row.hide(PROTECT)
         return changed
-    for rows in table.dimensions.values():
+    for dimension, rows in table.dimensions.items():
         if _overlapping(table.top, rows):
             # Groups that share people (a participant in two target groups): their sum minus
             # the total counts the people in several, which no rule here can protect.
@@ -195,7 +212,7 @@ def _complete_table(table: Table, threshold: int, known: set, twins: dict) -> bo
                 if row.total:
                     changed |= row.hide(PROTECT)
             continue
-        if _block_unsafe(_block(table.top, rows, known), threshold):
+        if _block_unsafe(_block(table, dimension, known), threshold):
             candidates = sorted(
                 (row.total, str(name)) for name, row in rows.items() if row.shown and row.total
             )
@@ -260,14 +277,14 @@ def _effectively_shown(row: Row, known: set) -> bool:
     )
 
 
-def _block(top: Row, rows: dict[str, Row], known: set) -> list[dict[str, Part]]:
+def _block(table: Table, dimension: str, known: set) -> list[dict[str, Part]]:
     """The parts of every group of a dimension a reader cannot see, directly or elsewhere."""
     block = [
         row.coarsest
-        for row in rows.values()
+        for row in table.dimensions[dimension].values()
         if not row.shown and row.total and not _effectively_shown(row, known)
     ]
-    rest = _remainder(top, rows)
+    rest = table.remainder(dimension)
     if rest is not None:
         block.append(rest)
     return block
@@ -313,12 +330,12 @@ def _published(tables: list[Table]) -> dict[str, list[_Published]]:
         for dimension, rows in [(None, {"": table.top}), *table.dimensions.items()]:
             for row in rows.values():
                 if row.shown:
-                    for count, members in _sums(row.levels[row.level]):
+                    for count, members in row.sums(row.level):
                         if members is not None:
                             out.append(_Published(count, members, table, row, dimension))
             hidden = [r.coarsest for r in rows.values() if not r.shown and r.total]
             if dimension is not None and hidden:
-                rest = _remainder(table.top, rows)
+                rest = table.remainder(dimension)
                 for count, members in _sums(_block_parts(hidden + ([rest] if rest else []))):
                     if members is not None:
                         out.append(_Published(count, members, table, None, dimension))
@@ -362,10 +379,10 @@ def _separate_combinations(published: dict[str, list[_Published]], threshold: in
             low = max(0, count - threshold + 1)
             near[low : count + threshold] = b"\1" * (count + threshold - low)
         for i, a in enumerate(unique):
-            for b in unique[i + 1 :]:
+            # The pairs (a, b) whose sum some set's count is near, picked at C speed.
+            sums = map(a.count.__add__, counts[i + 1 :])
+            for b in compress(unique[i + 1 :], map(near.__getitem__, sums)):
                 size = a.count + b.count
-                if not near[size]:
-                    continue
                 both = a.members & b.members
                 if both in (a.members, b.members):
                     continue  # nested: rule 4's pairs

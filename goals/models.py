@@ -334,6 +334,16 @@ class GoalSummary(models.Model):
         return f"{self.project_id}: {self.key}"
 
 
+class ByEnrolment(models.ForeignObject):
+    """A join from a fact row to rows about the same enrolment (its follow-ups, its survey
+    answers), of which several share the enrolment: only ever used through a FilteredRelation
+    whose condition leaves one (a unique constraint of the target: follow_up_one_per_day,
+    survey_answer_unique). Hence no check that the target's enrolment is unique by itself."""
+
+    def _check_unique_target(self):
+        return []
+
+
 class EnrolmentFact(models.Model):
     """What the goals read of one enrolment, in one narrow row per enrolment and target group
     (one row with no target group when it has none), kept in step on write (goals/facts.py).
@@ -399,6 +409,25 @@ class EnrolmentFact(models.Model):
     categories = models.BigIntegerField(default=0)
     # The flow's last stage: status followed up, or at least one follow-up recorded.
     followed_up = models.BooleanField(default=False)
+    # The enrolment's follow-ups and survey answers, joined on enrolment_id directly (no column:
+    # a goal's FilteredRelation names the day, or the occasion and question, so the join finds
+    # one row at most) rather than through the enrolments table, which cost a lookup per row.
+    follow_up = ByEnrolment(
+        "enrolments.FollowUp",
+        on_delete=models.DO_NOTHING,
+        from_fields=["enrolment"],
+        to_fields=["enrolment"],
+        null=True,
+        related_name="+",
+    )
+    survey_answer = ByEnrolment(
+        "surveys.SurveyAnswer",
+        on_delete=models.DO_NOTHING,
+        from_fields=["enrolment"],
+        to_fields=["enrolment"],
+        null=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("goal fact")
