@@ -37,12 +37,12 @@ The rules, applied until nothing changes
 snapshots from before the people were recorded) get rules 1–3.
 """
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import combinations, compress
 
 # Raise when the rules change: stored plans made by other rules are then made again.
-RULES_VERSION = 3
+RULES_VERSION = 4
 
 SMALL = "small"  # the group itself holds fewer than the threshold
 SMALL_PART = "small_part"  # the group is large enough, one of its parts is not
@@ -342,22 +342,25 @@ def _published(tables: list[Table]) -> dict[str, list[_Published]]:
     return by_universe
 
 
+def _people(published: "_Published") -> int:
+    return published.members.bit_count()
+
+
 def _separate_nested(published: dict[str, list[_Published]], threshold: int) -> bool:
     """Find one pair of published sets, one inside the other, that differ by 1 … threshold-1
     people, and hide (or coarsen) a row to break it. True when something changed."""
     for sets in published.values():
-        sets = sorted(sets, key=lambda s: s.count)
-        counts = [s.count for s in sets]
+        # By the number of people (a hidden block of overlapping groups counts someone twice).
+        sets = sorted(sets, key=_people)
+        counts = [_people(s) for s in sets]
         for i, small in enumerate(sets):
-            j = i + 1
-            while j < len(sets) and counts[j] == small.count:
-                j += 1
-            while j < len(sets) and counts[j] < small.count + threshold:
-                large = sets[j]
+            # The sets larger by 1 … threshold-1 (counts are sorted: two bisections).
+            j = bisect_right(counts, counts[i], i + 1)
+            end = bisect_left(counts, counts[i] + threshold, j)
+            for large in sets[j:end]:
                 if large.members & small.members == small.members:
                     if _break([small, large]):
                         return True
-                j += 1
     return False
 
 
@@ -366,10 +369,13 @@ def _separate_combinations(published: dict[str, list[_Published]], threshold: in
     in both (|A| + |B| − |A ∪ B|); two disjoint ones inside a third give the rest of it
     (|C| − |A| − |B|). Each of those must be 0 or at least the threshold."""
     for sets in published.values():
-        unique = list({s.members: s for s in sets if s.count}.values())
-        unique.sort(key=lambda s: s.count)
+        unique = list({s.members: s for s in sets if s.members}.values())
+        unique.sort(key=_people)
         by_members = {s.members: s for s in unique}
-        counts = [s.count for s in unique]
+        # The numbers of people, not the published counts: a hidden block of overlapping
+        # groups counts someone in two of them twice, and the window below must hold the
+        # people a third set has beyond (or in common with) a pair.
+        counts = [_people(s) for s in unique]
         # A third set can only matter with a count within the threshold of a pair's sum
         # (their union if they overlap by fewer than the threshold; a set around them if they
         # are disjoint). near[n]: some set's count lies within the threshold of n. Most pairs
@@ -380,9 +386,10 @@ def _separate_combinations(published: dict[str, list[_Published]], threshold: in
             near[low : count + threshold] = b"\1" * (count + threshold - low)
         for i, a in enumerate(unique):
             # The pairs (a, b) whose sum some set's count is near, picked at C speed.
-            sums = map(a.count.__add__, counts[i + 1 :])
-            for b in compress(unique[i + 1 :], map(near.__getitem__, sums)):
-                size = a.count + b.count
+            sums = map(counts[i].__add__, counts[i + 1 :])
+            for j in compress(range(i + 1, len(unique)), map(near.__getitem__, sums)):
+                b = unique[j]
+                size = counts[i] + counts[j]
                 both = a.members & b.members
                 if both in (a.members, b.members):
                     continue  # nested: rule 4's pairs
@@ -393,14 +400,14 @@ def _separate_combinations(published: dict[str, list[_Published]], threshold: in
                             return True
                     continue
                 k = bisect_left(counts, size + 1)
-                union = None
-                while k < len(unique) and counts[k] < size + threshold:
-                    whole = unique[k]
-                    union = a.members | b.members if union is None else union
+                end = bisect_left(counts, size + threshold, k)
+                if k == end:
+                    continue
+                union = a.members | b.members
+                for whole in unique[k:end]:
                     if whole.members & union == union:
                         if _break([a, b, whole]):
                             return True
-                    k += 1
     return False
 
 

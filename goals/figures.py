@@ -156,9 +156,11 @@ def hours_rows(project, *, project_ids=None, members=None) -> list[dict]:
     """Attended hours and the number of participants per intervention category, one query,
     unsuppressed and in both languages (stored in the project's summary). Grouped by the
     category's id alone (a hash of a few groups, not a sort of every participation by its
-    names); the names are read after. With `members` (hours_members, as a refresh has them),
-    a category's participants are its members, and the query only adds the hours up: no count
-    of distinct enrolments, which sorts every participation."""
+    names); the names are read after. With `members` (hours_members: every count with the
+    people, summaries.figures_and_plan), a category's participants are its members, and the
+    query only adds the hours up: no count of distinct enrolments, which sorts every
+    participation. Without, the participations are counted (figures without the people, and the
+    independent count the tests hold the stored figures to)."""
     from interventions.models import InterventionCategory
 
     rows = (
@@ -194,7 +196,8 @@ def follow_up_counts(project, *, project_ids=None) -> dict:
 def follow_ups_open(project, *, project_ids=None, current=None) -> tuple[dict, dt.date | None]:
     """The follow-ups not yet recorded: (follow_up_counts, the first day after `current`
     (today) on which they change without a write — a follow-up becomes overdue the day after
-    it is due, and due soon DUE_SOON_DAYS before — or None when none will). One query, which
+    it is due, and due soon DUE_SOON_DAYS before — or None when none will). One query (after
+    facts.ensure's check that the fact rows are complete), which
     finds the counted projects' enrolments in the fact table's index (goal_fact_order) and their
     open follow-ups in the partial index follow_up_open: it never reads other projects' rows."""
     from goals import facts

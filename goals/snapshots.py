@@ -90,11 +90,9 @@ def _compute(project, period_end: dt.date) -> tuple[list[dict], list[dict], dict
         )
     # The same publication as the dashboard's (with today's flow and hours), so that a snapshot
     # locked today and the dashboard hide the same figures.
-    from .summaries import dashboard_figures, make_plan
+    from .summaries import figures_and_plan
 
-    plan = make_plan(
-        project, computed, dashboard_figures(project), context, threshold=project_threshold(project)
-    )
+    _, plan = figures_and_plan(project, computed, context, threshold=project_threshold(project))
     return results, definitions, plan
 
 

@@ -277,17 +277,8 @@ def _compute(project) -> Computed:
     due, due_changes = figures.follow_ups_open(
         project, project_ids=context.project_ids, current=context.today
     )
-    taking_part = figures.hours_members(project, context.universe, project_ids=context.project_ids)
-    found = dashboard_figures(
-        project, project_ids=context.project_ids, due=due, hours_members=taking_part
-    )
-    plan = make_plan(
-        project,
-        results,
-        found,
-        context,
-        threshold=project_threshold(project),
-        hours_members=taking_part,
+    found, plan = figures_and_plan(
+        project, results, context, threshold=project_threshold(project), due=due
     )
     changes = [
         population.next_due(context),
@@ -383,6 +374,24 @@ def refresh_if_stale(project) -> bool:
             return False
     refresh(project)
     return True
+
+
+def figures_and_plan(project, results, context, *, threshold: int, due=None) -> tuple[dict, dict]:
+    """The dashboard's figures beside the goals and the disclosure plan of everything shown,
+    counted with the people (`context`: members=True). Who took part in each intervention
+    category is read once for both: the hours' participants are those members' counts, so the
+    figure shown and the people the plan protects are one count. `due`: the follow-up counts
+    when the caller has them."""
+    from .figures import hours_members
+
+    taking_part = hours_members(project, context.universe, project_ids=context.project_ids)
+    found = dashboard_figures(
+        project, project_ids=context.project_ids, due=due, hours_members=taking_part
+    )
+    plan = make_plan(
+        project, results, found, context, threshold=threshold, hours_members=taking_part
+    )
+    return found, plan
 
 
 def make_plan(project, results, figures, context, *, threshold: int, hours_members=None) -> dict:
@@ -633,8 +642,7 @@ def evaluate_for_threshold(project, threshold: int) -> list:
     def count():
         context = Context(project, members=True)
         results = engine.evaluate_project(project, context=context)
-        figures = dashboard_figures(project, project_ids=context.project_ids)
-        return results, make_plan(project, results, figures, context, threshold=threshold)
+        return results, figures_and_plan(project, results, context, threshold=threshold)[1]
 
     results, plan = counted(project, count)
     publication.apply(results, plan)

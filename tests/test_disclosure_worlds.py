@@ -389,3 +389,34 @@ def test_two_goals_with_the_same_quarters_keep_their_totals():
         r.shown for r in second.dimensions["quarters"].values()
     ]
     assert sum(r.shown for r in first.dimensions["quarters"].values()) == 2
+
+
+@pytest.mark.parametrize("other", ["overlapping by one", "disjoint, one more around both"])
+def test_a_block_of_overlapping_groups_counts_people_once_in_rule_4(other):
+    """A goal over 15 people whose two target groups (10 and 10) share 5: its hidden block
+    sums to 20 though it holds 15. Beside it, 17 people sharing one person with the goal (their
+    union, 31, shown too) or disjoint from it (33 shown around both): 15 + 17 − 31 and
+    33 − 15 − 17 are one person each. Rule 4 must reckon with the people, not the block's sum
+    (the first version of its shortcut did not and showed all three)."""
+    from core.disclosure import Part, Row, Table
+
+    def bits(people) -> int:
+        return sum(1 << i for i in people)
+
+    def table(key, members, dimensions=None) -> Table:
+        return Table(key, Row([{"people": Part(members.bit_count(), members)}]), dimensions or {})
+
+    first, second = bits(range(0, 10)), bits(range(5, 15))
+    goal = first | second
+    groups = {"a": first, "b": second}
+    rows = {g: Row([{"people": Part(m.bit_count(), m)}]) for g, m in groups.items()}
+    if other == "overlapping by one":
+        beside = bits(range(14, 31))
+        around = goal | beside
+    else:
+        beside = bits(range(15, 32))
+        around = goal | beside | bits([40])
+    tables = [table("goal", goal, {"target_group": rows}), table("b", beside), table("u", around)]
+    suppress(tables, 3)
+    people = [Person()] * 41
+    assert not attack(people, tables, 3)
