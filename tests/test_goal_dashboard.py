@@ -377,6 +377,9 @@ def test_hours_by_category(client, world, fake_engine):
 
 def test_follow_ups_due(client, world, fake_engine):
     project, members, _outsider = world
+    # Another project's open follow-up, overdue: not this project's (found by its enrolments).
+    elsewhere = enrol(ProjectFactory(title="Annat projekt"), Gender.WOMAN, "exited")
+    FollowUp.objects.create(enrolment=elsewhere, day=90, due_on=dt.date(2009, 12, 1))
     due = dashboard.follow_ups_due(figures.follow_up_counts(project))
     assert (due["overdue"], due["due_soon"]) == (2, 1)
     html = get(client, members[Role.CASE_WORKER].user, url("dashboard", project)).content.decode()
