@@ -9,8 +9,9 @@ For the largest projects of the database (by enrolments), median of --runs runs,
 - **engine**: every goal computed from the raw rows, exact (what a summary cost before plans);
 - **engine + people**: the same with `Context(members=True)`: the bit sets of which people each
   figure counts (three primary-key queries a goal, the universe in two);
-- **plan**: the flow's and the hours' people and `goals.publication.build_plan` (core.disclosure
-  over every table of the project: goals, breakdowns, years, quarters, flow, hours);
+- **plan**: the flow's people and `goals.publication.build_plan` (core.disclosure over every
+  table of the project: goals, breakdowns, years, quarters, flow, hours; the hours' people are
+  read once before, as `summaries.figures_and_plan` reads them for both figures and plan);
 - **refresh**: the whole `goals.summaries.refresh`, stored.
 
 None of this runs while a user waits for a large project: a summary of more than
@@ -43,6 +44,7 @@ from core.models import Project  # noqa: E402
 from core.policy import project_threshold  # noqa: E402
 from goals import engine, summaries  # noqa: E402
 from goals.engine.population import Context  # noqa: E402
+from goals.figures import hours_members  # noqa: E402
 
 
 def timed(function, runs: int) -> tuple[float, object]:
@@ -63,11 +65,16 @@ def measure(project, runs: int) -> dict:
         return context, engine.evaluate_project(project, context=context)
 
     people, (context, results) = timed(with_people, runs)
-    figures = summaries.dashboard_figures(project)
+    taking_part = hours_members(project, context.universe, project_ids=context.project_ids)
+    figures = summaries.dashboard_figures(project, hours_members=taking_part)
     threshold = project_threshold(project)
-    plan_time, plan = timed(
-        lambda: summaries.make_plan(project, results, figures, context, threshold=threshold), runs
-    )
+
+    def make():
+        return summaries.make_plan(
+            project, results, figures, context, threshold=threshold, hours_members=taking_part
+        )
+
+    plan_time, plan = timed(make, runs)
     refresh, _ = timed(lambda: summaries.refresh(project), runs)
     goals = plan["goals"].values()
     rows = sum(1 + sum(len(g) for g in d["breakdown"].values()) for d in goals)

@@ -394,13 +394,12 @@ def figures_and_plan(project, results, context, *, threshold: int, due=None) -> 
     return found, plan
 
 
-def make_plan(project, results, figures, context, *, threshold: int, hours_members=None) -> dict:
+def make_plan(project, results, figures, context, *, threshold: int, hours_members) -> dict:
     """The disclosure plan of everything the product shows of the project (goals.publication):
     the goals with their breakdowns, years and quarters, the flow and the hours (who took part
-    in each category: `hours_members` when the caller has read them)."""
+    in each category: `hours_members`, figures.hours_members; see figures_and_plan)."""
     from . import publication
     from .figures import flow_gender_members, flow_members, part_of, parts_members
-    from .figures import hours_members as taking_part
 
     universe = context.universe
     ids = context.project_ids
@@ -413,9 +412,7 @@ def make_plan(project, results, figures, context, *, threshold: int, hours_membe
         flow_members=flow_members(project, universe, project_ids=ids),
         flow_genders=flow_gender_members(universe),
         hours=figures["hours"],
-        hours_members=hours_members
-        if hours_members is not None
-        else taking_part(project, universe, project_ids=ids),
+        hours_members=hours_members,
         quarter_labels=labels if project.starts_on <= end else [],
         parts=figures.get("parts") or {},
         parts_members=parts_members(universe, part_of(project, ids)),
