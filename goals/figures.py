@@ -69,16 +69,32 @@ def flow_gender_members(universe) -> dict[str, int]:
     }
 
 
-def hours_members(project, universe, *, project_ids=None) -> dict[str, int]:
+def hours_counting(ids: list[int]) -> tuple:
+    """Who took part in each intervention category, as FactSource counts it: (the population
+    of every row of the counted projects, {category id: took part in it}), so that a refresh
+    counts it in the goals' one statement (Context.also)."""
+    from goals.engine.population import FACTS, Population
+    from goals.models import EnrolmentFact
+    from interventions.models import InterventionCategory
+
+    measures = {
+        pk: FACTS.took_part_in([pk])
+        for pk in InterventionCategory.objects.order_by("pk").values_list("pk", flat=True)
+    }
+    return Population(EnrolmentFact.objects.filter(project_id__in=ids)), measures
+
+
+def hours_members(project, universe, *, project_ids=None, context=None) -> dict[str, int]:
     """Per intervention category, which enrolments took part (bit sets). From the fact table's
     bit set of categories taken part in (goals/facts.py; a participation's intervention is of
     the enrolment's own project, interventions.services.place_participant). For the fact
     table's universe, one statement with a flag per category, counted into words by the
     database (population.words_of); for the raw rows' one (the oracle), a row per enrolment
     that took part in anything, grouped in Python by its set of categories. A category whose
-    id lies beyond the bit set is read from the participations."""
+    id lies beyond the bit set is read from the participations. `context`: a refresh's, whose
+    goals' statement counted them too (hours_counting, Context.also)."""
     from goals import facts
-    from goals.engine.population import FACTS, flag, words_of
+    from goals.engine.population import flag, words_of
     from goals.models import EnrolmentFact
     from interventions.models import InterventionCategory
 
@@ -88,11 +104,15 @@ def hours_members(project, universe, *, project_ids=None) -> dict[str, int]:
     bits = {pk: facts.category_bit(pk) for pk in codes}
     rows = EnrolmentFact.objects.filter(project_id__in=ids, is_first=True)
     if universe.project_ids is not None:
-        flags = {f"_c{pk}": flag(FACTS.took_part_in([pk])) for pk in bits}
-        if not flags:
-            return {}
-        _, found = words_of(universe, rows.annotate(**flags), list(flags))
-        return {codes[pk]: members for pk, members in zip(bits, found, strict=True) if members}
+        together = context.counted_also.get("hours") if context is not None else None
+        if together is None:
+            _, measures = hours_counting(ids)
+            if not measures:
+                return {}
+            flags = {f"_c{pk}": flag(condition) for pk, condition in measures.items()}
+            found = words_of(universe, rows.annotate(**flags), list(flags))
+            together = dict(zip(measures, found, strict=True))
+        return {codes[pk]: together[pk] for pk in codes if together.get(pk)}
     by_mask: dict[int, list[int]] = {}
     for enrolment_id, mask in rows.exclude(categories=0).values_list("enrolment_id", "categories"):
         by_mask.setdefault(mask, []).append(enrolment_id)

@@ -6,7 +6,8 @@ enrolments takes seconds over raw rows. So the figures of a project's dashboard 
 with its breakdowns, the participant flow, the hours by category and the follow-ups due — are
 computed by the engine and stored (ProjectSummary, GoalSummary), and a dashboard reads the
 stored figures. The engine counts the enrolment goals from the fact table kept on write
-(goals/facts.py), one statement per goal (its members; the counts are theirs).
+(goals/facts.py): one statement for the members of every goal and the hours' participants
+(FactSource.count_together; the counts are the members').
 
 How they stay in step
 ---------------------
@@ -273,6 +274,8 @@ def _compute(project) -> Computed:
 
     versions = engine.current_versions(project)
     context = Context(project, members=True)
+    # Who took part in each intervention category: counted in the goals' statement.
+    context.also["hours"] = figures.hours_counting(context.project_ids)
     results = engine.evaluate_project(project, context=context)
     due, due_changes = figures.follow_ups_open(
         project, project_ids=context.project_ids, current=context.today
@@ -384,7 +387,9 @@ def figures_and_plan(project, results, context, *, threshold: int, due=None) -> 
     when the caller has them."""
     from .figures import hours_members
 
-    taking_part = hours_members(project, context.universe, project_ids=context.project_ids)
+    taking_part = hours_members(
+        project, context.universe, project_ids=context.project_ids, context=context
+    )
     found = dashboard_figures(
         project, project_ids=context.project_ids, due=due, hours_members=taking_part
     )

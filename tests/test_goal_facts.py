@@ -173,6 +173,12 @@ def assert_in_step(project):
     assert figures.hours_members(project, raw) == expected
     # ... and so do the fact universe's, counted into words by the database (words_of).
     assert figures.hours_members(project, fact) == expected
+    # ... and counted in a refresh's one statement with the goals (Context.also).
+    context = Context(project, members=True)
+    context.also["hours"] = figures.hours_counting(ids)
+    evaluate_project(project, context=context)
+    assert "hours" in context.counted_also
+    assert figures.hours_members(project, context.universe, context=context) == expected
     # The flow counted from the fact table equals the raw rows' stages, gender by gender.
     stages = figures.flow_members(project, raw)
     genders = figures.flow_gender_members(raw)

@@ -6,6 +6,9 @@ members without the data ("missing"); the value is over everyone, `value_answere
 with the data.
 """
 
+import re
+import zlib
+
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.db.models.functions import ExtractYear
 
@@ -81,40 +84,73 @@ def _others(statuses) -> list[str]:
     return [s for s in OutcomeStatus.values if s not in statuses]
 
 
+# Each join is named after what it joins (the follow-up on day 90: "fu90"), so that the goals
+# of a refresh, counted together in one statement (FactSource.count_together), share a join
+# when they join the same rows and never mistake one join for another.
+
+
 def _follow_up_join(ctx, qs, day: int):
-    path = ctx.source.follow_ups
-    return qs.annotate(fu=FilteredRelation(path, condition=Q(**{f"{path}__day": day})))
+    """The population with its follow-up on `day` joined, and the join's name."""
+    path, name = ctx.source.follow_ups, f"fu{day}"
+    return qs.annotate(**{name: FilteredRelation(path, condition=Q(**{f"{path}__day": day}))}), name
 
 
-FOLLOW_UP_MISSING = Q(fu__reached__isnull=True) | Q(fu__reached=False)
+def _not_reached(fu: str) -> Q:
+    """Follow-up not recorded, or the participant not reached."""
+    return Q(**{f"{fu}__reached__isnull": True}) | Q(**{f"{fu}__reached": False})
+
+
+def _reached_in(fu: str, statuses) -> Q:
+    return Q(**{f"{fu}__reached": True, f"{fu}__status__in": list(statuses)})
 
 
 def exit_or_survey_share(ctx, version, params):
     """Share of the population in one of `statuses` at exit, or answering `question` at
     `occasion` with `min_answer` or more. Missing: neither in those statuses nor answering."""
-    qs = pop.enrolments(ctx, params).annotate(
-        sa=_survey_answer(ctx, params["occasion"], params["question"])
+    qs, sa = _survey_answer(
+        ctx, pop.enrolments(ctx, params), params["occasion"], params["question"]
     )
-    numerator = Q(exit_status__in=params["statuses"]) | Q(sa__value__gte=params["min_answer"])
-    missing = Q(sa__value__isnull=True) & Q(exit_status__in=[*_others(params["statuses"]), ""])
+    numerator = Q(exit_status__in=params["statuses"]) | Q(
+        **{f"{sa}__value__gte": params["min_answer"]}
+    )
+    missing = Q(**{f"{sa}__value__isnull": True}) & Q(
+        exit_status__in=[*_others(params["statuses"]), ""]
+    )
     return _share_goal(ctx, version, params, qs, numerator, missing)
 
 
 def survey_share(ctx, version, params):
     """Share of the population whose answer to `question` at `occasion` lies within
     [min_answer, max_answer]. Missing: no answer."""
-    qs = pop.enrolments(ctx, params).annotate(
-        sa=_survey_answer(ctx, params["occasion"], params["question"])
+    qs, sa = _survey_answer(
+        ctx, pop.enrolments(ctx, params), params["occasion"], params["question"]
     )
-    numerator = Q(sa__value__gte=params["min_answer"], sa__value__lte=params["max_answer"])
-    return _share_goal(ctx, version, params, qs, numerator, Q(sa__value__isnull=True))
+    numerator = Q(
+        **{f"{sa}__value__gte": params["min_answer"], f"{sa}__value__lte": params["max_answer"]}
+    )
+    return _share_goal(ctx, version, params, qs, numerator, Q(**{f"{sa}__value__isnull": True}))
 
 
-def _survey_answer(ctx, occasion: str, question) -> FilteredRelation:
+def _survey_answer(ctx, qs, occasion: str, question):
+    """The population with its answer to `question` at `occasion` joined, and the join's name."""
     path = ctx.source.survey_answers
-    return FilteredRelation(
+    name = f"sa_{_name_part(occasion)}_{_name_part(question)}"
+    relation = FilteredRelation(
         path, condition=Q(**{f"{path}__occasion": occasion, f"{path}__question": question})
     )
+    return qs.annotate(**{name: relation}), name
+
+
+def _name_part(value) -> str:
+    """A parameter as part of a join's name: letters, digits and single underscores (a
+    different value may map to the same part only when it differs in other characters, so a
+    hash of the value is added then)."""
+    text = str(value)
+    part = re.sub(r"[^0-9A-Za-z]+", "_", text).strip("_")
+    if part != text:
+        crc = f"{zlib.crc32(text.encode()):08x}"
+        part = f"{part}_{crc}" if part else f"x{crc}"
+    return part
 
 
 def survey_change(ctx, version, params):
@@ -123,15 +159,15 @@ def survey_change(ctx, version, params):
     the survey answers (one answer per enrolment, occasion and question), so the change is
     compared row by row in the same aggregate query. Missing: no answer on either occasion."""
     question = params["question"]
-    qs = pop.enrolments(ctx, params).annotate(
-        sa_from=_survey_answer(ctx, params["from_occasion"], question),
-        sa_to=_survey_answer(ctx, params["to_occasion"], question),
-    )
+    qs, before = _survey_answer(ctx, pop.enrolments(ctx, params), params["from_occasion"], question)
+    qs, after = _survey_answer(ctx, qs, params["to_occasion"], question)
     numerator = Q(
-        sa_from__value__isnull=False,
-        sa_to__value__gte=F("sa_from__value") + params["min_change"],
+        **{
+            f"{before}__value__isnull": False,
+            f"{after}__value__gte": F(f"{before}__value") + params["min_change"],
+        }
     )
-    missing = Q(sa_from__value__isnull=True) | Q(sa_to__value__isnull=True)
+    missing = Q(**{f"{before}__value__isnull": True}) | Q(**{f"{after}__value__isnull": True})
     return _share_goal(ctx, version, params, qs, numerator, missing)
 
 
@@ -139,9 +175,9 @@ def follow_up_share(ctx, version, params):
     """Share of the population, follow-up on `day` due, reached with one of `statuses`.
     Missing: follow-up not recorded or participant not reached."""
     day = params["day"]
-    qs = _follow_up_join(ctx, pop.enrolments(ctx, params, follow_up_day=day), day)
-    numerator = Q(fu__reached=True, fu__status__in=params["statuses"])
-    return _share_goal(ctx, version, params, qs, numerator, FOLLOW_UP_MISSING)
+    qs, fu = _follow_up_join(ctx, pop.enrolments(ctx, params, follow_up_day=day), day)
+    numerator = _reached_in(fu, params["statuses"])
+    return _share_goal(ctx, version, params, qs, numerator, _not_reached(fu))
 
 
 def follow_up_share_among_not_in_work(ctx, version, params):
@@ -150,12 +186,10 @@ def follow_up_share_among_not_in_work(ctx, version, params):
     programme). Missing: follow-up not recorded or not reached — they may or may not be in work,
     so they stay in the denominator and `value_answered` leaves them out."""
     day = params["day"]
-    qs = _follow_up_join(ctx, pop.enrolments(ctx, params, follow_up_day=day), day)
-    within = FOLLOW_UP_MISSING | Q(
-        fu__reached=True, fu__status__in=_others(params["excluded_statuses"])
-    )
-    numerator = Q(fu__reached=True, fu__status__in=params["statuses"])
-    return _share_goal(ctx, version, params, qs, numerator, FOLLOW_UP_MISSING, within=within)
+    qs, fu = _follow_up_join(ctx, pop.enrolments(ctx, params, follow_up_day=day), day)
+    within = _not_reached(fu) | _reached_in(fu, _others(params["excluded_statuses"]))
+    numerator = _reached_in(fu, params["statuses"])
+    return _share_goal(ctx, version, params, qs, numerator, _not_reached(fu), within=within)
 
 
 def gender_split(ctx, version, params):
@@ -196,16 +230,16 @@ def follow_up_share_vs_reference(ctx, version, params):
     """Share in work on `day` after exit (follow-up due), compared per year of exit and for the
     whole period with the participant-weighted reference average + `delta_pp` points."""
     day = params["day"]
-    qs = _follow_up_join(ctx, pop.enrolments(ctx, params, follow_up_day=day), day)
-    numerator = Q(fu__reached=True, fu__status__in=params["statuses"])
+    qs, fu = _follow_up_join(ctx, pop.enrolments(ctx, params, follow_up_day=day), day)
+    numerator = _reached_in(fu, params["statuses"])
     delta = params["delta_pp"] / 100
     project_years = list(range(ctx.project.starts_on.year, ctx.project.ends_on.year + 1))
     by_year, overall = _reference(ctx, project_years)
     target = None if overall is None else min(1.0, overall + delta)
     params = {**params, "comparator": "ref_plus", "target": target}
-    result = _share_goal(ctx, version, params, qs, numerator, FOLLOW_UP_MISSING)
+    result = _share_goal(ctx, version, params, qs, numerator, _not_reached(fu))
 
-    measures = {"n": ALL, "num": numerator, "missing": FOLLOW_UP_MISSING}
+    measures = {"n": ALL, "num": numerator, "missing": _not_reached(fu)}
     if result.members is not None:
         # A refresh: the years from the members, as the totals and breakdowns are, so that
         # every figure's count is its members' (publication._consistent checks the totals).

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate, compress
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
@@ -21,6 +22,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     IntegerField,
     Min,
     OuterRef,
@@ -59,6 +61,14 @@ class Context:
     # The follow-up days whose "due by today" the goals counted (enrolments(follow_up_day=…)):
     # the dates on which the figures change without a write follow from them (next_due).
     due_days: set = field(default_factory=set)
+    # FactSource.count_together: the goals' counting requests while they are being noted, then
+    # each goal's members counted together, in the order the goals were evaluated.
+    noted: list | None = None
+    counted: list = field(default_factory=list)
+    # Other counting requests of a refresh, counted in the goals' statement: {name: (Population,
+    # measures)} before, {name: members} after (the hours' participants: figures.hours_counting).
+    also: dict = field(default_factory=dict)
+    counted_also: dict = field(default_factory=dict)
 
     @cached_property
     def source(self) -> "Source":
@@ -111,7 +121,53 @@ class Context:
         )
 
 
-def enrolments(ctx: Context, params: dict, *, follow_up_day: int | None = None):
+class Population:
+    """A goal's population: the counted projects' rows (`rows`, with the joins its measures
+    name) and the conditions that choose among them. `queryset`: the rows that meet them,
+    filtered one condition after another. A refresh over the fact table does not filter: it
+    reads every row of the universe once, with the conditions as flags (FactSource), so that no
+    statement joins a population back to the numbered universe, and the goals of a refresh share
+    that one read (FactSource.count_together; `joins`: what was annotated, by name)."""
+
+    def __init__(self, rows, conditions: tuple[Q, ...] = (), joins=None):
+        self.rows = rows
+        self.conditions = conditions
+        self.joins = dict(joins or {})
+
+    def filter(self, *args, **kwargs) -> "Population":
+        return Population(self.rows, (*self.conditions, Q(*args, **kwargs)), self.joins)
+
+    def annotate(self, **annotations) -> "Population":
+        # What each join was made of, before annotate renames its condition to the join's name.
+        joins = {**self.joins}
+        for name, annotation in annotations.items():
+            if isinstance(annotation, FilteredRelation):
+                joins[name] = (annotation.relation_name, annotation.condition)
+        return Population(self.rows.annotate(**annotations), self.conditions, joins)
+
+    @property
+    def queryset(self):
+        qs = self.rows
+        for condition in self.conditions:
+            qs = qs.filter(condition)
+        return qs
+
+    def where(self) -> Q | None:
+        """Whether a row is in the population: its conditions together (None: every row)."""
+        if not self.conditions:
+            return None
+        combined = self.conditions[0]
+        for more in self.conditions[1:]:
+            combined &= more
+        return combined
+
+
+def queryset(population):
+    """The rows of a Population (a queryset as it is)."""
+    return population.queryset if isinstance(population, Population) else population
+
+
+def enrolments(ctx: Context, params: dict, *, follow_up_day: int | None = None) -> Population:
     """The goal's population of enrolments, from its parameters.
 
     population: "all" — every enrolment that started; "exited" — exited (status exited or
@@ -119,7 +175,8 @@ def enrolments(ctx: Context, params: dict, *, follow_up_day: int | None = None):
     period_from/period_to (on the start date for "all", the exit date otherwise) narrow it.
     With follow_up_day, only those whose follow-up on that day is due (exit + day ≤ today).
     """
-    qs = ctx.source.model.objects.filter(project_id__in=ctx.project_ids, started_on__isnull=False)
+    qs = Population(ctx.source.model.objects.filter(project_id__in=ctx.project_ids))
+    qs = qs.filter(started_on__isnull=False)
     population = params.get("population", "completers")
     if population in ("exited", "completers"):
         qs = qs.filter(status__in=[Status.EXITED, Status.FOLLOWED_UP], exited_on__isnull=False)
@@ -463,46 +520,27 @@ def _columns(rows, width: int) -> list[list]:
 # --- which people a figure counts, numbered by the database ----------------------------------
 # A refresh needs, for every figure, the bit set of the people it counts. Reading a row per
 # enrolment of each goal's population into Python cost more than the goal's statement itself.
-# Instead each such statement numbers the universe (an enrolment's position: its rank by id
-# among the counted projects' enrolments, ROW_NUMBER over their first fact rows, read in order
-# from the index goal_fact_order) and returns one 64-bit word per 64 positions (the OR of
-# 1 << position % 64 over the people counted), so Python joins a few hundred words per figure.
-# The fact table's universe (fact_universe) numbers the enrolments the same way. Each statement
-# also returns the universe's size and the sum of its ids: one whose universe differs from the
-# one read first raises UniverseMoved rather than mix two numberings. summaries.compute counts
-# in one snapshot (one_snapshot), so that it never happens there.
+# Instead each such statement reads every row of the universe (its projects' first fact rows,
+# read in order from the index goal_fact_order), numbers them as it reads (an enrolment's
+# position: its rank by id, ROW_NUMBER), tests each figure's conditions as a flag of the row,
+# and returns one 64-bit word per 64 positions and flag (the OR of 1 << position % 64 over the
+# people flagged), so Python joins a few hundred words per figure. A population is such a flag
+# too, not a filter (Population): filtered rows would have to be joined back to the numbered
+# universe, which cost more than the rest of the statement. The fact table's universe
+# (fact_universe) numbers the enrolments the same way. Each statement also returns how many
+# rows it numbered and the sum of their ids: one whose universe differs from the one read first
+# raises UniverseMoved rather than mix two numberings. summaries.compute counts in one snapshot
+# (one_snapshot), so that it never happens there.
 
 _WORD = (1 << 64) - 1
+# A position p's word, and its bit in the word.
+_WORD_OF_P = "p / 64 AS w, CAST(1 AS BIGINT) << CAST(p - p / 64 * 64 AS INTEGER) AS b"
 
 
 def _word_or() -> str:
     """The aggregate that ORs the words: BIT_OR on PostgreSQL; elsewhere the SUM of the distinct
     bits, which is their OR (no two equal bits are added, and no partial sum overflows)."""
     return "BIT_OR({})" if connection.vendor == "postgresql" else "SUM(DISTINCT {})"
-
-
-def _numbered(project_ids) -> tuple[str, list]:
-    """`r(e) AS (…), u(e, w, b) AS (…)`: the universe's enrolments, each with its word `w` and
-    its bit `b` in the word."""
-    from goals.models import EnrolmentFact
-
-    sql, params = (
-        EnrolmentFact.objects.filter(project_id__in=list(project_ids), is_first=True)
-        .order_by()
-        .values_list("enrolment_id")
-        .query.sql_with_params()
-    )
-    return (
-        f"r(e) AS ({sql}), "  # noqa: S608 (Django's compiled SQL; every value a parameter)
-        "n(e, p) AS (SELECT e, ROW_NUMBER() OVER (ORDER BY e) - 1 FROM r), "
-        f"u(e, w, b) AS (SELECT e, {_WORD_OF_P} FROM n)",
-        list(params),
-    )
-
-
-# A position p's word, and its bit in the word.
-_WORD_OF_P = "p / 64 AS w, CAST(1 AS BIGINT) << CAST(p - p / 64 * 64 AS INTEGER) AS b"
-_FINGERPRINT = "SELECT {}, COUNT(*), CAST(SUM(e) AS BIGINT){} FROM u"
 
 
 def flag(condition: Q | None):
@@ -524,40 +562,54 @@ def _assemble(words, size: int) -> int:
     return int.from_bytes(buffer, "little")
 
 
-def words_of(universe: "Universe", qs, flags: list[str]) -> tuple[int, list[int]]:
-    """Which of the universe's people the rows of `qs` (fact rows, at most one per enrolment
-    that counts, each with boolean columns `flags`) are, and which have each flag: (everyone
-    in qs, [bit set per flag]). One statement; a few hundred rows back."""
+def words_of(universe: "Universe", rows, flags: list[str], within=None) -> list[int]:
+    """Which of the universe's people have each flag: [bit set per flag]. `rows`: the
+    universe's rows themselves (its projects' first fact rows, every one of them, with the joins
+    the flags name), each with boolean columns `flags`. `within`: for each flag, the position in
+    `flags` of the population it counts within (its own for a population; None: every row), so
+    that a population's conditions are tested once per row, not once per measure. One
+    statement: it numbers the rows in id order as it reads them, and returns a 64-bit word per
+    64 people and flag (a few hundred rows), with how many rows it numbered and the sum of their
+    ids."""
     assert flags, "words_of needs at least one flag"
-    numbered, params = _numbered(universe.project_ids)
-    sql, own = qs.order_by().values_list("enrolment_id", *flags).query.sql_with_params()
+    within = list(within or [None] * len(flags))
+    sql, params = rows.order_by().values_list("enrolment_id", *flags).query.sql_with_params()
     columns = ", ".join(f"m{i}" for i in range(len(flags)))
+    populations = sorted({i for i in within if i is not None})
+    # c{i}: a row's bit when it is in population i, else NULL.
+    bits = "".join(f", CASE WHEN m{i} THEN b END" for i in populations)
+    named = "".join(f", c{i}" for i in populations)
     bit_or = _word_or()
     ors = ", ".join(
-        [bit_or.format("u.b")]
-        + [bit_or.format(f"CASE WHEN g.m{i} THEN u.b END") for i in range(len(flags))]
+        bit_or.format(
+            f"CASE WHEN m{i} THEN b END"
+            if population is None
+            else f"c{i}"
+            if population == i
+            else f"CASE WHEN m{i} THEN c{population} END"
+        )
+        for i, population in enumerate(within)
     )
-    padding = ", NULL" * (len(flags) - 1)  # w, everyone, flags: as wide as -1, count, sum
     statement = (
-        f"WITH {numbered}, g(e, {columns}) AS ({sql}) "  # noqa: S608 (as in _numbered)
-        f"SELECT u.w, {ors} FROM g INNER JOIN u ON u.e = g.e GROUP BY u.w "
-        f"UNION ALL {_FINGERPRINT.format(-1, padding)}"
+        f"WITH g(e, {columns}) AS ({sql}), "  # noqa: S608 (Django's compiled SQL; every value a parameter)
+        f"n(e, p, {columns}) AS (SELECT e, ROW_NUMBER() OVER (ORDER BY e) - 1, {columns} FROM g), "
+        f"u(e, w, b, {columns}) AS (SELECT e, {_WORD_OF_P}, {columns} FROM n), "
+        f"v(e, w, b, {columns}{named}) AS (SELECT e, w, b, {columns}{bits} FROM u) "
+        f"SELECT w, COUNT(*), CAST(SUM(e) AS BIGINT), {ors} FROM v GROUP BY w"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, *own])
+        cursor.execute(statement, list(params))
         rows = cursor.fetchall()
-    found = [[] for _ in range(len(flags) + 1)]
-    fingerprint = None
-    for number, *words in rows:
-        if number == -1:
-            fingerprint = (int(words[0]), int(words[1] or 0))
-            continue
+    found = [[] for _ in range(len(flags))]
+    size = total = 0
+    for number, count, ids, *words in rows:
+        size += count
+        total += int(ids)
         for into, word in zip(found, words, strict=True):
             into.append((number, word))
-    if fingerprint != universe.fingerprint:
-        raise UniverseMoved(f"{fingerprint} != {universe.fingerprint}")
-    everyone, *flagged = (_assemble(words, universe.size) for words in found)
-    return everyone, flagged
+    if (size, total) != universe.fingerprint:
+        raise UniverseMoved(f"{(size, total)} != {universe.fingerprint}")
+    return [_assemble(words, universe.size) for words in found]
 
 
 def fact_universe(project_ids: list[int]) -> Universe:
@@ -625,6 +677,11 @@ def one_snapshot():
             # The planner cannot see into the numbered CTEs and overestimates their joins a
             # hundredfold, which sets off JIT compilation: 1.6 s for a 30 ms statement.
             cursor.execute("SET LOCAL jit = off")
+            # Every row of the universe is joined to its follow-up (or survey answer) by
+            # enrolment: at the default cost of a random page (4, for disks) the planner reads
+            # every project's follow-ups instead of one index lookup per row, 490 ms against
+            # 64 ms at 25,000 enrolments. The rows a refresh reads are in memory.
+            cursor.execute("SET LOCAL random_page_cost = 1.1")
         yield
 
 
@@ -676,13 +733,17 @@ class Source:
 
     def figures(self, ctx: Context, qs, measures: dict[str, Q | None]):
         """(totals, breakdown, members) of the measures over the population `qs`."""
+        qs = queryset(qs)
         totals = counts(qs, measures)
         breakdown = enrolment_breakdown(ctx, qs, measures)
         members = members_of(ctx.universe, qs, measures) if ctx.members else None
         return totals, breakdown, members
 
     def grouped(self, qs, measures: dict[str, Q | None], expression, *, none_label: str):
-        return grouped_counts(qs, measures, expression, none_label=none_label)
+        return grouped_counts(queryset(qs), measures, expression, none_label=none_label)
+
+    def count_together(self, ctx: Context, versions, evaluate) -> None:
+        """The raw rows count each goal on its own (FactSource.count_together)."""
 
 
 def members_of(universe: "Universe", qs, measures: dict[str, Q | None]) -> dict:
@@ -706,8 +767,9 @@ FACT_DIMENSIONS = {
 
 class FactSource(Source):
     """The fact table (goals.models.EnrolmentFact). When the members are asked (a refresh: the
-    disclosure control needs them), one statement counts them into words (words_of), and the
-    totals and every breakdown are their bit counts in the universe's groups. Otherwise a
+    disclosure control needs them), one statement counts them into words for every goal of
+    the refresh (count_together, words_of), and the totals and every breakdown are their bit
+    counts in the universe's groups. Otherwise a
     goal's totals and every breakdown come from one grouped statement over the population's
     rows (the partial aggregate: a few hundred rows per project), rolled up here."""
 
@@ -759,7 +821,7 @@ class FactSource(Source):
 
     def figures(self, ctx: Context, qs, measures: dict[str, Q | None]):
         if ctx.members:
-            # The members are read anyway (one statement, words_of): the totals
+            # The members are read anyway (count_together, words_of): the totals
             # and every breakdown are their bit counts within the universe's groups, so the
             # grouped statement is not run at all (and the counts are those of the members by
             # construction).
@@ -770,7 +832,9 @@ class FactSource(Source):
         aggregates = _aggregates(measures, distinct=False)
         # Without breakdowns (the quarter comparison): grouped by is_first alone.
         dimensions = FACT_DIMENSIONS if ctx.breakdowns else {}
-        rows = qs.order_by().values("is_first", *dimensions.values()).annotate(**aggregates)
+        rows = (
+            queryset(qs).order_by().values("is_first", *dimensions.values()).annotate(**aggregates)
+        )
         zero = dict.fromkeys(measures, 0)
         totals = dict(zero)
         found: dict[str, dict[str, dict[str, int]]] = {d: {} for d in FACT_DIMENSIONS}
@@ -794,17 +858,79 @@ class FactSource(Source):
                 breakdown[dimension] = groups
         return totals, breakdown, None
 
-    def _members(self, ctx: Context, qs, measures: dict[str, Q | None]):
+    def count_together(self, ctx: Context, versions, evaluate) -> None:
+        """Before a refresh evaluates its goals (`evaluate(version)` each): the members of every
+        enrolment goal among them, counted in one statement (_members_of), kept in ctx.counted
+        for the evaluation proper. Each goal is evaluated once beforehand to learn its
+        population and measures: `figures` notes them and stops it there (_Noted)."""
+        if not ctx.members:
+            return
+        ctx.noted = []
+        try:
+            for version in versions:
+                try:
+                    evaluate(version)
+                except (_Noted, ValidationError):
+                    pass
+            noted = ctx.noted
+        finally:
+            ctx.noted = None
+        also = [(name, request) for name, request in ctx.also.items() if request[1]]
+        if noted or also:
+            found = self._members_of(ctx, [*noted, *(request for _, request in also)])
+            ctx.counted = [
+                (_shape(*request), counted)
+                for request, counted in zip(noted, found[: len(noted)], strict=True)
+            ]
+            ctx.counted_also = {
+                name: members
+                for (name, _), (members, _) in zip(also, found[len(noted) :], strict=True)
+            }
+
+    def _members(self, ctx: Context, population: Population, measures: dict[str, Q | None]):
         """Which people of ctx.universe each measure counts (bit sets), and the whole
-        population: one statement over the population's rows (its first fact row per
-        enrolment), a boolean flag per measure, counted into words by the database
-        (words_of)."""
-        flags = {f"_m_{name}": flag(condition) for name, condition in measures.items()}
-        chosen = qs.filter(is_first=True).annotate(**flags)
-        population, found = words_of(ctx.universe, chosen, list(flags))
-        members = {"universe": ctx.universe}
-        members.update(zip(measures, found, strict=True))
-        return members, population
+        population: counted together with the other goals' (count_together), else one statement
+        of its own."""
+        if ctx.noted is not None:
+            ctx.noted.append((population, measures))
+            raise _Noted
+        if ctx.counted:
+            shape, found = ctx.counted.pop(0)
+            if shape == _shape(population, measures):
+                return found
+            ctx.counted = []  # evaluated in another order than noted: each goal on its own
+        return self._members_of(ctx, [(population, measures)])[0]
+
+    def _members_of(self, ctx: Context, requests) -> list:
+        """[(members, population)] of each (population, measures): one statement over every row
+        of the universe (the first fact row per enrolment) with the joins of every population,
+        each population and each measure within it a boolean flag, counted into words by the
+        database (words_of)."""
+        joins: dict[str, tuple] = {}
+        flags, within = {}, []
+        for i, (population, measures) in enumerate(requests):
+            for name, join in population.joins.items():
+                if joins.setdefault(name, join) != join:
+                    raise ValueError(f"two joins named {name}")
+            at = len(flags)
+            flags[f"_in{i}"] = flag(population.where())
+            within.append(at)
+            for j, condition in enumerate(measures.values()):
+                flags[f"_m{i}_{j}"] = flag(condition)
+                within.append(at)
+        rows = self.model.objects.filter(project_id__in=ctx.project_ids, is_first=True)
+        rows = rows.annotate(
+            **{name: FilteredRelation(path, condition=on) for name, (path, on) in joins.items()}
+        )
+        found = words_of(ctx.universe, rows.annotate(**flags), list(flags), within)
+        result = []
+        for _, measures in requests:
+            everyone, found = found[0], found[1:]
+            members = {"universe": ctx.universe}
+            members.update(zip(measures, found[: len(measures)], strict=True))
+            found = found[len(measures) :]
+            result.append((members, everyone))
+        return result
 
     @staticmethod
     def _breakdown_of(ctx: Context, members: dict, population: int, measures) -> dict:
@@ -828,8 +954,22 @@ class FactSource(Source):
 
     def grouped(self, qs, measures: dict[str, Q | None], expression, *, none_label: str):
         return grouped_counts(
-            qs.filter(is_first=True), measures, expression, none_label=none_label, distinct=False
+            queryset(qs).filter(is_first=True),
+            measures,
+            expression,
+            none_label=none_label,
+            distinct=False,
         )
+
+
+class _Noted(Exception):
+    """A goal's population and measures were noted (FactSource.count_together): stop there."""
+
+
+def _shape(population: Population, measures: dict) -> tuple:
+    """What a goal's counting request must match when its members are taken from count_together:
+    the same joins, as many conditions, the same measures."""
+    return tuple(population.joins), len(population.conditions), tuple(measures)
 
 
 ROWS = Source()
