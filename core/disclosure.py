@@ -106,12 +106,21 @@ class Table:
     dimensions: dict[str, dict[str, Row]] = field(default_factory=dict)
     universe: str = "people"
     _remainders: dict = field(default_factory=dict, repr=False, compare=False)
+    _overlaps: dict = field(default_factory=dict, repr=False, compare=False)
+    # (the rows' levels, what the table published at those levels): _published_by()
+    _publishes: tuple | None = field(default=None, repr=False, compare=False)
 
     def remainder(self, dimension: str) -> "dict[str, Part] | None":
         """_remainder() of a dimension (its rows' people never change: made once)."""
         if dimension not in self._remainders:
             self._remainders[dimension] = _remainder(self.top, self.dimensions[dimension])
         return self._remainders[dimension]
+
+    def overlapping(self, dimension: str) -> bool:
+        """_overlapping() of a dimension (made once, as the remainder)."""
+        if dimension not in self._overlaps:
+            self._overlaps[dimension] = _overlapping(self.top, self.dimensions[dimension])
+        return self._overlaps[dimension]
 
     def rows(self):
         yield self.top
@@ -205,7 +214,7 @@ def _complete_table(table: Table, threshold: int, known: set, twins: dict) -> bo
                     changed |= row.hide(PROTECT)
         return changed
     for dimension, rows in table.dimensions.items():
-        if _overlapping(table.top, rows):
+        if table.overlapping(dimension):
             # Groups that share people (a participant in two target groups): their sum minus
             # the total counts the people in several, which no rule here can protect.
             for row in rows.values():
@@ -319,31 +328,49 @@ class _Published:
     table: Table
     row: Row | None  # None: the hidden block of `dimension`
     dimension: str | None
+    people: int = field(init=False)  # how many people `members` holds (rule 4 counts people)
+
+    def __post_init__(self):
+        self.people = self.members.bit_count()
 
 
 def _published(tables: list[Table]) -> dict[str, list[_Published]]:
     by_universe: dict[str, list[_Published]] = {}
     for table in tables:
-        if not table.top.shown:
-            continue
-        out = by_universe.setdefault(table.universe, [])
-        for dimension, rows in [(None, {"": table.top}), *table.dimensions.items()]:
-            for row in rows.values():
-                if row.shown:
-                    for count, members in row.sums(row.level):
-                        if members is not None:
-                            out.append(_Published(count, members, table, row, dimension))
-            hidden = [r.coarsest for r in rows.values() if not r.shown and r.total]
-            if dimension is not None and hidden:
-                rest = table.remainder(dimension)
-                for count, members in _sums(_block_parts(hidden + ([rest] if rest else []))):
-                    if members is not None:
-                        out.append(_Published(count, members, table, None, dimension))
+        if table.top.shown:
+            by_universe.setdefault(table.universe, []).extend(_published_by(table))
     return by_universe
 
 
+def _published_by(table: Table) -> list[_Published]:
+    """What a table whose top is shown publishes: a function of its rows' levels alone (their
+    parts never change), so made again only when one of them changed (suppress asks after every
+    row it hides, in any table)."""
+    levels = (
+        table.top.level,
+        *(row.level for rows in table.dimensions.values() for row in rows.values()),
+    )
+    if table._publishes is not None and table._publishes[0] == levels:
+        return table._publishes[1]
+    out: list[_Published] = []
+    for dimension, rows in [(None, {"": table.top}), *table.dimensions.items()]:
+        for row in rows.values():
+            if row.shown:
+                for count, members in row.sums(row.level):
+                    if members is not None:
+                        out.append(_Published(count, members, table, row, dimension))
+        hidden = [r.coarsest for r in rows.values() if not r.shown and r.total]
+        if dimension is not None and hidden:
+            rest = table.remainder(dimension)
+            for count, members in _sums(_block_parts(hidden + ([rest] if rest else []))):
+                if members is not None:
+                    out.append(_Published(count, members, table, None, dimension))
+    table._publishes = (levels, out)
+    return out
+
+
 def _people(published: "_Published") -> int:
-    return published.members.bit_count()
+    return published.people
 
 
 def _separate_nested(published: dict[str, list[_Published]], threshold: int) -> bool:

@@ -7,10 +7,12 @@ costs the same handful of queries whether the project has five participants or f
 
 import datetime as dt
 import gc
+import operator
+from bisect import bisect_left
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
-from itertools import accumulate, compress
+from functools import cached_property, partial
+from itertools import compress
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -613,49 +615,63 @@ def words_of(universe: "Universe", rows, flags: list[str], within=None) -> list[
 
 
 def fact_universe(project_ids: list[int]) -> Universe:
-    """The same universe from the fact table (goals.models.EnrolmentFact): one query, a row per
-    fact row. Positions are in the order of the enrolments' ids, as words_of numbers them (every
-    enrolment has exactly one first row), and the fingerprint is words_of's."""
+    """The same universe from the fact table (goals.models.EnrolmentFact): two queries, the
+    first fact row of each enrolment (in id order, from the index goal_fact_order: positions
+    are in the order of the enrolments' ids, as words_of numbers them) and the target group of
+    every row that has one. The fingerprint is words_of's."""
     from core.models import Area, TargetGroup
     from goals.models import EnrolmentFact
 
+    rows = EnrolmentFact.objects.filter(project_id__in=project_ids)
     # Ids rather than names (no join; a few names looked up after).
-    rows = (
-        EnrolmentFact.objects.filter(project_id__in=project_ids)
-        .order_by("enrolment_id", "-is_first")
+    firsts = (
+        rows.filter(is_first=True)
+        .order_by("enrolment_id")
         .values_list(
-            "enrolment_id", "is_first", "target_group_id", "gender", "age_band",
-            "region_of_birth", "area_id", "started_on", "exited_on", "project_id",
-            "followed_up",
+            "enrolment_id", "gender", "age_band", "region_of_birth", "area_id", "started_on",
+            "exited_on", "project_id", "followed_up",
         )
     )  # fmt: skip
+    in_group = (
+        rows.filter(target_group__isnull=False)
+        .order_by()
+        .values_list("enrolment_id", "target_group_id")
+    )
     with _without_collection():
-        if connection.vendor == "postgresql":
-            # Its driver returns dates and booleans as Python's already: a plain cursor, since
-            # Django's row-by-row iteration cost more than the statement at 100,000 enrolments.
-            with connection.cursor() as cursor:
-                cursor.execute(*rows.query.sql_with_params())
-                rows = cursor.fetchall()
-        enrolment_ids, is_first, group_ids, *columns = _columns(rows, 11)
-        del rows
+        ids, *columns = _columns(_fetched(firsts), 9)
+        members, group_ids = _columns(_fetched(in_group), 2)
     areas = set(columns[3]) - {None}
     names = dict(Area.objects.filter(pk__in=areas).values_list("pk", "name")) if areas else {}
     columns[3] = list(map(names.get, columns[3]))
-    groups = set(group_ids) - {None}
-    found = TargetGroup.objects.filter(pk__in=groups).values_list("pk", "code") if groups else []
-    codes = list(map(dict(found).get, group_ids))
-    # Each enrolment's first row comes first: the number of first rows up to a row, less one,
-    # is the position of its enrolment.
-    with_group: dict[str, list[int]] = {}
-    for firsts_so_far, code in zip(accumulate(is_first), codes, strict=True):
-        if code is not None:
-            with_group.setdefault(str(code), []).append(firsts_so_far - 1)
-    ids = list(compress(enrolment_ids, is_first))
-    firsts = [list(compress(column, is_first)) for column in columns]
-    universe = _with_target_groups(_enrolment_groups(*firsts), ids, with_group)
+    # Each target group row's position, by bisection in the ids (sorted), at C speed. An
+    # enrolment written after the first query (outside a snapshot) is not in the universe: its
+    # rows are left out.
+    positions = list(map(partial(bisect_left, ids), members))
+    padded = [*ids, None]
+    known = list(map(operator.eq, map(padded.__getitem__, positions), members))
+    groups = set(group_ids)
+    codes = (
+        dict(TargetGroup.objects.filter(pk__in=groups).values_list("pk", "code")) if groups else {}
+    )
+    by_code: dict[str, list[int]] = {}
+    for group_id in groups:
+        chosen = map(operator.and_, known, map(group_id.__eq__, group_ids))
+        by_code.setdefault(str(codes[group_id]), []).extend(compress(positions, chosen))
+    universe = _with_target_groups(_enrolment_groups(*columns), ids, by_code)
     universe.project_ids = tuple(project_ids)
     universe.fingerprint = (len(ids), sum(ids))
     return universe
+
+
+def _fetched(rows) -> list:
+    """The rows of a values_list queryset. On PostgreSQL with a plain cursor: its driver returns
+    dates and booleans as Python's already, and Django's row-by-row iteration cost more than
+    the statement at 100,000 enrolments."""
+    if connection.vendor != "postgresql":
+        return list(rows)
+    with connection.cursor() as cursor:
+        cursor.execute(*rows.query.sql_with_params())
+        return cursor.fetchall()
 
 
 @contextmanager
