@@ -75,12 +75,17 @@ def hours_counting(ids: list[int]) -> tuple:
     counts it in the goals' one statement (Context.also)."""
     from goals.engine.population import FACTS, Population
     from goals.models import EnrolmentFact
-    from interventions.models import InterventionCategory
+    from interventions.models import Intervention
 
-    measures = {
-        pk: FACTS.took_part_in([pk])
-        for pk in InterventionCategory.objects.order_by("pk").values_list("pk", flat=True)
-    }
+    # The categories of the counted projects' interventions: the only ones their enrolments
+    # can take part in (interventions.services.place_participant).
+    used = (
+        Intervention.objects.filter(project_id__in=ids)
+        .order_by("category_id")
+        .values_list("category_id", flat=True)
+        .distinct()
+    )
+    measures = {pk: FACTS.took_part_in([pk]) for pk in used}
     return Population(EnrolmentFact.objects.filter(project_id__in=ids)), measures
 
 

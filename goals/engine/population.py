@@ -564,23 +564,23 @@ def _assemble(words, size: int) -> int:
     return int.from_bytes(buffer, "little")
 
 
-def words_of(universe: "Universe", rows, flags: list[str], within=None) -> list[int]:
-    """Which of the universe's people have each flag: [bit set per flag]. `rows`: the
-    universe's rows themselves (its projects' first fact rows, every one of them, with the joins
-    the flags name), each with boolean columns `flags`. `within`: for each flag, the position in
-    `flags` of the population it counts within (its own for a population; None: every row), so
-    that a population's conditions are tested once per row, not once per measure. One
-    statement: it numbers the rows in id order as it reads them, and returns a 64-bit word per
-    64 people and flag (a few hundred rows), with how many rows it numbered and the sum of their
-    ids."""
+def words_of(universe: "Universe", rows, flags: list[str], counts=None) -> list[int]:
+    """Which of the universe's people are counted by each of `counts`: [bit set per count].
+    `rows`: the universe's rows themselves (its projects' first fact rows, every one of them,
+    with the joins the flags name), each with boolean columns `flags`. `counts`: (flag, the flag
+    of the population it counts within) pairs, positions in `flags` — a population counted
+    itself is (p, p) — so that a population's conditions are tested once per row, not once per
+    measure; by default each flag over every row. One statement: it numbers the rows in id
+    order as it reads them, and returns a 64-bit word per 64 people and count (a few hundred
+    rows), with how many rows it numbered and the sum of their ids."""
     assert flags, "words_of needs at least one flag"
-    within = list(within or [None] * len(flags))
+    counts = list(counts or [(i, None) for i in range(len(flags))])
     sql, params = rows.order_by().values_list("enrolment_id", *flags).query.sql_with_params()
     columns = ", ".join(f"m{i}" for i in range(len(flags)))
-    populations = sorted({i for i in within if i is not None})
-    # c{i}: a row's bit when it is in population i, else NULL.
-    bits = "".join(f", CASE WHEN m{i} THEN b END" for i in populations)
-    named = "".join(f", c{i}" for i in populations)
+    populations = sorted({p for _, p in counts if p is not None})
+    # c{p}: a row's bit when it is in population p, else NULL.
+    bits = "".join(f", CASE WHEN m{p} THEN b END" for p in populations)
+    named = "".join(f", c{p}" for p in populations)
     bit_or = _word_or()
     ors = ", ".join(
         bit_or.format(
@@ -590,7 +590,7 @@ def words_of(universe: "Universe", rows, flags: list[str], within=None) -> list[
             if population == i
             else f"CASE WHEN m{i} THEN c{population} END"
         )
-        for i, population in enumerate(within)
+        for i, population in counts
     )
     statement = (
         f"WITH g(e, {columns}) AS ({sql}), "  # noqa: S608 (Django's compiled SQL; every value a parameter)
@@ -602,7 +602,7 @@ def words_of(universe: "Universe", rows, flags: list[str], within=None) -> list[
     with connection.cursor() as cursor:
         cursor.execute(statement, list(params))
         rows = cursor.fetchall()
-    found = [[] for _ in range(len(flags))]
+    found = [[] for _ in range(len(counts))]
     size = total = 0
     for number, count, ids, *words in rows:
         size += count
@@ -923,29 +923,51 @@ class FactSource(Source):
         each population and each measure within it a boolean flag, counted into words by the
         database (words_of)."""
         joins: dict[str, tuple] = {}
-        flags, within = {}, []
-        for i, (population, measures) in enumerate(requests):
+        # The distinct conditions (a flag each), and the distinct (condition, population) pairs
+        # counted: goals over the same population, and measures alike, are counted once.
+        conditions: list[Q | None] = []
+        counts: list[tuple[int, int]] = []
+
+        def column(condition: Q | None) -> int:
+            for at, known in enumerate(conditions):
+                if (known is None and condition is None) or (
+                    known is not None and condition is not None and known == condition
+                ):
+                    return at
+            conditions.append(condition)
+            return len(conditions) - 1
+
+        def counted(at: int, population: int) -> int:
+            if (at, population) not in counts:
+                counts.append((at, population))
+            return counts.index((at, population))
+
+        plans = []
+        for population, measures in requests:
             for name, join in population.joins.items():
                 if joins.setdefault(name, join) != join:
                     raise ValueError(f"two joins named {name}")
-            at = len(flags)
-            flags[f"_in{i}"] = flag(population.where())
-            within.append(at)
-            for j, condition in enumerate(measures.values()):
-                flags[f"_m{i}_{j}"] = flag(condition)
-                within.append(at)
+            everyone = column(population.where())
+            plans.append(
+                (
+                    counted(everyone, everyone),
+                    [
+                        counted(everyone if condition is None else column(condition), everyone)
+                        for condition in measures.values()
+                    ],
+                )
+            )
         rows = self.model.objects.filter(project_id__in=ctx.project_ids, is_first=True)
         rows = rows.annotate(
             **{name: FilteredRelation(path, condition=on) for name, (path, on) in joins.items()}
         )
-        found = words_of(ctx.universe, rows.annotate(**flags), list(flags), within)
+        flags = {f"_f{at}": flag(condition) for at, condition in enumerate(conditions)}
+        found = words_of(ctx.universe, rows.annotate(**flags), list(flags), counts)
         result = []
-        for _, measures in requests:
-            everyone, found = found[0], found[1:]
+        for (_, measures), (everyone, chosen) in zip(requests, plans, strict=True):
             members = {"universe": ctx.universe}
-            members.update(zip(measures, found[: len(measures)], strict=True))
-            found = found[len(measures) :]
-            result.append((members, everyone))
+            members.update(zip(measures, (found[at] for at in chosen), strict=True))
+            result.append((members, found[everyone]))
         return result
 
     @staticmethod
