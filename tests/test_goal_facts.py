@@ -621,3 +621,55 @@ ROW = {
     "income": "",
     "categories": {"internship"},
 }
+
+
+def test_a_goal_is_never_given_another_goals_members(monkeypatch):
+    """A refresh evaluates its goals twice (FactSource.count_together): once to note what each
+    counts, then again to take its members from the one statement that counted them all. Here
+    the data change between the two: a target group is deleted before the refresh and made
+    again while the goals are counted, so the first goal can be computed only the second time.
+    It counts on its own (no one), never taking the next goal's members, which its request
+    has the same shape as; the second goal keeps its own. Fails when the members are handed
+    out in the order they were noted."""
+    from goals.engine import population
+
+    project = build([{**ROW, "groups": set()}] * 5 + [{**ROW, "groups": set(), "area": None}])
+    late = TargetGroup.objects.create(project=project, code="late", name="late")
+    goal(project, "gender_split", key="late", target_group="late")
+    goal(project, "gender_split", key="herrgarden", area="Herrgården")
+    late.delete()
+    count_members = population.words_of
+
+    def made_again_while_counting(*args):
+        TargetGroup.objects.get_or_create(project=project, code="late", name="late")
+        return count_members(*args)
+
+    monkeypatch.setattr(population, "words_of", made_again_while_counting)
+    results = {r.key: r for r in evaluate_project(project, context=Context(project, members=True))}
+    assert results["late"].error is None
+    assert (results["late"].numerator, results["late"].denominator) == (0, 0)
+    assert results["late"].members["n"] == 0
+    assert (results["herrgarden"].numerator, results["herrgarden"].denominator) == (5, 5)
+    herrgarden = results["herrgarden"].members
+    assert herrgarden["n"].bit_count() == 5
+
+
+def test_a_target_group_deleted_while_the_universe_is_read_is_left_out(monkeypatch):
+    """The fact universe reads the first rows, then the target groups' rows, then their codes
+    (no snapshot on SQLite): a group deleted in between is left out, as if it had been deleted
+    before, rather than failing the refresh."""
+    from goals.engine import population
+
+    project = build([ROW, {**ROW, "groups": {"youth", "women"}}])
+    fetched = population._fetched
+
+    def delete_after_the_groups(rows):
+        found = fetched(rows)
+        if "target_group_id" in str(rows.query):
+            TargetGroup.objects.filter(project=project, code="women").delete()
+        return found
+
+    monkeypatch.setattr(population, "_fetched", delete_after_the_groups)
+    universe = fact_universe(project.counted_project_ids())
+    assert set(universe.groups["target_group"]) == {"youth", "none"}
+    assert universe.groups["target_group"]["youth"].bit_count() == 2

@@ -70,7 +70,11 @@ def evaluate_goal(version: GoalVersion, *, context=None):
     ctx = context or Context(version.goal.project)
     template = templates.TEMPLATES[version.template]
     params = templates.validate_parameters(version.template, version.parameters, ctx.project)
-    return template.compute(ctx, version, params)
+    ctx.evaluating = (version.pk, params)
+    try:
+        return template.compute(ctx, version, params)
+    finally:
+        ctx.evaluating = None
 
 
 def evaluate_project(project, *, context=None) -> list[GoalResult]:
@@ -96,7 +100,7 @@ def evaluate_project(project, *, context=None) -> list[GoalResult]:
             results.append(evaluate_goal(version, context=ctx))
         except ValidationError as error:
             results.append(not_computable(version, error))
-    ctx.counted = []  # what count_together counted was for these goals alone
+    ctx.counted = {}  # what count_together counted was for these goals alone
     return results
 
 

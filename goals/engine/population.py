@@ -66,7 +66,10 @@ class Context:
     # FactSource.count_together: the goals' counting requests while they are being noted, then
     # each goal's members counted together, in the order the goals were evaluated.
     noted: list | None = None
-    counted: list = field(default_factory=list)
+    counted: dict = field(default_factory=dict)
+    # The goal being evaluated: (its version's key, its validated parameters); set by
+    # engine.evaluate_goal, so that count_together keeps each goal's members under it.
+    evaluating: tuple | None = None
     # Other counting requests of a refresh, counted in the goals' statement: {name: (Population,
     # measures)} before, {name: members} after (the hours' participants: figures.hours_counting).
     also: dict = field(default_factory=dict)
@@ -655,6 +658,8 @@ def fact_universe(project_ids: list[int]) -> Universe:
     )
     by_code: dict[str, list[int]] = {}
     for group_id in groups:
+        if group_id not in codes:  # deleted after the rows were read: as if never read
+            continue
         chosen = map(operator.and_, known, map(group_id.__eq__, group_ids))
         by_code.setdefault(str(codes[group_id]), []).extend(compress(positions, chosen))
     universe = _with_target_groups(_enrolment_groups(*columns), ids, by_code)
@@ -878,7 +883,11 @@ class FactSource(Source):
         """Before a refresh evaluates its goals (`evaluate(version)` each): the members of every
         enrolment goal among them, counted in one statement (_members_of), kept in ctx.counted
         for the evaluation proper. Each goal is evaluated once beforehand to learn its
-        population and measures: `figures` notes them and stops it there (_Noted)."""
+        population and measures: `figures` notes them and stops it there (_Noted). Each goal's
+        members are kept under the goal version and its validated parameters
+        (Context.evaluating): a goal is given only what was counted for it with the same
+        parameters, never another goal's, whatever changed between the two evaluations (a
+        target group deleted, then made again); otherwise it counts on its own."""
         if not ctx.members:
             return
         ctx.noted = []
@@ -893,11 +902,14 @@ class FactSource(Source):
             ctx.noted = None
         also = [(name, request) for name, request in ctx.also.items() if request[1]]
         if noted or also:
-            found = self._members_of(ctx, [*noted, *(request for _, request in also)])
-            ctx.counted = [
-                (_shape(*request), counted)
-                for request, counted in zip(noted, found[: len(noted)], strict=True)
-            ]
+            requests = [(population, measures) for _, population, measures in noted]
+            found = self._members_of(ctx, [*requests, *(request for _, request in also)])
+            ctx.counted = {
+                goal[0]: (goal, _shape(population, measures), counted)
+                for (goal, population, measures), counted in zip(
+                    noted, found[: len(noted)], strict=True
+                )
+            }
             ctx.counted_also = {
                 name: members
                 for (name, _), (members, _) in zip(also, found[len(noted) :], strict=True)
@@ -907,21 +919,24 @@ class FactSource(Source):
         """Which people of ctx.universe each measure counts (bit sets), and the whole
         population: counted together with the other goals' (count_together), else one statement
         of its own."""
-        if ctx.noted is not None:
-            ctx.noted.append((population, measures))
+        goal = ctx.evaluating
+        if ctx.noted is not None and goal is not None:
+            ctx.noted.append((goal, population, measures))
             raise _Noted
-        if ctx.counted:
-            shape, found = ctx.counted.pop(0)
-            if shape == _shape(population, measures):
+        counted = ctx.counted.pop(goal[0], None) if goal is not None else None
+        if counted is not None:
+            noted_as, shape, found = counted
+            if noted_as == goal and shape == _shape(population, measures):
                 return found
-            ctx.counted = []  # evaluated in another order than noted: each goal on its own
         return self._members_of(ctx, [(population, measures)])[0]
 
     def _members_of(self, ctx: Context, requests) -> list:
         """[(members, population)] of each (population, measures): one statement over every row
         of the universe (the first fact row per enrolment) with the joins of every population,
         each population and each measure within it a boolean flag, counted into words by the
-        database (words_of)."""
+        database (words_of). The rows are the universe's, whatever a population's `rows`: a
+        population narrows them with its conditions alone, and its only annotations are the
+        joins it names (a FieldError otherwise, never a wrong count)."""
         joins: dict[str, tuple] = {}
         # The distinct conditions (a flag each), and the distinct (condition, population) pairs
         # counted: goals over the same population, and measures alike, are counted once.
