@@ -273,9 +273,7 @@ def _compute(project) -> Computed:
     from .engine import population
 
     versions = engine.current_versions(project)
-    context = Context(project, members=True)
-    # Who took part in each intervention category: counted in the goals' statement.
-    context.also["hours"] = figures.hours_counting(context.project_ids)
+    context = counting_context(project)
     results = engine.evaluate_project(project, context=context)
     due, due_changes = figures.follow_ups_open(
         project, project_ids=context.project_ids, current=context.today
@@ -377,6 +375,16 @@ def refresh_if_stale(project) -> bool:
             return False
     refresh(project)
     return True
+
+
+def counting_context(project) -> Context:
+    """The context of a count with the people (members=True) for figures_and_plan: who took
+    part in each intervention category is counted in the goals' one statement (Context.also)."""
+    from .figures import hours_counting
+
+    context = Context(project, members=True)
+    context.also["hours"] = hours_counting(context.project_ids)
+    return context
 
 
 def figures_and_plan(project, results, context, *, threshold: int, due=None) -> tuple[dict, dict]:
@@ -642,7 +650,7 @@ def evaluate_for_threshold(project, threshold: int) -> list:
     from . import engine, publication
 
     def count():
-        context = Context(project, members=True)
+        context = counting_context(project)
         results = engine.evaluate_project(project, context=context)
         return results, figures_and_plan(project, results, context, threshold=threshold)[1]
 

@@ -64,7 +64,7 @@ class Context:
     # the dates on which the figures change without a write follow from them (next_due).
     due_days: set = field(default_factory=set)
     # FactSource.count_together: the goals' counting requests while they are being noted, then
-    # each goal's members counted together, in the order the goals were evaluated.
+    # each goal's members counted together, under the goal they were counted for (evaluating).
     noted: list | None = None
     counted: dict = field(default_factory=dict)
     # The goal being evaluated: (its version's key, its validated parameters); set by
