@@ -40,6 +40,7 @@ snapshots from before the people were recorded) get rules 1–3.
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import combinations, compress
+from operator import attrgetter, eq
 
 # Raise when the rules change: stored plans made by other rules are then made again.
 RULES_VERSION = 4
@@ -66,8 +67,8 @@ class Row:
     levels: list[dict[str, Part]]
     level: int | None = 0
     reason: str = ""
-    # Every sum of each level's parts, made when first asked (the levels never change, and
-    # suppress() asks again after every row it hides).
+    # Every sum of each level's parts, and the total, made when first asked (the levels never
+    # change, and suppress() asks again after every row it hides).
     _sum_cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def sums(self, level: int) -> list[tuple[int, int | None]]:
@@ -83,7 +84,10 @@ class Row:
 
     @property
     def total(self) -> int:
-        return sum(part.count for part in self.coarsest.values())
+        found = self._sum_cache.get("total")
+        if found is None:
+            found = self._sum_cache["total"] = sum(part.count for part in self.coarsest.values())
+        return found
 
     @property
     def shown(self) -> bool:
@@ -107,6 +111,8 @@ class Table:
     universe: str = "people"
     _remainders: dict = field(default_factory=dict, repr=False, compare=False)
     _overlaps: dict = field(default_factory=dict, repr=False, compare=False)
+    # (dimension, its hidden groups, threshold) -> is its block unsafe: _block_unsafe_in()
+    _unsafe: dict = field(default_factory=dict, repr=False, compare=False)
     # (the rows' levels, what the table published at those levels): _published_by()
     _publishes: tuple | None = field(default=None, repr=False, compare=False)
 
@@ -221,7 +227,7 @@ def _complete_table(table: Table, threshold: int, known: set, twins: dict) -> bo
                 if row.total:
                     changed |= row.hide(PROTECT)
             continue
-        if _block_unsafe(_block(table, dimension, known), threshold):
+        if _block_unsafe_in(table, dimension, known, threshold):
             candidates = sorted(
                 (row.total, str(name)) for name, row in rows.items() if row.shown and row.total
             )
@@ -286,17 +292,25 @@ def _effectively_shown(row: Row, known: set) -> bool:
     )
 
 
-def _block(table: Table, dimension: str, known: set) -> list[dict[str, Part]]:
-    """The parts of every group of a dimension a reader cannot see, directly or elsewhere."""
-    block = [
-        row.coarsest
-        for row in table.dimensions[dimension].values()
+def _block_unsafe_in(table: Table, dimension: str, known: set, threshold: int) -> bool:
+    """_block_unsafe() of the dimension's block: the parts of every group a reader cannot see,
+    directly or elsewhere. A function of which groups those are (their parts never change, and
+    suppress() asks again after every row it hides), so worked out once for each."""
+    rows = table.dimensions[dimension]
+    hidden = tuple(
+        index
+        for index, row in enumerate(rows.values())
         if not row.shown and row.total and not _effectively_shown(row, known)
-    ]
-    rest = table.remainder(dimension)
-    if rest is not None:
-        block.append(rest)
-    return block
+    )
+    key = (dimension, hidden, threshold)
+    unsafe = table._unsafe.get(key)
+    if unsafe is None:
+        block = [row.coarsest for index, row in enumerate(rows.values()) if index in hidden]
+        rest = table.remainder(dimension)
+        if rest is not None:
+            block.append(rest)
+        unsafe = table._unsafe[key] = _block_unsafe(block, threshold)
+    return unsafe
 
 
 def _block_unsafe(block: list[dict[str, Part]], threshold: int) -> bool:
@@ -369,8 +383,8 @@ def _published_by(table: Table) -> list[_Published]:
     return out
 
 
-def _people(published: "_Published") -> int:
-    return published.people
+# How many people a published set holds (rule 4 counts people, not the published counts).
+_people = attrgetter("people")
 
 
 def _separate_nested(published: dict[str, list[_Published]], threshold: int) -> bool:
@@ -379,7 +393,7 @@ def _separate_nested(published: dict[str, list[_Published]], threshold: int) -> 
     for sets in published.values():
         # By the number of people (a hidden block of overlapping groups counts someone twice).
         sets = sorted(sets, key=_people)
-        counts = [_people(s) for s in sets]
+        counts = list(map(_people, sets))
         for i, small in enumerate(sets):
             # The sets larger by 1 … threshold-1 (counts are sorted: two bisections).
             j = bisect_right(counts, counts[i], i + 1)
@@ -398,44 +412,65 @@ def _separate_combinations(published: dict[str, list[_Published]], threshold: in
     for sets in published.values():
         unique = list({s.members: s for s in sets if s.members}.values())
         unique.sort(key=_people)
-        by_members = {s.members: s for s in unique}
-        # The numbers of people, not the published counts: a hidden block of overlapping
-        # groups counts someone in two of them twice, and the window below must hold the
-        # people a third set has beyond (or in common with) a pair.
-        counts = [_people(s) for s in unique]
-        # A third set can only matter with a count within the threshold of a pair's sum
-        # (their union if they overlap by fewer than the threshold; a set around them if they
-        # are disjoint). near[n]: some set's count lies within the threshold of n. Most pairs
-        # have none, and are passed over without an operation on their members.
-        near = bytearray(2 * counts[-1] + threshold if counts else 0)
-        for count in counts:
-            low = max(0, count - threshold + 1)
-            near[low : count + threshold] = b"\1" * (count + threshold - low)
-        for i, a in enumerate(unique):
-            # The pairs (a, b) whose sum some set's count is near, picked at C speed.
-            sums = map(counts[i].__add__, counts[i + 1 :])
-            for j in compress(range(i + 1, len(unique)), map(near.__getitem__, sums)):
-                b = unique[j]
-                size = counts[i] + counts[j]
-                both = a.members & b.members
-                if both in (a.members, b.members):
+        for i, j, k in _combinations_to_break(unique, threshold):
+            if _break([unique[i], unique[j], unique[k]]):
+                return True
+    return False
+
+
+def _combinations_to_break(unique: list[_Published], threshold: int) -> list[tuple[int, int, int]]:
+    """Every (i, j, k), i < j, where unique[i] and unique[j] with unique[k] give 1 … threshold-1
+    people (`_separate_combinations`), in the order of i, then j, then k.
+
+    Both sets of a pair lie inside the third, so the search goes from the third: for each set C,
+    the sets inside it (found at C speed among the smaller ones), then the pairs of those whose
+    counts add up to within the threshold of |C|. In a large project, whose counts lie far
+    apart, a set inside C need only be looked at when some set's count lies within the
+    threshold of |C| − its count (`near`): that passes over most of them before any operation
+    on their members. In a small one nearly every count is near, and the test costs more than
+    it saves."""
+    # The numbers of people, not the published counts: a hidden block of overlapping groups
+    # counts someone in two of them twice.
+    counts = list(map(_people, unique))
+    members = [s.members for s in unique]
+    if not counts:
+        return []
+    # near[n]: some set's count lies within the threshold of n.
+    near = bytearray(counts[-1] + threshold)
+    for count in counts:
+        low = max(0, count - threshold + 1)
+        near[low : count + threshold] = b"\1" * (count + threshold - low)
+    sparse = near.count(1) < len(near) // 2
+    found = []
+    for k, whole in enumerate(members):
+        size = counts[k]
+        smaller = bisect_left(counts, size)  # a set inside C has fewer people (unique members)
+        if sparse:
+            maybe = list(compress(range(smaller), map(near.__getitem__, map(size.__sub__, counts))))
+            candidates = list(map(members.__getitem__, maybe))
+        else:
+            maybe, candidates = range(smaller), members[:smaller]
+        if len(maybe) < 2:
+            continue
+        inside = list(compress(maybe, map(eq, map(whole.__and__, candidates), candidates)))
+        inside_counts = [counts[i] for i in inside]
+        for p, i in enumerate(inside):
+            rest = size - counts[i]
+            start = max(p + 1, bisect_left(inside_counts, rest - threshold + 1))
+            end = bisect_right(inside_counts, rest + threshold - 1)
+            for j in inside[start:end]:
+                both = members[i] & members[j]
+                if both in (members[i], members[j]):
                     continue  # nested: rule 4's pairs
                 if both:
-                    if both.bit_count() < threshold:
-                        whole = by_members.get(a.members | b.members)
-                        if whole is not None and _break([a, b, whole]):
-                            return True
-                    continue
-                k = bisect_left(counts, size + 1)
-                end = bisect_left(counts, size + threshold, k)
-                if k == end:
-                    continue
-                union = a.members | b.members
-                for whole in unique[k:end]:
-                    if whole.members & union == union:
-                        if _break([a, b, whole]):
-                            return True
-    return False
+                    # Their union is C when they overlap by exactly the people beyond it.
+                    common = both.bit_count()
+                    if common < threshold and counts[i] + counts[j] - common == size:
+                        found.append((i, j, k))
+                elif 0 < rest - counts[j] < threshold:
+                    found.append((i, j, k))
+    found.sort()
+    return found
 
 
 def _break(published: list[_Published]) -> bool:

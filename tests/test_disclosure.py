@@ -2,6 +2,7 @@
 shown or recoverable by linear differencing (tests/disclosure_attack.py)."""
 
 from dataclasses import dataclass
+from itertools import combinations
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -202,3 +203,66 @@ def test_zero_is_shown(threshold):
     tables = suppress(publication(people, [GoalSpec(1, frozenset({0}), True)]), threshold)
     men = tables[0].dimensions["gender"][1]
     assert men.shown and men.total == 0
+
+
+# --- rule 4's triples: the search against every triple -----------------------------------
+
+
+def triples_by_brute_force(members: list[int], threshold: int) -> list[tuple[int, int, int]]:
+    """Every (i, j, k), i < j, k any other: sets i and j overlap by fewer than the threshold
+    and k is their union, or they are disjoint inside k and k has 1 … threshold-1 people
+    more than both together."""
+    found = []
+    for i, j in combinations(range(len(members)), 2):
+        a, b = members[i], members[j]
+        both = a & b
+        if both in (a, b):
+            continue
+        for k, whole in enumerate(members):
+            if k in (i, j):
+                continue
+            if both:
+                if both.bit_count() < threshold and whole == a | b:
+                    found.append((i, j, k))
+            elif whole & (a | b) == a | b:
+                if 0 < whole.bit_count() - a.bit_count() - b.bit_count() < threshold:
+                    found.append((i, j, k))
+    return found
+
+
+def blocks_st(sizes_st):
+    """Sets made of a few runs of people, so that they nest and add up (the counts lie far
+    apart when most runs are long: the search's other way)."""
+    return st.lists(sizes_st, min_size=1, max_size=7).flatmap(
+        lambda sizes: st.lists(
+            st.frozensets(st.integers(0, len(sizes) - 1), min_size=1), min_size=1, max_size=14
+        ).map(lambda chosen: [sum(run(sizes, n) for n in picked) for picked in chosen])
+    )
+
+
+def run(sizes: list[int], n: int) -> int:
+    start = sum(sizes[:n])
+    return ((1 << sizes[n]) - 1) << start
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    sets=st.one_of(
+        st.lists(st.integers(1, 2**10 - 1), max_size=16),
+        blocks_st(st.integers(1, 3)),
+        blocks_st(st.one_of(st.integers(1, 5), st.integers(30, 90))),
+    ),
+    threshold=st.integers(2, 6),
+)
+def test_rule_4_finds_every_triple_that_gives_away_a_few_people(sets, threshold):
+    """_combinations_to_break searches from the set around a pair, and skips sets by their
+    counts: it must find exactly the triples a check of every triple finds, in the same order
+    (suppress breaks the first that can be broken, so the order decides the plan)."""
+    unique = sorted(
+        {m: disclosure._Published(m.bit_count(), m, None, None, None) for m in sets}.values(),
+        key=disclosure._people,
+    )
+    members = [p.members for p in unique]
+    assert disclosure._combinations_to_break(unique, threshold) == triples_by_brute_force(
+        members, threshold
+    )
