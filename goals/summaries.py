@@ -267,14 +267,13 @@ def compute(project) -> Computed:
 
 
 def _compute(project) -> Computed:
-    from enrolments.models import Enrolment
 
     from . import engine, figures, publication
     from .engine import population
 
     versions = engine.current_versions(project)
     context = counting_context(project)
-    results = engine.evaluate_project(project, context=context)
+    results = engine.evaluate_project(project, context=context, versions=versions)
     due, due_changes = figures.follow_ups_open(
         project, project_ids=context.project_ids, current=context.today
     )
@@ -291,7 +290,9 @@ def _compute(project) -> Computed:
         results=results,
         figures=found,
         plan=plan,
-        enrolments=Enrolment.objects.filter(project_id__in=context.project_ids).count(),
+        # The universe: the first fact row of every enrolment counted (the fact rows are
+        # complete: counting() made sure).
+        enrolments=context.universe.size,
         valid_until=min(day for day in [*changes, heal_date(project.pk, context.today)] if day),
     )
 

@@ -97,7 +97,7 @@ def install_fake_engine(monkeypatch, make_results):
 
     calls = []
 
-    def evaluate_project(project, *, context=None):
+    def evaluate_project(project, *, context=None, versions=None):
         calls.append({"project": project, "members": bool(context and context.members)})
         return make_results(project, None)
 

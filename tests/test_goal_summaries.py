@@ -696,6 +696,71 @@ def test_refresh_command_recomputes_stale_summaries(stored_project):
     assert "recomputed" in out.getvalue()
 
 
+def stored_figures(project) -> list[tuple]:
+    return list(
+        GoalSummary.objects.filter(project=project)
+        .order_by("order")
+        .values_list("key", "numerator", "denominator", "status")
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_refresh_command_recomputes_in_several_processes():
+    """--jobs 2 on PostgreSQL: every stale summary recomputed by two processes, each with its
+    own connection, to the figures one process gives."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("several processes need a database server (SQLite takes one writer)")
+    projects = []
+    for born in (1970, 1980, 1990):
+        project = ProjectFactory(follow_up_days=[90])
+        with_goals(project)
+        build(
+            project,
+            [
+                {"gender": "woman", "born": born, "exit": "completed",
+                 "follow_up": "employed_full_time", "network": 4, "hours": 2},
+                {"gender": "man", "born": born, "exit": None, "follow_up": None, "network": None,
+                 "hours": None},
+            ],
+        )  # fmt: skip
+        projects.append(project)
+    assert not any(fresh(project) for project in projects)
+    out = StringIO()
+    call_command("refresh_goal_summaries", "--jobs", "2", stdout=out)
+    assert all(fresh(project) for project in projects)
+    assert "3 project summaries recomputed" in out.getvalue()
+    in_processes = {project.pk: stored_figures(project) for project in projects}
+    assert all(in_processes.values())
+    for project in projects:
+        summaries.refresh(project)
+    assert in_processes == {project.pk: stored_figures(project) for project in projects}
+
+
+def test_the_refresh_command_stays_in_one_process_on_sqlite(stored_project):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django.db import connection
+
+    project, *_ = stored_project
+    with pytest.raises(CommandError):
+        call_command("refresh_goal_summaries", "--jobs", "0")
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    person(project, gender="woman", born=1990)
+    out, err = StringIO(), StringIO()
+    call_command("refresh_goal_summaries", "--jobs", "2", stdout=out, stderr=err)
+    assert "one process" in err.getvalue()
+    assert fresh(project)
+    assert "1 project summaries recomputed" in out.getvalue()
+
+
 # --- the portfolio ----------------------------------------------------------------------------
 
 

@@ -69,7 +69,7 @@ def evaluate_goal(version: GoalVersion, *, context=None):
     so a stored definition that can no longer be computed raises ValidationError."""
     ctx = context or Context(version.goal.project)
     template = templates.TEMPLATES[version.template]
-    params = templates.validate_parameters(version.template, version.parameters, ctx.project)
+    params = _validated(version, ctx)
     ctx.evaluating = (version.pk, params)
     try:
         return template.compute(ctx, version, params)
@@ -77,15 +77,33 @@ def evaluate_goal(version: GoalVersion, *, context=None):
         ctx.evaluating = None
 
 
-def evaluate_project(project, *, context=None) -> list[GoalResult]:
+def _validated(version: GoalVersion, ctx) -> dict:
+    """validate_parameters() of a version, once per context for a stored one (its template
+    and parameters never change; a version not saved yet is checked every time)."""
+    if version.pk is None:
+        return templates.validate_parameters(version.template, version.parameters, ctx.project)
+    found = ctx.validated.get(version.pk)
+    if found is None:
+        try:
+            found = templates.validate_parameters(version.template, version.parameters, ctx.project)
+        except ValidationError as error:
+            found = error
+        ctx.validated[version.pk] = found
+    if isinstance(found, ValidationError):
+        raise found
+    return found
+
+
+def evaluate_project(project, *, context=None, versions=None) -> list[GoalResult]:
     """One GoalResult per current goal of the project, ordered by Goal.order. A stored
     definition that can no longer be computed (say, the project dropped its day-180 follow-up)
     gives a "no_data" result with the reason in `error` instead of breaking the dashboard.
     A refresh's context (the members, over the fact table) first counts every enrolment goal's
     members in one statement (FactSource.count_together), then evaluates the goals in the same
-    order."""
+    order. `versions`: current_versions(project), when the caller has read them."""
     ctx = context or Context(project)
-    versions = current_versions(project)
+    if versions is None:
+        versions = current_versions(project)
     enrolment_goals = [
         version
         for version in versions
