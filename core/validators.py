@@ -86,16 +86,9 @@ def is_refused_control(char: str, multiline: bool) -> bool:
     return unicodedata.category(char) in ("Cc", "Cs")
 
 
-def clean_text(value: str, *, multiline: bool = False, max_length: int | None = None) -> str:
-    """The one normalisation of a name or a free text a user (or an import or the API) sends.
-
-    Invisible formatting characters are removed silently (a name with a right-to-left override
-    or zero-width characters is stored without them); other control characters are refused with
-    a message; line breaks become "\\n"; the text is NFC-normalised (an "å" typed as "a" plus a
-    ring is one character) and trimmed. Raises ValidationError (code "control" or "max_length").
-    Idempotent: cleaning a cleaned text changes nothing.
-    """
-    text = str(value).replace("\r\n", "\n").translate(_NEWLINES)
+def _visible(text: str, multiline: bool) -> str:
+    """clean_text's line breaks, invisible formatting and control characters."""
+    text = text.replace("\r\n", "\n").translate(_NEWLINES)
     text = "".join(
         char
         for i, char in enumerate(text)
@@ -111,6 +104,24 @@ def clean_text(value: str, *, multiline: bool = False, max_length: int | None = 
             ),
             code="control",
         )
+    return text
+
+
+def clean_text(value: str, *, multiline: bool = False, max_length: int | None = None) -> str:
+    """The one normalisation of a name or a free text a user (or an import or the API) sends.
+
+    Invisible formatting characters are removed silently (a name with a right-to-left override
+    or zero-width characters is stored without them); other control characters are refused with
+    a message; line breaks become "\\n"; the text is NFC-normalised (an "å" typed as "a" plus a
+    ring is one character) and trimmed. Raises ValidationError (code "control" or "max_length").
+    Idempotent: cleaning a cleaned text changes nothing.
+    """
+    text = str(value)
+    # A printable text (str.isprintable: no character of the categories Cc, Cf, Cs, Zl, Zp…)
+    # has no line break, invisible formatting or control character: the steps below would
+    # keep it as it is (tests/test_text_input.py checks every character).
+    if not text.isprintable():
+        text = _visible(text, multiline)
     text = unicodedata.normalize("NFC", text).strip()
     if max_length is not None and len(text) > max_length:
         raise ValidationError(

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rest_framework import serializers
 
-from core.validators import TEXT_MAX_LENGTH, clean_text
+from core.validators import TEXT_MAX_LENGTH, _visible, clean_text
 from enrolments.models import ContactNote
 from participants.models import Participant
 
@@ -63,6 +63,15 @@ def test_cleaned_text_holds_no_forbidden_character_and_cleaning_again_changes_no
     assert forbidden(cleaned, multiline) == []
     assert cleaned == unicodedata.normalize("NFC", cleaned) == cleaned.strip()
     assert clean_text(cleaned, multiline=multiline) == cleaned
+
+
+@pytest.mark.parametrize("multiline", [False, True])
+def test_a_printable_text_needs_no_cleaning_of_characters(multiline):
+    """clean_text() skips the character steps (_visible) for a text str.isprintable() accepts:
+    for every such character of Unicode they would keep it as it is."""
+    printable = "".join(c for c in map(chr, range(0x110000)) if c.isprintable())
+    assert len(printable) > 100_000
+    assert _visible(printable, multiline) == printable
 
 
 @given(TEXT)
