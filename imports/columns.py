@@ -290,12 +290,16 @@ NOT_REACHED = "not_reached"
 NOT_REACHED_WORDS = ("not_reached", "not reached", "ej nådd", "inte nådd", "ej anträffad")
 
 
+_PARENTHESES = re.compile(r"\(.*?\)")
+_SEPARATORS = re.compile(r"[\s_\-–:./]+")
+
+
 def normalise(text) -> str:
     """Lower case, no accents on the comparison's mind (å ä ö kept), single spaces."""
     text = unicodedata.normalize("NFC", str(text or "")).strip().lower()
     text = text.replace("\ufeff", "").replace("*", "")
-    text = re.sub(r"\(.*?\)", " ", text)  # "Gender (required)" -> "gender"
-    text = re.sub(r"[\s_\-–:./]+", " ", text)
+    text = _PARENTHESES.sub(" ", text)  # "Gender (required)" -> "gender"
+    text = _SEPARATORS.sub(" ", text)
     return text.strip()
 
 

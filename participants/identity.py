@@ -88,15 +88,18 @@ def parse_identity_number(value: str) -> IdentityNumber:
         cleaned = _with_century(match, today)
     else:
         cleaned = match.group(1) + match.group(2) + match.group(4)
-    if not personnummer.valid(cleaned):
+    try:
+        # One parse: personnummer.valid() is this same parse, caught.
+        parsed = personnummer.parse(cleaned)
+    except personnummer.PersonnummerException:
         raise ValidationError(
             _(
                 "This is not a valid personnummer or samordningsnummer: "
                 "the date or the check digit is wrong."
             ),
             code="invalid",
-        )
-    number = IdentityNumber(personnummer.parse(cleaned).format(long_format=True))
+        ) from None
+    number = IdentityNumber(parsed.format(long_format=True))
     if number.birth_date > today:
         raise ValidationError(
             _(
