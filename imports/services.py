@@ -40,7 +40,14 @@ from surveys.services import template_question
 
 from .models import RowKey, Upload
 from .reader import FileRefused, measure
-from .validation import ENROLMENT_FIELDS, Plan, check, fingerprint, scrub
+from .validation import (
+    ENROLMENT_FIELDS,
+    Plan,
+    check,
+    fingerprint,
+    scrub,
+    without_collection,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -420,6 +427,7 @@ def _status_path(current: str, merged: dict, all_recorded: bool) -> list[tuple[s
     return steps
 
 
+@without_collection()
 def prepare_write(
     plan: Plan, *, project, by, progress=None, extra_logs: list[dict] = ()
 ) -> "PreparedWrite":
@@ -729,6 +737,7 @@ class PreparedWrite:
     # The enrolments the file creates or changes (New placeholders until written).
     enrolments: list = field(default_factory=list)
 
+    @without_collection()
     def execute(self) -> dict:
         """The write itself: call inside the (short) write transaction."""
         ids = reserve(self.new_ids)

@@ -2,11 +2,15 @@
 work for the common case, the skipped work would have found nothing (tests here fail if a quick
 path ever decides differently)."""
 
+import gc
 import itertools
 from unittest import mock
 
+import pytest
+
 from imports import validation
-from imports.validation import RowChecker, RowPlan, vouched_for
+from imports.reader import FileRefused
+from imports.validation import RowChecker, RowPlan, check, vouched_for
 from participants.models import EducationLevel, RegionOfBirth
 
 NAMES = ["", "Anna", "x" * 100, "x" * 101, "Ö" * 100, "Å" * 101]
@@ -61,3 +65,17 @@ def test_a_person_vouched_for_passes_the_models_own_validation():
             assert errors == [], (person, anonymous)
     assert vouched > 50  # the quick path is taken for ordinary rows
     assert refused > 50  # and the grid reaches the model's refusals
+
+
+def test_the_check_leaves_the_garbage_collector_as_it_found_it():
+    assert gc.isenabled()
+    with pytest.raises(FileRefused):
+        check(b"", filename="empty.csv", project=None, user=None)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with validation.without_collection():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
