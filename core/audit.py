@@ -299,6 +299,18 @@ class PreparedLog:
     string join and a SHA-256 per entry while the lock is held."""
 
     SEQ, PERSON, OBJECT = -7, -8, "\ue000"
+    # What a template is made of: the entries of an import share one for each action, type
+    # and list of fields.
+    SHARED = (
+        "at",
+        "user_id",
+        "user_label",
+        "project_id",
+        "action",
+        "object_type",
+        "reason",
+        "request_id",
+    )
 
     def __init__(self, logs: list[dict]):
         self.model = LogEntry
@@ -307,32 +319,46 @@ class PreparedLog:
         self.at = {
             name: names.index(name) for name in ("seq", "chain_hash", "object_id", "person_id")
         }
+        made = {}
         self.templates = []
         for log in logs:
-            text = canonical(
-                SimpleNamespace(
-                    seq=self.SEQ,
-                    at=log["at"],
-                    user_id=log["user_id"],
-                    user_label=log["user_label"],
-                    project_id=log["project_id"],
-                    person_id=self.PERSON,
-                    action=log["action"],
-                    object_type=log["object_type"],
-                    object_id=self.OBJECT,
-                    fields=log["fields"],
-                    reason=log["reason"],
-                    purpose="",
-                    purpose_text="",
-                    request_id=log["request_id"],
-                )
+            # With the types: 1, 1.0 and True are equal keys, but not the same JSON.
+            fields = log["fields"]
+            key = (
+                *((type(log[name]), log[name]) for name in self.SHARED),
+                tuple(fields),
+                tuple(map(type, fields)),
             )
-            head, rest = text.split(f'"object_id":"{self.OBJECT}"')
-            middle, rest = rest.split(f'"person":{self.PERSON}')
-            tail, end = rest.split(f'"seq":{self.SEQ}')
-            self.templates.append(
-                (head + '"object_id":', middle + '"person":', tail + '"seq":', end)
+            template = made.get(key)
+            if template is None:
+                template = made[key] = self._template(log)
+            self.templates.append(template)
+
+    def _template(self, log: dict) -> tuple[str, str, str, str]:
+        """The entry's canonical text in four pieces, around its object id, person and
+        sequence number."""
+        text = canonical(
+            SimpleNamespace(
+                seq=self.SEQ,
+                at=log["at"],
+                user_id=log["user_id"],
+                user_label=log["user_label"],
+                project_id=log["project_id"],
+                person_id=self.PERSON,
+                action=log["action"],
+                object_type=log["object_type"],
+                object_id=self.OBJECT,
+                fields=log["fields"],
+                reason=log["reason"],
+                purpose="",
+                purpose_text="",
+                request_id=log["request_id"],
             )
+        )
+        head, rest = text.split(f'"object_id":"{self.OBJECT}"')
+        middle, rest = rest.split(f'"person":{self.PERSON}')
+        tail, end = rest.split(f'"seq":{self.SEQ}')
+        return (head + '"object_id":', middle + '"person":', tail + '"seq":', end)
 
     def __len__(self):
         return len(self.templates)
@@ -352,8 +378,13 @@ class PreparedLog:
         for values, (head, middle, tail, end) in zip(rows, self.templates, strict=True):
             seq += 1
             person = values[i_person]
+            object_id = values[i_object]
+            if type(object_id) is str and object_id.isdigit() and object_id.isascii():
+                object_id = f'"{object_id}"'  # an id: json.dumps would quote it as it is
+            else:
+                object_id = json.dumps(object_id, ensure_ascii=False)
             text = (
-                f"{head}{json.dumps(values[i_object], ensure_ascii=False)}{middle}"
+                f"{head}{object_id}{middle}"
                 f"{'null' if person is None else int(person)}{tail}{seq}{end}"
             )
             previous = link(previous, text)

@@ -8,6 +8,9 @@ default, and auto_now fields get the same time stamp. Only for tables whose rows
 values: no signals are sent and no save() is called — which is why the caller validates first.
 """
 
+import json
+from operator import itemgetter
+
 from django.db import connection, models
 
 from . import clock
@@ -126,6 +129,26 @@ class New:
         return str(value) if self.text else value
 
 
+def _json_text():
+    """PostgreSQL, a prepared JSON column: its JSON text, as psycopg makes it for Jsonb(value)
+    (json.dumps) — made once per distinct list of texts (an audit entry's fields, a consent's
+    purposes), which a large import repeats on every row."""
+    made = {}
+
+    def convert(value):
+        if value is None:
+            return None
+        if type(value) is list and all(type(item) is str for item in value):
+            key = tuple(value)
+            text = made.get(key)
+            if text is None:
+                text = made[key] = json.dumps(value)
+            return text
+        return json.dumps(value)
+
+    return convert
+
+
 def _converters(fields, now):
     defaults, converters = [], []
     for f in fields:
@@ -135,7 +158,7 @@ def _converters(fields, now):
             default = f.get_default()
         defaults.append(default)
         if connection.vendor == "postgresql":
-            converters.append(_jsonb if isinstance(f, models.JSONField) else None)
+            converters.append(_json_text() if isinstance(f, models.JSONField) else None)
         elif isinstance(f, (*_PREPARED, models.DateTimeField)):
             # Time stamps too: the driver's own adapter would run in the write transaction.
             converters.append(lambda v, f=f: f.get_db_prep_save(v, connection))
@@ -154,18 +177,25 @@ class PreparedInsert:
         self.fields = _columns(model)
         defaults, converters = _converters(self.fields, clock.now())
         attnames = [f.attname for f in self.fields]
-        plan = list(zip(attnames, defaults, converters, strict=True))
-        self.values = [
-            [
-                convert(value) if convert is not None and type(value) is not New else value
-                for name, default, convert in plan
-                for value in (row.get(name, default),)
-            ]
-            for row in rows
+        # Each row's value of each column, or the column's default: row.get(name, default)
+        # for every name, done by a dict merge and an itemgetter for the whole row.
+        defaults = dict(zip(attnames, defaults, strict=True))
+        pick = itemgetter(*attnames)
+        if len(attnames) == 1:
+            self.values = [[pick(defaults | row)] for row in rows]
+        else:
+            self.values = [list(pick(defaults | row)) for row in rows]
+        for i, convert in enumerate(converters):
+            if convert is not None:
+                for values in self.values:
+                    if type(values[i]) is not New:
+                        values[i] = convert(values[i])
+        # The columns holding a New placeholder (to fill in when the ids are known).
+        self.refs = [
+            i
+            for i, column in enumerate(zip(*self.values, strict=True))
+            if New in set(map(type, column))
         ]
-        self.refs = sorted(
-            {i for values in self.values for i, v in enumerate(values) if type(v) is New}
-        )
 
     def __len__(self):
         return len(self.values)

@@ -4,14 +4,22 @@ path ever decides differently)."""
 
 import gc
 import itertools
+import uuid
 from unittest import mock
 
 import pytest
+from django.db import transaction
 
+from core import clock
+from core.audit import PreparedLog, locked_head, log_action, verify_chain
+from core.fastinsert import New
+from core.models import LogEntry
 from imports import validation
 from imports.reader import FileRefused
 from imports.validation import RowChecker, RowPlan, check, vouched_for
 from participants.models import EducationLevel, RegionOfBirth
+
+from .factories import ProjectFactory, UserFactory
 
 NAMES = ["", "Anna", "x" * 100, "x" * 101, "Ö" * 100, "Å" * 101]
 REGIONS = [*RegionOfBirth.values, "", "mars", None, 3]
@@ -79,3 +87,54 @@ def test_the_check_leaves_the_garbage_collector_as_it_found_it():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.django_db(transaction=False)
+def test_prepared_audit_entries_are_links_of_the_chain_whatever_they_hold():
+    """PreparedLog makes each distinct entry's canonical text once and quotes a numeric
+    object id itself: the chain check (canonical() of every stored entry) must agree with it,
+    and the entries hold what was given — for texts json.dumps escapes, non-ASCII digits,
+    no user, and placeholders filled in by the write."""
+    user, project = UserFactory(username='Å "quoted" \\ user'), ProjectFactory()
+    log_action(by=user, action="view", object_type="test.Thing", object_id=1, reason="before")
+    now, request = clock.now(), uuid.uuid4()
+    object_ids = ["12", "0", "", "x", "١٢", '1"2', "a\\b", "e\u0301", "\u2028", New("t", 1, True)]
+    logs = [
+        {
+            "user_id": who.pk if who else None,
+            "user_label": who.get_username() if who else "",
+            "project_id": project.pk,
+            "action": action,
+            "object_type": "test.Thing",
+            "object_id": object_id,
+            "person_id": person,
+            "fields": fields,
+            "reason": "import",
+            "request_id": request_id,
+            "at": now,
+        }
+        for who in (user, None)
+        for action in ("create", "change")
+        for object_id in object_ids
+        for person in (None, 7, New("t", 0))
+        for fields in (["identity_number"], ["b", "a"], [], ["ö", 'q"uote'])
+        for request_id in (request, None)
+    ]
+    prepared = PreparedLog(logs)
+    assert len({id(t) for t in prepared.templates}) < len(logs)  # shared templates
+    with transaction.atomic():
+        locked_head()
+        prepared.execute({"t": [41, 42]})
+    report = verify_chain()
+    assert report.intact and report.count == len(logs) + 1
+    stored = list(LogEntry.objects.filter(reason="import").order_by("seq"))
+    resolved = {id(object_ids[-1]): "42"}
+    assert [(e.object_id, e.person_id, e.fields, e.user_id) for e in stored] == [
+        (
+            resolved.get(id(log["object_id"]), log["object_id"]),
+            41 if isinstance(log["person_id"], New) else log["person_id"],
+            log["fields"],
+            log["user_id"],
+        )
+        for log in logs
+    ]
