@@ -678,3 +678,23 @@ def test_a_target_group_deleted_while_the_universe_is_read_is_left_out(monkeypat
     universe = fact_universe(project.counted_project_ids())
     assert set(universe.groups["target_group"]) == {"youth", "none"}
     assert universe.groups["target_group"]["youth"].bit_count() == 2
+
+
+def test_a_context_checks_a_versions_other_parameters_apart():
+    """A refresh checks a stored version's parameters once (Context.validated). A snapshot's
+    applied version has the stored one's key and other parameters: each is checked on its own,
+    so neither is computed with the other's."""
+    from goals.engine import current_versions, evaluate_goal
+    from goals.snapshots import _AppliedVersion
+
+    project = build([{**ROW, "groups": set()}, ROW])
+    goal(project, "gender_split", key="split")
+    (version,) = current_versions(project)
+    context = Context(project, members=True)
+    everyone = evaluate_goal(version, context=context)
+    applied = _AppliedVersion(version, {**version.parameters, "target_group": "youth"})
+    youth = evaluate_goal(applied, context=context)
+    assert (everyone.denominator, youth.denominator) == (2, 1)
+    with pytest.raises(ValidationError):
+        evaluate_goal(_AppliedVersion(version, {"target_group": "none-such"}), context=context)
+    assert evaluate_goal(version, context=context).denominator == 2

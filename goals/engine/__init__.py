@@ -30,6 +30,8 @@ decided by the disclosure plan (goals/publication.py, core/disclosure.py), for w
 also says which people each figure counts when asked (`Context(members=True)`).
 """
 
+import json
+
 from django.core.exceptions import ValidationError
 
 from goals.models import Goal, GoalVersion
@@ -78,17 +80,23 @@ def evaluate_goal(version: GoalVersion, *, context=None):
 
 
 def _validated(version: GoalVersion, ctx) -> dict:
-    """validate_parameters() of a version, once per context for a stored one (its template
-    and parameters never change; a version not saved yet is checked every time)."""
+    """validate_parameters() of a version, once per context for each stored version and
+    parameters (a snapshot's applied version has the stored one's key and other parameters:
+    kept apart); a version not saved yet is checked every time."""
     if version.pk is None:
         return templates.validate_parameters(version.template, version.parameters, ctx.project)
-    found = ctx.validated.get(version.pk)
+    key = (
+        version.pk,
+        version.template,
+        json.dumps(version.parameters, sort_keys=True, default=str),
+    )
+    found = ctx.validated.get(key)
     if found is None:
         try:
             found = templates.validate_parameters(version.template, version.parameters, ctx.project)
         except ValidationError as error:
             found = error
-        ctx.validated[version.pk] = found
+        ctx.validated[key] = found
     if isinstance(found, ValidationError):
         raise found
     return found

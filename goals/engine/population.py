@@ -74,9 +74,9 @@ class Context:
     # measures)} before, {name: members} after (the hours' participants: figures.hours_counting).
     also: dict = field(default_factory=dict)
     counted_also: dict = field(default_factory=dict)
-    # A stored goal version's validated parameters (or why they are not valid), by its key:
-    # count_together evaluates each goal twice, and the checks read the project's data, which
-    # one evaluation (one snapshot) sees unchanged (engine.evaluate_goal).
+    # A stored goal version's validated parameters (or why they are not valid), by its key and
+    # parameters (engine._validated): count_together evaluates each goal twice, and the checks
+    # read the project's data, which one evaluation (one snapshot) sees unchanged.
     validated: dict = field(default_factory=dict)
 
     @cached_property

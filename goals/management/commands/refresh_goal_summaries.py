@@ -1,13 +1,15 @@
 """Recompute the stored dashboard figures (goals.summaries) of stale projects, or all.
 
 --jobs N recomputes them in N processes (on PostgreSQL; SQLite takes one writer at a time, so
-there the command stays in one): each project's refresh is its own transaction and reads only
-its own project, so the processes share nothing but the database. The projects that took
-longest last time go first, so that no large one is left running alone at the end."""
+there the command stays in one, as it does inside a caller's transaction): each project's
+refresh is its own transaction and reads only its own project, so the processes share nothing
+but the database. The projects that took longest last time (and those never computed) go
+first, so that no large one is left running alone at the end. A project whose refresh fails is
+named, the others are still recomputed, and the command then fails."""
 
 import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
@@ -41,6 +43,11 @@ class Command(BaseCommand):
         if jobs > 1 and connection.vendor == "sqlite":
             self.stderr.write("SQLite takes one writer at a time: recomputing in one process.")
             jobs = 1
+        if jobs > 1 and connection.in_atomic_block:
+            # Other processes would not see what this transaction wrote, and closing its
+            # connection (below) would end it.
+            self.stderr.write("Inside a transaction: recomputing in one process.")
+            jobs = 1
         started = time.perf_counter()
         stored = {s.project_id: s for s in ProjectSummary.objects.all()}
         due = []
@@ -49,18 +56,32 @@ class Command(BaseCommand):
             versions = [v.pk for v in current_versions(project)]
             if options["all"] or not summaries.is_fresh(summary, versions):
                 due.append(project.pk)
-        if jobs == 1:
+        if jobs == 1 or len(due) < 2:
             for pk in due:
                 refresh(pk)
         else:
-            last = {pk: s.seconds for pk, s in stored.items()}
-            due.sort(key=lambda pk: -last.get(pk, 0))
-            # A forked process must not use its parent's connection: each opens its own.
-            connections.close_all()
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-                for _ in pool.map(refresh, due):
-                    pass
+            self._in_processes(due, stored, min(jobs, len(due)))
         self.stdout.write(
             f"{len(due)} project summaries recomputed in {time.perf_counter() - started:.1f} s"
         )
+
+    def _in_processes(self, due: list[int], stored: dict, jobs: int) -> None:
+        never = float("inf")  # not computed yet: its size unknown, so among the first
+        last = {pk: summary.seconds or never for pk, summary in stored.items()}
+        due = sorted(due, key=lambda pk: -last.get(pk, never))
+        # A forked process must not use its parent's connection: each opens its own.
+        connections.close_all()
+        failed = []
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            running = {pool.submit(refresh, pk): pk for pk in due}
+            for done in as_completed(running):
+                error = done.exception()
+                if error is not None:
+                    failed.append(running[done])
+                    self.stderr.write(f"project {running[done]}: {type(error).__name__}: {error}")
+        if failed:
+            raise CommandError(
+                f"{len(failed)} of {len(due)} project summaries failed: projects "
+                + ", ".join(map(str, sorted(failed)))
+            )
