@@ -386,10 +386,21 @@ def parse_hours(value) -> Decimal:
     return hours.quantize(Decimal("0.1"))
 
 
-@functools.lru_cache(maxsize=4096)
 def _normalised(text: str) -> str:
-    """cols.normalise() of a cell's text, remembered: a file repeats the same few codes and
-    names on every row. (normalise depends on the text alone.)"""
+    """cols.normalise() of a cell's text, remembered for short texts: a file repeats the same
+    few codes and names on every row. (normalise depends on the text alone.) What is
+    remembered is forgotten when the file's check ends (check()): a cell may hold something
+    personal typed into the wrong column."""
+    if len(text) > _REMEMBERED_LENGTH:
+        return cols.normalise(text)
+    return _normalised_short(text)
+
+
+_REMEMBERED_LENGTH = 60
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalised_short(text: str) -> str:
     return cols.normalise(text)
 
 
@@ -918,14 +929,17 @@ def without_collection():
 @without_collection()
 def check(content: bytes, *, filename: str, project, user, progress=None) -> Plan:
     """Read and check every row; raise FileRefused when the file as a whole is unusable."""
-    table = read_table(content, filename)
-    layout, notes = layout_of(table)
-    identity_column = layout.simple.get("identity_number")
-    token = _identity_header.set(identity_column[1][:80] if identity_column else "")
     try:
-        return _check(table, layout, notes, project=project, user=user, progress=progress)
+        table = read_table(content, filename)
+        layout, notes = layout_of(table)
+        identity_column = layout.simple.get("identity_number")
+        token = _identity_header.set(identity_column[1][:80] if identity_column else "")
+        try:
+            return _check(table, layout, notes, project=project, user=user, progress=progress)
+        finally:
+            _identity_header.reset(token)
     finally:
-        _identity_header.reset(token)
+        _normalised_short.cache_clear()
 
 
 def _check(table, layout, notes, *, project, user, progress) -> Plan:

@@ -138,3 +138,18 @@ def test_prepared_audit_entries_are_links_of_the_chain_whatever_they_hold():
         )
         for log in logs
     ]
+
+
+def test_cell_texts_are_remembered_only_while_their_file_is_checked():
+    """_normalised remembers short code cells for one file's check: a long text (a note typed
+    into the wrong column, say) is never kept, and nothing is kept after the check, also when
+    it fails."""
+    validation._normalised_short.cache_clear()
+    assert validation._normalised("Kvinna") == validation._normalised("kvinna ")
+    assert validation._normalised_short.cache_info().currsize == 2
+    long = "Anna Andersson, 19850101-1234, " * 3
+    validation._normalised(long)
+    assert validation._normalised_short.cache_info().currsize == 2
+    with pytest.raises(FileRefused):
+        check(b"", filename="empty.csv", project=None, user=None)
+    assert validation._normalised_short.cache_info().currsize == 0
