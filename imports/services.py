@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.audit import PreparedLog, current_request_id, log_action, log_people_shown
+from core.collection import without_collection
 from core.fastinsert import New, PreparedInsert, PreparedUpdate, reserve
 from core.models import LogEntry
 from core.signals import counted_data_changed
@@ -46,7 +47,6 @@ from .validation import (
     check,
     fingerprint,
     scrub,
-    without_collection,
 )
 
 logger = logging.getLogger(__name__)

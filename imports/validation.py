@@ -9,10 +9,8 @@ writes, so the preview and the import cannot disagree.
 import contextvars
 import datetime as dt
 import functools
-import gc
 import hashlib
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -22,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.clock import today
+from core.collection import without_collection
 from core.models import Membership
 from core.periods import period_error
 from core.validators import NAME_MAX_LENGTH, clean_text
@@ -908,22 +907,6 @@ def parse_answer(value) -> int:
 
 
 # --- the whole file ---------------------------------------------------------------------------
-
-
-@contextmanager
-def without_collection():
-    """No cyclic garbage collection while a file's rows are checked or its write is prepared:
-    a few objects per cell, almost none part of a cycle, whose allocations would otherwise set
-    off full collections over every object of the process — a fifth of the import's time at
-    20,000 rows, more with more (as goals.engine.population._without_collection). Also usable
-    as a decorator."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @without_collection()

@@ -10,7 +10,7 @@ from unittest import mock
 import pytest
 from django.db import transaction
 
-from core import clock
+from core import clock, collection
 from core.audit import PreparedLog, locked_head, log_action, verify_chain
 from core.fastinsert import New
 from core.models import LogEntry
@@ -82,7 +82,7 @@ def test_the_check_leaves_the_garbage_collector_as_it_found_it():
     assert gc.isenabled()
     gc.disable()
     try:
-        with validation.without_collection():
+        with collection.without_collection():
             pass
         assert not gc.isenabled()
     finally:
