@@ -705,9 +705,10 @@ def stored_figures(project) -> list[tuple]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_refresh_command_recomputes_in_several_processes(monkeypatch):
+def test_the_refresh_command_recomputes_in_several_processes(monkeypatch, request):
     """--jobs 2 on PostgreSQL: every stale summary recomputed by two processes, each with its
     own connection, to the figures one process gives."""
+    import faulthandler
     from io import StringIO
 
     from django.core.management import call_command
@@ -731,6 +732,9 @@ def test_the_refresh_command_recomputes_in_several_processes(monkeypatch):
         )  # fmt: skip
         projects.append(project)
     assert not any(fresh(project) for project in projects)
+    # A process that never reports would leave the suite waiting: fail it loudly instead.
+    faulthandler.dump_traceback_later(300, exit=True)
+    request.addfinalizer(faulthandler.cancel_dump_traceback_later)
     out = StringIO()
     call_command("refresh_goal_summaries", "--jobs", "2", stdout=out)
     assert all(fresh(project) for project in projects)

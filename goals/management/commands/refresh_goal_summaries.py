@@ -9,7 +9,6 @@ named, the others are still recomputed, and the command then fails."""
 
 import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
@@ -69,19 +68,57 @@ class Command(BaseCommand):
         never = float("inf")  # not computed yet: its size unknown, so among the first
         last = {pk: summary.seconds or never for pk, summary in stored.items()}
         due = sorted(due, key=lambda pk: -last.get(pk, never))
-        # A forked process must not use its parent's connection: each opens its own.
+        # Forked processes (they start with this one's state, and take the next project from
+        # a shared counter). Not a process pool: its threads deliver the work, and a fork of a
+        # process with other threads (a test server, say) can wait for them forever. A forked
+        # process must not use its parent's connection: each opens its own.
         connections.close_all()
-        failed = []
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            running = {pool.submit(refresh, pk): pk for pk in due}
-            for done in as_completed(running):
-                error = done.exception()
-                if error is not None:
-                    failed.append(running[done])
-                    self.stderr.write(f"project {running[done]}: {type(error).__name__}: {error}")
+        taken = context.Value("i", 0)
+        workers = []
+        for _ in range(jobs):
+            receiving, sending = context.Pipe(duplex=False)
+            process = context.Process(target=_work, args=(due, taken, sending))
+            process.start()
+            sending.close()
+            workers.append((process, receiving))
+        done: set[int] = set()
+        failed: dict[int, str] = {}
+        for process, receiving in workers:
+            try:
+                finished, errors = receiving.recv()
+                done.update(finished)
+                failed.update(errors)
+            except EOFError:
+                pass  # the process ended without a report: its projects are counted below
+            process.join()
+        for pk in set(due) - done - set(failed):
+            failed[pk] = "its process ended before it was recomputed"
+        for pk in sorted(failed):
+            self.stderr.write(f"project {pk}: {failed[pk]}")
         if failed:
             raise CommandError(
                 f"{len(failed)} of {len(due)} project summaries failed: projects "
                 + ", ".join(map(str, sorted(failed)))
             )
+
+
+def _work(due: list[int], taken, report) -> None:
+    """In a forked process: the next project not yet taken, until there is none; then the
+    projects recomputed and the reasons of those that failed, sent to the parent."""
+    finished, errors = [], {}
+    try:
+        while True:
+            with taken.get_lock():
+                index = taken.value
+                taken.value += 1
+            if index >= len(due):
+                break
+            try:
+                refresh(due[index])
+                finished.append(due[index])
+            except Exception as error:  # named in the parent; the others are still recomputed
+                errors[due[index]] = f"{type(error).__name__}: {error}"
+    finally:
+        connections.close_all()
+        report.send((finished, errors))
