@@ -717,12 +717,6 @@ def test_the_refresh_command_recomputes_in_several_processes(monkeypatch, reques
 
     if connection.vendor != "postgresql":
         pytest.skip("several processes need a database server (SQLite takes one writer)")
-    if request.session.testscollected > 50:
-        # In the whole suite the forked processes' statements failed (a connection closed
-        # under them, rows not found) while the same test alone, and the command on the national
-        # data set, pass: an open issue (issue 16's note), not yet understood. Run it alone:
-        # pytest tests/test_goal_summaries.py -k several_processes
-        pytest.skip("forks the test process: run alone (-k several_processes); see issue 16")
     projects = []
     for born in (1970, 1980, 1990):
         project = ProjectFactory(follow_up_days=[90])
@@ -769,6 +763,41 @@ def test_the_refresh_command_recomputes_in_several_processes(monkeypatch, reques
         call_command("refresh_goal_summaries", "--jobs", "2", stdout=StringIO(), stderr=err)
     assert f"project {failing.pk}: RuntimeError" in err.getvalue()
     assert [fresh(project) for project in projects] == [True, False, True]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_forked_process_never_uses_its_parents_connection(monkeypatch, request):
+    """Should a connection of the parent stay open when it forks, the processes leave it
+    alone: they neither send their statements on it nor close it (which would end the
+    parent's session under it)."""
+    import faulthandler
+    import os
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("several processes need a database server (SQLite takes one writer)")
+    projects = [ProjectFactory(follow_up_days=[90]) for _ in range(2)]
+    for project in projects:
+        with_goals(project)
+        person(project, gender="woman", born=1990)
+    parent, close_all = os.getpid(), connections.close_all
+    # The parent's connections stay open across the fork; the processes' own are closed.
+    monkeypatch.setattr(
+        connections, "close_all", lambda: None if os.getpid() == parent else close_all()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        session = cursor.fetchone()[0]
+    faulthandler.dump_traceback_later(300, exit=True)
+    request.addfinalizer(faulthandler.cancel_dump_traceback_later)
+    call_command("refresh_goal_summaries", "--jobs", "2", stdout=StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] == session  # the parent's session lives on
+    assert all(fresh(project) for project in projects)
 
 
 def test_the_refresh_command_stays_in_one_process_where_it_must(stored_project):

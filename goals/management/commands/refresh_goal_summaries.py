@@ -106,6 +106,11 @@ class Command(BaseCommand):
 def _work(due: list[int], taken, report) -> None:
     """In a forked process: the next project not yet taken, until there is none; then the
     projects recomputed and the reasons of those that failed, sent to the parent."""
+    # The parent closed its connections before forking; should one have stayed open (another
+    # alias inside a transaction, say), forget it here without closing it: closing would end
+    # the parent's session, and using it would mix two processes' statements on one socket.
+    for wrapper in connections.all(initialized_only=True):
+        wrapper.connection = None
     finished, errors = [], {}
     try:
         while True:
