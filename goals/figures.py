@@ -144,14 +144,17 @@ def hours_members(project, universe, *, project_ids=None, context=None) -> dict[
     return found
 
 
-def participant_flow(project, *, project_ids=None) -> dict[str, dict[str, int]]:
+def participant_flow(project, *, project_ids=None, universe=None) -> dict[str, dict[str, int]]:
     """Stage -> gender -> number of enrolments, in one grouped query. Referred: every
     enrolment; started: with a start date; exited: with an exit date; followed up: at least one
-    follow-up recorded (reached or not)."""
+    follow-up recorded (reached or not). With the fact universe of the same projects (a
+    refresh has read it): no query, its groups' bit counts (flow_of)."""
     from goals import facts
     from goals.models import EnrolmentFact
 
     ids = counted(project, project_ids)
+    if universe is not None and universe.project_ids == tuple(ids):
+        return flow_of(universe)
     facts.ensure(ids)
     # From the fact table (goals/facts.py): one row per enrolment (is_first), no join. Its
     # dates are the enrolment's, and it holds the followed-up stage as a flag.
@@ -177,26 +180,46 @@ def participant_flow(project, *, project_ids=None) -> dict[str, dict[str, int]]:
     return flow
 
 
+def flow_of(universe) -> dict[str, dict[str, int]]:
+    """participant_flow from a fact universe (population.fact_universe): each stage's people
+    (its "stage" groups, the same conditions as flow_conditions, kept in the fact rows) counted
+    within each gender group; a gender not among GENDERS (none given) is counted as other."""
+    flow = {stage: {g.value: 0 for g in GENDERS} for stage in FLOW_STAGES}
+    stages = {"referred": universe.everyone, **universe.groups.get("stage", {})}
+    for label, people in universe.groups.get("gender", {}).items():
+        gender = label if label in flow["referred"] else Gender.OTHER.value
+        for stage in FLOW_STAGES:
+            flow[stage][gender] += (people & stages.get(stage, 0)).bit_count()
+    return flow
+
+
 def hours_rows(project, *, project_ids=None, members=None) -> list[dict]:
     """Attended hours and the number of participants per intervention category, one query,
     unsuppressed and in both languages (stored in the project's summary). Grouped by the
     category's id alone (a hash of a few groups, not a sort of every participation by its
     names); the names are read after. With `members` (hours_members: every count with the
     people, summaries.figures_and_plan), a category's participants are its members, and the
-    query only adds the hours up: no count of distinct enrolments, which sorts every
-    participation. Without, the participations are counted (figures without the people, and the
-    independent count the tests hold the stored figures to)."""
+    hours are the sums the database keeps per intervention (goals/hours.py): a few rows per
+    project, not every participation. Without, the participations are counted (figures
+    without the people, and the independent count the tests hold the stored figures to)."""
+    from goals.models import InterventionHours
     from interventions.models import InterventionCategory
 
-    rows = (
-        Participation.objects.filter(intervention__project_id__in=counted(project, project_ids))
-        .order_by()
-        .values("intervention__category_id")
-    )
+    ids = counted(project, project_ids)
     if members is None:
-        rows = rows.annotate(hours=Sum("attended_hours"), people=Count("enrolment", distinct=True))
-    else:
-        rows = rows.annotate(hours=Sum("attended_hours"))
+        rows = (
+            Participation.objects.filter(intervention__project_id__in=ids)
+            .order_by()
+            .values("intervention__category_id")
+            .annotate(hours=Sum("attended_hours"), people=Count("enrolment", distinct=True))
+        )
+    else:  # the hours the database keeps per intervention (goals/hours.py): a few rows
+        rows = (
+            InterventionHours.objects.filter(intervention__project_id__in=ids, participations__gt=0)
+            .order_by()
+            .values("intervention__category_id")
+            .annotate(hours=Sum("hours"))
+        )
     found = {row["intervention__category_id"]: row for row in rows}
     categories = InterventionCategory.objects.filter(pk__in=found).order_by("order", "code")
     return [

@@ -452,3 +452,29 @@ class EnrolmentFact(models.Model):
 
     def __str__(self):
         return f"{self.enrolment_id}/{self.target_group_id}"
+
+
+class InterventionHours(models.Model):
+    """The attended hours of one intervention's participations, and how many there are, kept
+    by the database itself: triggers on the participations add every write to it
+    (goals/hours.py). The refresh adds these few rows up per category, instead of every
+    participation. Rebuilt from the participations by `manage.py rebuild_goal_facts`."""
+
+    # No database constraint: a row of a deleted intervention is at zero (an intervention
+    # with participations cannot be deleted), and is the same as no row.
+    intervention = models.OneToOneField(
+        "interventions.Intervention",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    hours = models.DecimalField(max_digits=14, decimal_places=1, default=0)
+    participations = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("intervention hours")
+        verbose_name_plural = _("intervention hours")
+
+    def __str__(self):
+        return f"{self.intervention_id}: {self.hours}"

@@ -192,13 +192,16 @@ def queue_refresh(project_ids, *, after_write: bool = False) -> None:
 # --- computing --------------------------------------------------------------------------------
 
 
-def dashboard_figures(project, *, project_ids=None, due=None, hours_members=None) -> dict:
+def dashboard_figures(
+    project, *, project_ids=None, due=None, hours_members=None, universe=None
+) -> dict:
     """The dashboard's figures other than the goals, unsuppressed and in no language: the flow
     by gender, hours and people per intervention category, follow-ups overdue and due soon, and
     for a parent the enrolments of each of its parts ("parts": {sub-project id or "own": n}).
     Over the counted projects (`project_ids`, Context.project_ids; read when not given).
     `due`: the follow-up counts, and `hours_members` who took part in each category, when the
-    caller has them (figures.follow_ups_open, figures.hours_members)."""
+    caller has them (figures.follow_ups_open, figures.hours_members), and the fact
+    `universe` of the counted projects when it has read it (the flow is then its bit counts)."""
     from .figures import (
         counted,
         follow_up_counts,
@@ -210,7 +213,7 @@ def dashboard_figures(project, *, project_ids=None, due=None, hours_members=None
 
     ids = counted(project, project_ids)
     return {
-        "flow": participant_flow(project, project_ids=ids),
+        "flow": participant_flow(project, project_ids=ids, universe=universe),
         "hours": hours_rows(project, project_ids=ids, members=hours_members),
         "due": follow_up_counts(project, project_ids=ids) if due is None else due,
         "parts": participants_by_part(ids, part_of(project, ids)),
@@ -400,7 +403,11 @@ def figures_and_plan(project, results, context, *, threshold: int, due=None) -> 
         project, context.universe, project_ids=context.project_ids, context=context
     )
     found = dashboard_figures(
-        project, project_ids=context.project_ids, due=due, hours_members=taking_part
+        project,
+        project_ids=context.project_ids,
+        due=due,
+        hours_members=taking_part,
+        universe=context.universe,
     )
     plan = make_plan(
         project, results, found, context, threshold=threshold, hours_members=taking_part

@@ -10,14 +10,15 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.models import F
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from core.models import Area, Municipality, Role, TargetGroup
 from enrolments import services as enrolment_services
-from enrolments.models import FollowUp, OutcomeStatus, Status
-from goals import facts, figures, summaries
+from enrolments.models import Enrolment, FollowUp, OutcomeStatus, Status
+from goals import facts, figures, hours, summaries
 from goals.engine import evaluate_project
 from goals.engine.population import (
     Context,
@@ -25,7 +26,7 @@ from goals.engine.population import (
     enrolment_universe,
     fact_universe,
 )
-from goals.models import EnrolmentFact, GoalSummary
+from goals.models import EnrolmentFact, GoalSummary, InterventionHours
 from interventions.models import Intervention, InterventionCategory, Participation
 from participants.corrections import values_of
 from participants.models import Participant
@@ -162,6 +163,8 @@ def assert_in_step(project):
     ids = project.counted_project_ids()
     fact, raw = fact_universe(ids), enrolment_universe(ids)
     assert (fact.index, fact.groups) == (raw.index, raw.groups)
+    # The flow a refresh counts from the universe's bits equals its grouped query.
+    assert figures.flow_of(fact) == figures.participant_flow(project, project_ids=ids)
     # Who took part in each intervention category, from the fact rows' bit sets, equals the
     # participations themselves.
     taking_part: dict[str, list[int]] = {}
@@ -358,6 +361,8 @@ WRITES = st.lists(
             "unrecord_follow_up",
             "reschedule_follow_up",
             "cascade_enrolment",
+            "move_participation",
+            "correct_hours_in_bulk",
         ]
     ),
     min_size=1,
@@ -477,6 +482,17 @@ def write(kind, project, manager):
         intervention = Intervention.objects.filter(project=project).first()
         intervention.name = f"{intervention.name}, vår"
         intervention.save()
+    elif kind == "move_participation":  # to another intervention, hours and all
+        participation = Participation.objects.filter(enrolment__project=project).first()
+        other = Intervention.objects.filter(project=project).order_by("-pk").first()
+        if participation and other:
+            participation.intervention = other
+            participation.attended_hours += Decimal("1.5")
+            participation.save()
+    elif kind == "correct_hours_in_bulk":  # a queryset UPDATE: no model signal at all
+        Participation.objects.filter(enrolment__project=project).update(
+            attended_hours=F("attended_hours") + Decimal("0.5")
+        )
     elif kind == "record_hours":
         from interventions import services as intervention_services
 
@@ -502,6 +518,7 @@ def test_after_any_writes_the_facts_equal_a_rebuild_and_the_goals_the_engine(peo
     for kind in writes:
         write(kind, project, manager)
         assert facts.stored_rows() == facts.expected_rows(), kind
+        assert not hours.differing(), kind
     assert_in_step(project)
     assert computed(project, source_facts=True) == computed(project, source_facts=False)
 
@@ -571,6 +588,25 @@ def test_the_command_checks_and_rebuilds_the_facts():
         call_command("rebuild_goal_facts", "--check")
     call_command("rebuild_goal_facts")
     call_command("rebuild_goal_facts", "--check")
+    # The hours kept per intervention: a wrong sum, then triggers gone, each found and mended.
+    ParticipationFactory(
+        intervention=Intervention.objects.first(),
+        enrolment=Enrolment.objects.first(),
+        attended_hours=Decimal("2.5"),
+    )
+    call_command("rebuild_goal_facts", "--check")
+    InterventionHours.objects.update(hours=F("hours") + 1)
+    with pytest.raises(CommandError, match="hours kept for 1 interventions differ"):
+        call_command("rebuild_goal_facts", "--check")
+    call_command("rebuild_goal_facts")
+    call_command("rebuild_goal_facts", "--check")
+    hours.uninstall()
+    with pytest.raises(CommandError, match="goals_hours_delete, goals_hours_insert, goals_hours"):
+        call_command("rebuild_goal_facts", "--check")
+    call_command("rebuild_goal_facts")
+    assert not hours.missing()
+    Participation.objects.update(attended_hours=F("attended_hours") + 1)
+    call_command("rebuild_goal_facts", "--check")
 
 
 def test_an_import_keeps_the_facts_of_the_rows_it_writes(settings):
@@ -583,6 +619,8 @@ def test_an_import_keeps_the_facts_of_the_rows_it_writes(settings):
     import_bytes(project, manager, to_csv([person_row(i) for i in range(6)]))
     assert EnrolmentFact.objects.filter(project_id=project.pk, is_first=True).count() == 6
     assert facts.stored_rows() == facts.expected_rows()
+    # The hours kept per intervention took in the participations the import wrote (COPY).
+    assert hours.stored() and not hours.differing()
     exit_row = person_row(
         1,
         **{
@@ -602,6 +640,10 @@ def test_an_import_keeps_the_facts_of_the_rows_it_writes(settings):
     after = set(EnrolmentFact.objects.values_list("pk", "enrolment_id"))
     assert {row for row in before if row[1] != changed} <= after
     assert not {row for row in before if row[1] == changed} & after
+    # More hours of a participation already imported: the import's UPDATE is added too.
+    before = hours.stored()
+    import_bytes(project, manager, to_csv([person_row(0, **{"Insats 1 timmar": "20"})]))
+    assert hours.stored() != before and not hours.differing()
 
 
 ROW = {

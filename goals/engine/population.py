@@ -412,7 +412,11 @@ def _column_bits(column, label=str) -> dict[str, int]:
     and each group's bit set read from the codes by bytes.translate (its code "1", the others
     "0") and int(…, 2): no Python step per position and group. More than 256 groups (areas of a
     national programme, say): position by position."""
-    groups = {value: NO_AREA if value is None else label(value) for value in set(column)}
+    values = set(column)
+    if len(values) == 1:  # one group (a project's own column, say): every position
+        (value,) = values
+        return {NO_AREA if value is None else label(value): (1 << len(column)) - 1}
+    groups = {value: NO_AREA if value is None else label(value) for value in values}
     codes: dict[str, int] = {}
     for group in groups.values():
         codes.setdefault(group, len(codes))
@@ -461,12 +465,12 @@ def _enrolment_groups(gender, age_band, region, area, started_on, exited_on, pro
     return {dimension: found for dimension, found in groups.items() if found}
 
 
-def _with_target_groups(groups, ids: list[int], with_group: dict[str, list[int]]) -> Universe:
+def _with_target_groups(groups, ids: list[int], target_groups: dict[str, int]) -> Universe:
     """The universe of these enrolments (ids in position order) and groups, with the target
-    groups: the positions in each (an enrolment may be in several), and NO_TARGET_GROUP for
+    groups: the people in each (an enrolment may be in several), and NO_TARGET_GROUP for
     those in none."""
     size = len(ids)
-    target_groups = {code: _bits(at, size) for code, at in with_group.items()}
+    target_groups = dict(target_groups)
     anyone = 0
     for bits in target_groups.values():
         anyone |= bits
@@ -504,7 +508,9 @@ def enrolment_universe(project_ids: list[int]) -> Universe:
         enrolment__project_id__in=project_ids
     ).values_list("enrolment_id", "targetgroup__code"):
         with_group.setdefault(str(code), []).append(index[enrolment_id])
-    return _with_target_groups(_enrolment_groups(*columns), ids, with_group)
+    size = len(ids)
+    target_groups = {code: _bits(at, size) for code, at in with_group.items()}
+    return _with_target_groups(_enrolment_groups(*columns), ids, target_groups)
 
 
 def _columns(rows, width: int) -> list[list]:
@@ -616,42 +622,44 @@ def fact_universe(project_ids: list[int]) -> Universe:
     from goals.models import EnrolmentFact
 
     rows = EnrolmentFact.objects.filter(project_id__in=project_ids)
-    # Ids rather than names (no join; a few names looked up after).
+    # Ids rather than names (no join; a few names looked up after). The first row holds the
+    # enrolment's first target group; only an enrolment in several has more rows.
     firsts = (
         rows.filter(is_first=True)
         .order_by("enrolment_id")
         .values_list(
             "enrolment_id", "gender", "age_band", "region_of_birth", "area_id", "started_on",
-            "exited_on", "project_id", "followed_up",
+            "exited_on", "project_id", "followed_up", "target_group_id",
         )
     )  # fmt: skip
-    in_group = (
-        rows.filter(target_group__isnull=False)
-        .order_by()
-        .values_list("enrolment_id", "target_group_id")
-    )
+    others = rows.filter(is_first=False).order_by().values_list("enrolment_id", "target_group_id")
     with without_collection():
-        ids, *columns = _columns(_fetched(firsts), 9)
-        members, group_ids = _columns(_fetched(in_group), 2)
+        ids, *columns, first_groups = _columns(_fetched(firsts), 10)
+        members, group_ids = _columns(_fetched(others), 2)
     areas = set(columns[3]) - {None}
     names = dict(Area.objects.filter(pk__in=areas).values_list("pk", "name")) if areas else {}
     columns[3] = list(map(names.get, columns[3]))
-    # Each target group row's position, by bisection in the ids (sorted), at C speed. An
-    # enrolment written after the first query (outside a snapshot) is not in the universe: its
-    # rows are left out.
+    # The people in each target group: those whose first row names it, at C speed
+    # (_column_bits), and those of its further rows, each row's position by bisection in the
+    # ids (sorted). An enrolment written after the first query (outside a snapshot) is not in
+    # the universe: its rows are left out.
+    size = len(ids)
+    by_id = {int(key): bits for key, bits in _column_bits(first_groups).items() if key != NO_AREA}
     positions = list(map(partial(bisect_left, ids), members))
     padded = [*ids, None]
     known = list(map(operator.eq, map(padded.__getitem__, positions), members))
-    groups = set(group_ids)
+    for group_id in set(group_ids):
+        chosen = map(operator.and_, known, map(group_id.__eq__, group_ids))
+        by_id[group_id] = by_id.get(group_id, 0) | _bits(compress(positions, chosen), size)
     codes = (
-        dict(TargetGroup.objects.filter(pk__in=groups).values_list("pk", "code")) if groups else {}
+        dict(TargetGroup.objects.filter(pk__in=by_id).values_list("pk", "code")) if by_id else {}
     )
-    by_code: dict[str, list[int]] = {}
-    for group_id in groups:
+    by_code: dict[str, int] = {}
+    for group_id, bits in by_id.items():
         if group_id not in codes:  # deleted after the rows were read: as if never read
             continue
-        chosen = map(operator.and_, known, map(group_id.__eq__, group_ids))
-        by_code.setdefault(str(codes[group_id]), []).extend(compress(positions, chosen))
+        code = str(codes[group_id])
+        by_code[code] = by_code.get(code, 0) | bits
     universe = _with_target_groups(_enrolment_groups(*columns), ids, by_code)
     universe.project_ids = tuple(project_ids)
     universe.fingerprint = (len(ids), sum(ids))

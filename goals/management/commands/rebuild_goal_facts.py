@@ -1,17 +1,19 @@
-"""Rebuild the goals' fact table from the raw rows (goals/facts.py), or check it."""
+"""Rebuild the goals' fact table (goals/facts.py) and the hours kept per intervention
+(goals/hours.py) from the raw rows, or check them."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from goals import facts
+from goals import facts, hours
 
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the goal fact rows of every enrolment (or of --project ids) from the raw rows, "
-        "in one transaction; --check only compares them and fails when they differ."
+        "Rebuild the goal fact rows of every enrolment (or of --project ids) and the hours kept "
+        "per intervention from the raw rows, in one transaction; --check only compares them "
+        "and fails when they differ."
     )
 
     def add_arguments(self, parser):
@@ -27,8 +29,23 @@ class Command(BaseCommand):
                     f"The goal facts of {len(differ)} enrolments differ from the raw rows; "
                     "run `manage.py rebuild_goal_facts`."
                 )
-            self.stdout.write("The goal facts equal the raw rows.")
+            missing = hours.missing()
+            if missing:
+                raise CommandError(
+                    "The triggers that keep the hours per intervention are missing ("
+                    + ", ".join(sorted(missing))
+                    + "); run `manage.py rebuild_goal_facts`, which puts them back."
+                )
+            differ = hours.differing()
+            if differ:
+                raise CommandError(
+                    f"The hours kept for {len(differ)} interventions differ from their "
+                    "participations; run `manage.py rebuild_goal_facts`."
+                )
+            self.stdout.write("The goal facts and the hours per intervention equal the raw rows.")
             return
         with transaction.atomic():
             facts.rebuild(project_ids=project) if project else facts.rebuild()
+            hours.install()
+            hours.rebuild()
         self.stdout.write(f"Goal facts rebuilt in {time.perf_counter() - started:.1f} s")
