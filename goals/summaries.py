@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import F
+from django.db.models import F, Value
 from django.utils.translation import get_language
 
 from core import clock
@@ -319,6 +319,10 @@ def refresh(project) -> ProjectSummary:
     computed = compute(project)
     seconds = time.perf_counter() - started
     titles = {v.goal.key: (v.title, v.title_en, v.pk) for v in computed.versions}
+    # Each result a parameter of its own (an expression): given plain values, Django inserts the
+    # rows as one array per column (UNNEST), and psycopg escapes the results' JSON for an array
+    # in Python, a few milliseconds a refresh (a tenth of a small project's).
+    as_json = GoalSummary._meta.get_field("result")
     rows = []
     for order, result in enumerate(computed.results):
         title, title_en, version_id = titles.get(result.key, (str(result.goal), "", None))
@@ -340,7 +344,7 @@ def refresh(project) -> ProjectSummary:
                 missing=result.missing,
                 target=result.target,
                 has_error=bool(result.error),
-                result=result.to_dict(),
+                result=Value(result.to_dict(), output_field=as_json),
             )
         )
     with transaction.atomic():
