@@ -113,7 +113,8 @@ class Table:
     _overlaps: dict = field(default_factory=dict, repr=False, compare=False)
     # (dimension, its hidden groups, threshold) -> is its block unsafe: _block_unsafe_in()
     _unsafe: dict = field(default_factory=dict, repr=False, compare=False)
-    # (the rows' levels, what the table published at those levels): _published_by()
+    # (the rows' levels, what the table published at those levels, and their members):
+    # _published_by()
     _publishes: tuple | None = field(default=None, repr=False, compare=False)
 
     def remainder(self, dimension: str) -> "dict[str, Part] | None":
@@ -174,7 +175,7 @@ def suppress(tables: list[Table], threshold: int | None) -> list[Table]:
     changed = True
     while changed:
         published = _published(tables)
-        known = {universe: {p.members for p in sets} for universe, sets in published.items()}
+        known = _known(tables)
         changed = False
         for table in tables:
             if _complete_table(table, threshold, known.get(table.universe, set()), twins):
@@ -356,6 +357,16 @@ def _published(tables: list[Table]) -> dict[str, list[_Published]]:
     return by_universe
 
 
+def _known(tables: list[Table]) -> dict[str, set[int]]:
+    """The people of every set published (_published, just made), by universe: the union of
+    each table's, made with its sets (_published_by)."""
+    by_universe: dict[str, list[frozenset]] = {}
+    for table in tables:
+        if table.top.shown:
+            by_universe.setdefault(table.universe, []).append(table._publishes[2])
+    return {universe: set().union(*known) for universe, known in by_universe.items()}
+
+
 def _published_by(table: Table) -> list[_Published]:
     """What a table whose top is shown publishes: a function of its rows' levels alone (their
     parts never change), so made again only when one of them changed (suppress asks after every
@@ -379,7 +390,7 @@ def _published_by(table: Table) -> list[_Published]:
             for count, members in _sums(_block_parts(hidden + ([rest] if rest else []))):
                 if members is not None:
                     out.append(_Published(count, members, table, None, dimension))
-    table._publishes = (levels, out)
+    table._publishes = (levels, out, frozenset(p.members for p in out))
     return out
 
 

@@ -236,19 +236,19 @@ def deployment_threshold() -> int:
     return validate_threshold(settings.SUPPRESSION_THRESHOLD)
 
 
-def project_threshold(project) -> int:
+def project_threshold(project, *, project_ids=None) -> int:
     """The threshold of one project: the deployment's, or the project's own when higher — and
     for a parent (docs/rollups.md), the highest of the projects whose records it counts: a part
     that raised its threshold keeps it in its parent's figures too."""
     own = getattr(project, "disclosure_threshold", None)
     base = deployment_threshold()
-    return max(base, own or 0, _parts_threshold(project))
+    return max(base, own or 0, _parts_threshold(project, project_ids))
 
 
-def _parts_threshold(project) -> int:
+def _parts_threshold(project, ids=None) -> int:
     if getattr(project, "pk", None) is None or not hasattr(project, "counted_project_ids"):
         return 0
-    ids = project.counted_project_ids()
+    ids = ids if ids is not None else project.counted_project_ids()
     if len(ids) == 1:
         return 0
     from django.db.models import Max

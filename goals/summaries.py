@@ -281,7 +281,11 @@ def _compute(project) -> Computed:
         project, project_ids=context.project_ids, current=context.today
     )
     found, plan = figures_and_plan(
-        project, results, context, threshold=project_threshold(project), due=due
+        project,
+        results,
+        context,
+        threshold=project_threshold(project, project_ids=context.project_ids),
+        due=due,
     )
     changes = [
         population.next_due(context),
@@ -349,7 +353,11 @@ def refresh(project) -> ProjectSummary:
         )
     with transaction.atomic():
         locked = ProjectSummary.objects.select_for_update().get(pk=summary.pk)
-        GoalSummary.objects.filter(project=project).delete()
+        # One DELETE (the model's delete() reads the rows first for its signals; these rows
+        # are derived, and nothing listens for them).
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(GoalSummary._meta.db_table)
+            cursor.execute(f"DELETE FROM {table} WHERE project_id = %s", [project.pk])  # noqa: S608
         GoalSummary.objects.bulk_create(rows)
         locked.computed_version = version
         locked.computed_at = clock_now()

@@ -637,7 +637,11 @@ def fact_universe(project_ids: list[int]) -> Universe:
         ids, *columns, first_groups = _columns(_fetched(firsts), 10)
         members, group_ids = _columns(_fetched(others), 2)
     areas = set(columns[3]) - {None}
-    names = dict(Area.objects.filter(pk__in=areas).values_list("pk", "name")) if areas else {}
+    names = (
+        dict(Area.objects.filter(pk__in=areas).order_by().values_list("pk", "name"))
+        if areas
+        else {}
+    )
     columns[3] = list(map(names.get, columns[3]))
     # The people in each target group: those whose first row names it, at C speed
     # (_column_bits), and those of its further rows, each row's position by bisection in the
@@ -652,7 +656,9 @@ def fact_universe(project_ids: list[int]) -> Universe:
         chosen = map(operator.and_, known, map(group_id.__eq__, group_ids))
         by_id[group_id] = by_id.get(group_id, 0) | _bits(compress(positions, chosen), size)
     codes = (
-        dict(TargetGroup.objects.filter(pk__in=by_id).values_list("pk", "code")) if by_id else {}
+        dict(TargetGroup.objects.filter(pk__in=by_id).order_by().values_list("pk", "code"))
+        if by_id
+        else {}
     )
     by_code: dict[str, int] = {}
     for group_id, bits in by_id.items():
