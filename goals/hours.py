@@ -154,8 +154,12 @@ def missing(connection=default_connection) -> set[str]:
 
 
 def rebuild(connection=default_connection) -> None:
-    """Every intervention's row from its participations: one DELETE, one INSERT … SELECT."""
+    """Every intervention's row from its participations: one DELETE, one INSERT … SELECT. On
+    PostgreSQL the participations are locked against writes until the transaction ends, so no
+    write's trigger falls between the two statements (SQLite has one writer at a time)."""
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {SOURCE} IN SHARE MODE")
         cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
         cursor.execute(
             f"INSERT INTO {TABLE} (intervention_id, hours, participations) "  # noqa: S608
