@@ -34,7 +34,7 @@ import json
 
 from django.core.exceptions import ValidationError
 
-from goals.models import Goal, GoalVersion
+from goals.models import GoalVersion
 
 from .. import definitions as templates
 from .population import Context
@@ -51,19 +51,17 @@ __all__ = [
 
 
 def current_versions(project) -> list[GoalVersion]:
-    """The current definition of every goal of the project, in the goals' order (two queries,
-    however many goals and versions)."""
-    goals = list(Goal.objects.filter(project=project).order_by("order", "id"))
+    """The current definition of every goal of the project, in the goals' order (one query,
+    however many goals and versions: each goal's versions in order, the last kept)."""
     latest: dict[int, GoalVersion] = {}
-    for version in GoalVersion.objects.filter(goal__project=project).order_by("goal", "version"):
-        latest[version.goal_id] = version
-    result = []
-    for goal in goals:
-        version = latest.get(goal.pk)
-        if version is not None:
-            version.goal = goal
-            result.append(version)
-    return result
+    versions = (
+        GoalVersion.objects.filter(goal__project=project)
+        .select_related("goal")
+        .order_by("goal__order", "goal_id", "version")
+    )
+    for version in versions:
+        latest[version.goal_id] = version  # in the goals' order: a dict keeps the first key's place
+    return list(latest.values())
 
 
 def evaluate_goal(version: GoalVersion, *, context=None):
