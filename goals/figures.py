@@ -10,6 +10,7 @@ labels them and hides small cells for the reader.
 """
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db.models import BooleanField, Case, Count, Exists, Min, OuterRef, Q, Sum, Value, When
 
@@ -21,6 +22,7 @@ from participants.models import Gender
 DUE_SOON_DAYS = 14
 GENDERS = [Gender.WOMAN, Gender.MAN, Gender.OTHER]
 FLOW_STAGES = ["referred", "started", "exited", "followed_up"]
+TENTH = Decimal("0.1")
 
 
 def flow_conditions() -> dict[str, Q | None]:
@@ -193,6 +195,14 @@ def flow_of(universe) -> dict[str, dict[str, int]]:
     return flow
 
 
+def in_tenths(hours):
+    """A sum of attended hours (recorded in tenths) to the tenth, 0 when there are none. Exact
+    on PostgreSQL already; SQLite adds them as floating-point numbers (7840.49999999999 for
+    7840.5), and the sums kept per intervention (goals/hours.py) and those added up from the
+    participations must read the same."""
+    return Decimal(hours).quantize(TENTH) if hours else 0
+
+
 def hours_rows(project, *, project_ids=None, members=None) -> list[dict]:
     """Attended hours and the number of participants per intervention category, one query,
     unsuppressed and in both languages (stored in the project's summary). Grouped by the
@@ -227,7 +237,7 @@ def hours_rows(project, *, project_ids=None, members=None) -> list[dict]:
             "code": category.code,
             "name": category.name,
             "name_en": category.name_en,
-            "hours": found[category.pk]["hours"] or 0,
+            "hours": in_tenths(found[category.pk]["hours"]),
             "people": found[category.pk]["people"]
             if members is None
             else members.get(category.code, 0).bit_count(),

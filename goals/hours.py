@@ -184,12 +184,14 @@ def expected() -> dict[int, tuple]:
 
     from interventions.models import Participation
 
+    from .figures import in_tenths
+
     rows = (
         Participation.objects.order_by()
         .values("intervention_id")
         .annotate(hours=Sum("attended_hours"), n=Count("pk"))
     )
-    return {row["intervention_id"]: (row["hours"], row["n"]) for row in rows}
+    return {row["intervention_id"]: (in_tenths(row["hours"]), row["n"]) for row in rows}
 
 
 def differing() -> set[int]:

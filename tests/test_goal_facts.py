@@ -165,6 +165,11 @@ def assert_in_step(project):
     assert (fact.index, fact.groups) == (raw.index, raw.groups)
     # The flow a refresh counts from the universe's bits equals its grouped query.
     assert figures.flow_of(fact) == figures.participant_flow(project, project_ids=ids)
+    # The hours per category from the sums kept per intervention equal those added up from
+    # the participations (to the tenth: SQLite adds tenths as floating-point numbers).
+    kept = figures.hours_rows(project, project_ids=ids, members={})
+    added = figures.hours_rows(project, project_ids=ids)
+    assert [(r["code"], r["hours"]) for r in kept] == [(r["code"], r["hours"]) for r in added]
     # Who took part in each intervention category, from the fact rows' bit sets, equals the
     # participations themselves.
     taking_part: dict[str, list[int]] = {}
@@ -487,11 +492,11 @@ def write(kind, project, manager):
         other = Intervention.objects.filter(project=project).order_by("-pk").first()
         if participation and other:
             participation.intervention = other
-            participation.attended_hours += Decimal("1.5")
+            participation.attended_hours += Decimal("0.3")
             participation.save()
     elif kind == "correct_hours_in_bulk":  # a queryset UPDATE: no model signal at all
         Participation.objects.filter(enrolment__project=project).update(
-            attended_hours=F("attended_hours") + Decimal("0.5")
+            attended_hours=F("attended_hours") + Decimal("0.1")
         )
     elif kind == "record_hours":
         from interventions import services as intervention_services
@@ -740,3 +745,29 @@ def test_a_context_checks_a_versions_other_parameters_apart():
     with pytest.raises(ValidationError):
         evaluate_goal(_AppliedVersion(version, {"target_group": "none-such"}), context=context)
     assert evaluate_goal(version, context=context).denominator == 2
+
+
+def test_hours_in_tenths_read_the_same_kept_or_added_up():
+    """Three hundred participations of 0.1 hours: PostgreSQL adds them exactly; SQLite adds them
+    as floating-point numbers (30.0000000000002). The dashboard's hours, from the sums kept per
+    intervention or added up from the participations, are 30.0 either way."""
+    project = build([ROW])
+    intervention = Intervention.objects.filter(project=project).first()
+    enrolment = Enrolment.objects.filter(project=project).first()
+    Participation.objects.filter(intervention=intervention).delete()
+    Participation.objects.bulk_create(
+        Participation(
+            intervention=intervention,
+            enrolment=enrolment,
+            started_on=D(2009, 3, 1),
+            attended_hours=Decimal("0.1"),
+        )
+        for _ in range(300)
+    )
+    ids = project.counted_project_ids()
+    code = intervention.category.code
+    for members in ({}, None):  # kept per intervention; added up from the participations
+        (row,) = [r for r in figures.hours_rows(project, project_ids=ids, members=members)
+                  if r["code"] == code]  # fmt: skip
+        assert row["hours"] == Decimal("30.0") and str(row["hours"]) == "30.0"
+    assert not hours.differing()
