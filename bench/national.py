@@ -173,14 +173,16 @@ def generate(scale: float, n_projects: int = N_PROJECTS) -> None:
     call_command("migrate", verbosity=0)
     with transaction.atomic():
         _generate(scale, n_projects)
-    # The rows were written in bulk, without model signals: the goals' fact table is built
-    # from them in one statement (goals/facts.py), as `manage.py rebuild_goal_facts` does.
-    from goals import facts
+    # The rows were written in bulk, without model signals, and on PostgreSQL with the
+    # database's triggers off (session_replication_role): the goals' fact table and the hours
+    # kept per intervention are built from them, as `manage.py rebuild_goal_facts` does.
+    from goals import facts, hours
 
     started = time.perf_counter()
     with transaction.atomic():
         facts.rebuild()
-    log(f"goal facts of every project in {time.perf_counter() - started:.1f} s")
+    hours.rebuild()
+    log(f"goal facts and hours of every project in {time.perf_counter() - started:.1f} s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

@@ -200,7 +200,8 @@ def in_tenths(hours):
     on PostgreSQL already; SQLite adds them as floating-point numbers (7840.49999999999 for
     7840.5), and the sums kept per intervention (goals/hours.py) and those added up from the
     participations must read the same."""
-    return Decimal(hours).quantize(TENTH) if hours else 0
+    tenths = Decimal(hours or 0).quantize(TENTH)
+    return tenths if tenths else 0  # a sum left at 2.8e-17 (or below 0) by SQLite is none
 
 
 def hours_rows(project, *, project_ids=None, members=None) -> list[dict]:

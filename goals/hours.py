@@ -15,7 +15,21 @@ rule that no write path can miss, which signal receivers could not be (a bulk UP
   subtracts from a row that exists, so `flush` (which empties the tables one by one) leaves no
   row behind whatever its order.
 
-TRUNCATE fires none of them: only `flush` truncates, and it empties this table too.
+What goes around them:
+- TRUNCATE (only `flush` truncates, and it empties this table too);
+- PostgreSQL's `session_replication_role = replica` (bench/national.py loads its rows so);
+- a `loaddata` or a data-only restore that brings this table's rows as well as the
+  participations: the triggers count the participations again.
+After those, `manage.py rebuild_goal_facts`. The function runs with the search path it was
+created under (a restore empties it).
+
+On SQLite a migration that rebuilds `interventions_participation` (most field changes: a copy,
+then a rename) drops the triggers with the old table, and one that rebuilds this table fails
+on them: such a migration must call `install()` again. `tests/test_goal_facts.py` fails when
+the migrated test database lacks a trigger.
+
+On PostgreSQL a write holds its intervention's row until it commits: two writers of the same
+intervention's participations take turns (no lost update).
 
 `rebuild()` makes the table equal to the raw rows (`manage.py rebuild_goal_facts`), and
 `differing()` compares them (`--check`, and tests/test_goal_facts.py after any sequence of
@@ -46,7 +60,7 @@ _REMOVED = "SELECT intervention_id, -attended_hours AS hours, -1 AS participatio
 POSTGRESQL_INSTALL = [
     f"""
     CREATE OR REPLACE FUNCTION goals_hours_changed() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
     BEGIN
         IF TG_OP = 'INSERT' THEN
             {_UPSERT.format(rows=_ADDED)};
@@ -171,11 +185,14 @@ def rebuild(connection=default_connection) -> None:
 def stored() -> dict[int, tuple]:
     """{intervention id: (hours, participations)} as kept (rows left at zero by deletes are
     the same as no row)."""
+    from .figures import in_tenths
     from .models import InterventionHours
 
-    rows = InterventionHours.objects.exclude(hours=0, participations=0).order_by()
-    rows = rows.values_list("intervention_id", "hours", "participations")
-    return {pk: (hours, n) for pk, hours, n in rows}
+    rows = InterventionHours.objects.order_by().values_list(
+        "intervention_id", "hours", "participations"
+    )
+    kept = {pk: (in_tenths(hours), n) for pk, hours, n in rows}
+    return {pk: row for pk, row in kept.items() if row != (0, 0)}
 
 
 def expected() -> dict[int, tuple]:

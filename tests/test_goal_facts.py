@@ -771,3 +771,36 @@ def test_hours_in_tenths_read_the_same_kept_or_added_up():
                   if r["code"] == code]  # fmt: skip
         assert row["hours"] == Decimal("30.0") and str(row["hours"]) == "30.0"
     assert not hours.differing()
+
+
+def test_hours_left_at_zero_read_as_none():
+    """SQLite leaves 2.8e-17 behind when 0.1 and 0.2 hours come and go: an intervention with
+    no hours reads as 0 (not 0.0, nor -0.0) in the figures, and one with no participations as
+    none kept, as when they are added up."""
+    project = build([ROW])
+    intervention = Intervention.objects.filter(project=project).first()
+    enrolment = Enrolment.objects.filter(project=project).first()
+    Participation.objects.filter(intervention=intervention).delete()
+    for tenths in ("0.1", "0.2"):
+        ParticipationFactory(
+            intervention=intervention, enrolment=enrolment, attended_hours=Decimal(tenths)
+        )
+    Participation.objects.filter(intervention=intervention).update(attended_hours=0)
+    ids = project.counted_project_ids()
+    code = intervention.category.code
+    for members in ({}, None):
+        (row,) = [r for r in figures.hours_rows(project, project_ids=ids, members=members)
+                  if r["code"] == code]  # fmt: skip
+        assert row["hours"] == 0 and str(row["hours"]) == "0"
+    Participation.objects.filter(intervention=intervention).update(attended_hours=Decimal("0.1"))
+    Participation.objects.filter(pk=Participation.objects.filter(intervention=intervention)
+                                 .first().pk).update(attended_hours=Decimal("0.2"))  # fmt: skip
+    Participation.objects.filter(intervention=intervention).delete()
+    assert intervention.pk not in hours.stored()
+    assert not hours.differing()
+
+
+def test_the_migrated_database_has_the_hours_triggers():
+    """A later migration that rebuilds the participations' table on SQLite (a copy, then a
+    rename) drops its triggers with the old table: it must install them again."""
+    assert not hours.missing()

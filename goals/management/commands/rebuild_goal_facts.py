@@ -11,9 +11,9 @@ from goals import facts, hours
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the goal fact rows of every enrolment (or of --project ids) and the hours kept "
-        "per intervention from the raw rows, in one transaction; --check only compares them "
-        "and fails when they differ."
+        "Rebuild the goal fact rows of every enrolment (or of --project ids) in one transaction, "
+        "then the hours kept per intervention (all of them) in another; --check only compares "
+        "them and fails when they differ."
     )
 
     def add_arguments(self, parser):
@@ -46,6 +46,11 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             facts.rebuild(project_ids=project) if project else facts.rebuild()
+        # Apart, in a transaction of its own: the fact rows lock enrolments, the hours the
+        # participations, and a writer takes them the other way round (a participation saved,
+        # then its enrolment's fact rows). The triggers are put back only when missing
+        # (recreating them locks the participations against readers too).
+        if hours.missing():
             hours.install()
-            hours.rebuild()
+        hours.rebuild()
         self.stdout.write(f"Goal facts rebuilt in {time.perf_counter() - started:.1f} s")
