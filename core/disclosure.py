@@ -70,6 +70,16 @@ class Row:
     # Every sum of each level's parts, and the total, made when first asked (the levels never
     # change, and suppress() asks again after every row it hides).
     _sum_cache: dict = field(default_factory=dict, repr=False, compare=False)
+    # The table the row is in, within suppress(): a new level counts as a change of that table
+    # (Table._changes), which is what its made-once answers are keyed by.
+    _owner: "Table | None" = field(default=None, repr=False, compare=False)
+
+    def __setattr__(self, name, value):
+        if name == "level":
+            owner = self.__dict__.get("_owner")
+            if owner is not None:
+                owner._changes += 1
+        object.__setattr__(self, name, value)
 
     def sums(self, level: int) -> list[tuple[int, int | None]]:
         """_sums() of the parts at `level`."""
@@ -113,9 +123,12 @@ class Table:
     _overlaps: dict = field(default_factory=dict, repr=False, compare=False)
     # (dimension, its hidden groups, threshold) -> is its block unsafe: _block_unsafe_in()
     _unsafe: dict = field(default_factory=dict, repr=False, compare=False)
-    # (the rows' levels, what the table published at those levels, and their members):
-    # _published_by()
+    # How many times one of its rows changed level within suppress() (Row.__setattr__).
+    _changes: int = field(default=0, repr=False, compare=False)
+    # (_changes, what the table published then, and their members): _published_by()
     _publishes: tuple | None = field(default=None, repr=False, compare=False)
+    # dimension -> (_changes, its hidden groups with someone in them): _block_unsafe_in()
+    _hidden: dict = field(default_factory=dict, repr=False, compare=False)
 
     def remainder(self, dimension: str) -> "dict[str, Part] | None":
         """_remainder() of a dimension (its rows' people never change: made once)."""
@@ -167,7 +180,10 @@ def suppress(tables: list[Table], threshold: int | None) -> list[Table]:
     if not threshold:
         return tables
     for table in tables:
+        table._publishes = None
+        table._hidden = {}
         for row in table.rows():
+            row._owner = table
             row.level = _first_safe_level(row, threshold)
             if row.level is None:
                 row.reason = SMALL if 0 < row.total < threshold else SMALL_PART
@@ -288,9 +304,15 @@ def _remainder(top: Row, rows: dict[str, Row]) -> dict[str, Part] | None:
 def _effectively_shown(row: Row, known: set) -> bool:
     """A hidden row whose every figure is shown elsewhere (another goal's top, the flow) is not
     hidden at all."""
-    return all(part.count == 0 or part.members in known for part in row.coarsest.values()) and all(
-        part.members is not None for part in row.coarsest.values()
-    )
+    needs = row._sum_cache.get("needs", False)
+    if needs is False:  # made once: the people of its non-empty parts, None if one is unknown
+        parts = row.coarsest.values()
+        needs = row._sum_cache["needs"] = (
+            None
+            if any(part.members is None for part in parts)
+            else frozenset(part.members for part in parts if part.count != 0)
+        )
+    return needs is not None and needs <= known
 
 
 def _block_unsafe_in(table: Table, dimension: str, known: set, threshold: int) -> bool:
@@ -298,11 +320,13 @@ def _block_unsafe_in(table: Table, dimension: str, known: set, threshold: int) -
     directly or elsewhere. A function of which groups those are (their parts never change, and
     suppress() asks again after every row it hides), so worked out once for each."""
     rows = table.dimensions[dimension]
-    hidden = tuple(
-        index
-        for index, row in enumerate(rows.values())
-        if not row.shown and row.total and not _effectively_shown(row, known)
-    )
+    found = table._hidden.get(dimension)
+    if found is None or found[0] != table._changes:
+        candidates = [
+            (index, row) for index, row in enumerate(rows.values()) if not row.shown and row.total
+        ]
+        found = table._hidden[dimension] = (table._changes, candidates)
+    hidden = tuple(index for index, row in found[1] if not _effectively_shown(row, known))
     key = (dimension, hidden, threshold)
     unsafe = table._unsafe.get(key)
     if unsafe is None:
@@ -369,13 +393,9 @@ def _known(tables: list[Table]) -> dict[str, set[int]]:
 
 def _published_by(table: Table) -> list[_Published]:
     """What a table whose top is shown publishes: a function of its rows' levels alone (their
-    parts never change), so made again only when one of them changed (suppress asks after every
-    row it hides, in any table)."""
-    levels = (
-        table.top.level,
-        *(row.level for rows in table.dimensions.values() for row in rows.values()),
-    )
-    if table._publishes is not None and table._publishes[0] == levels:
+    parts never change), so made again only when one of them changed (Table._changes; suppress
+    asks after every row it hides, in any table)."""
+    if table._publishes is not None and table._publishes[0] == table._changes:
         return table._publishes[1]
     out: list[_Published] = []
     for dimension, rows in [(None, {"": table.top}), *table.dimensions.items()]:
@@ -390,7 +410,7 @@ def _published_by(table: Table) -> list[_Published]:
             for count, members in _sums(_block_parts(hidden + ([rest] if rest else []))):
                 if members is not None:
                     out.append(_Published(count, members, table, None, dimension))
-    table._publishes = (levels, out, frozenset(p.members for p in out))
+    table._publishes = (table._changes, out, frozenset(p.members for p in out))
     return out
 
 
