@@ -454,9 +454,9 @@ def _check(param: Param, value, template: Template, project):
         "checklist_items": list(CHECKLIST_ITEMS),
     }
     if kind == "categories":
-        from interventions.models import InterventionCategory
+        from goals.facts import categories
 
-        allowed["categories"] = list(InterventionCategory.objects.values_list("code", flat=True))
+        allowed["categories"] = [code for _, code, *_ in categories()]
     if kind in allowed:
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             raise ValueError(_("Enter a list of codes."))

@@ -254,15 +254,46 @@ def complete(project_ids: list[int], using: str = DEFAULT_DB_ALIAS) -> bool:
 _checked: contextvars.ContextVar[set | None] = contextvars.ContextVar("facts_checked", default=None)
 
 
+# What a count reads that does not change within it, read once (None outside checked_once()).
+_read: contextvars.ContextVar[dict | None] = contextvars.ContextVar("facts_read", default=None)
+
+
 @contextmanager
 def checked_once():
     """Within it (one refresh: the goals, the flow, the hours), ensure() checks each set of
-    projects once rather than once per reader."""
+    projects once rather than once per reader, and read_once() reads once."""
     token = _checked.set(set())
+    read = _read.set({})
     try:
         yield
     finally:
+        _read.reset(read)
         _checked.reset(token)
+
+
+def read_once(key, read):
+    """`read()`, made once within checked_once() (one count) and every time outside it."""
+    found = _read.get()
+    if found is None:
+        return read()
+    if key not in found:
+        found[key] = read()
+    return found[key]
+
+
+def categories() -> list:
+    """The intervention categories in their order: (id, code, name, name_en) each. Read once
+    per count: its goals' validation, their participation measures and the hours all ask."""
+    from interventions.models import InterventionCategory
+
+    return read_once(
+        "categories",
+        lambda: list(
+            InterventionCategory.objects.order_by("order", "code").values_list(
+                "pk", "code", "name", "name_en"
+            )
+        ),
+    )
 
 
 def ensure(project_ids: list[int]) -> None:

@@ -103,11 +103,10 @@ def hours_members(project, universe, *, project_ids=None, context=None) -> dict[
     from goals import facts
     from goals.engine.population import flag, words_of
     from goals.models import EnrolmentFact
-    from interventions.models import InterventionCategory
 
     ids = counted(project, project_ids)
     facts.ensure(ids)
-    codes = dict(InterventionCategory.objects.values_list("pk", "code"))
+    codes = {pk: code for pk, code, *_ in facts.categories()}
     bits = {pk: facts.category_bit(pk) for pk in codes}
     rows = EnrolmentFact.objects.filter(project_id__in=ids, is_first=True)
     if universe.project_ids is not None:
@@ -213,8 +212,8 @@ def hours_rows(project, *, project_ids=None, members=None) -> list[dict]:
     hours are the sums the database keeps per intervention (goals/hours.py): a few rows per
     project, not every participation. Without, the participations are counted (figures
     without the people, and the independent count the tests hold the stored figures to)."""
+    from goals import facts
     from goals.models import InterventionHours
-    from interventions.models import InterventionCategory
 
     ids = counted(project, project_ids)
     if members is None:
@@ -232,18 +231,16 @@ def hours_rows(project, *, project_ids=None, members=None) -> list[dict]:
             .annotate(hours=Sum("hours"))
         )
     found = {row["intervention__category_id"]: row for row in rows}
-    categories = InterventionCategory.objects.filter(pk__in=found).order_by("order", "code")
     return [
         {
-            "code": category.code,
-            "name": category.name,
-            "name_en": category.name_en,
-            "hours": in_tenths(found[category.pk]["hours"]),
-            "people": found[category.pk]["people"]
-            if members is None
-            else members.get(category.code, 0).bit_count(),
+            "code": code,
+            "name": name,
+            "name_en": name_en,
+            "hours": in_tenths(found[pk]["hours"]),
+            "people": found[pk]["people"] if members is None else members.get(code, 0).bit_count(),
         }
-        for category in categories
+        for pk, code, name, name_en in facts.categories()
+        if pk in found
     ]
 
 

@@ -314,11 +314,10 @@ def heal_date(project_id: int, day) -> "dt.date":
 
 def refresh(project) -> ProjectSummary:
     """Compute the project's summary from the data and store it (one transaction)."""
+    # The version is read before anything is counted (with the summary, or as it was made): a
+    # write that commits while we count raises data_version past it and the summary stays stale.
     summary, _ = ProjectSummary.objects.get_or_create(project=project)
-    # The version is read before anything is counted: a write that commits while we count
-    # raises data_version past it and the summary stays stale.
-    version = ProjectSummary.objects.filter(pk=summary.pk).values_list("data_version", flat=True)
-    version = version[0]
+    version = summary.data_version
     started = time.perf_counter()
     computed = compute(project)
     seconds = time.perf_counter() - started

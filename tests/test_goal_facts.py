@@ -804,3 +804,23 @@ def test_the_migrated_database_has_the_hours_triggers():
     """A later migration that rebuilds the participations' table on SQLite (a copy, then a
     rename) drops its triggers with the old table: it must install them again."""
     assert not hours.missing()
+
+
+def test_what_a_count_reads_once_is_read_again_by_the_next():
+    """facts.read_once keeps a read for one count (checked_once) only: a category made after
+    one refresh is in the next."""
+    calls = []
+
+    def read():
+        calls.append(1)
+        return len(calls)
+
+    assert facts.read_once("k", read) == 1 and facts.read_once("k", read) == 2  # no count
+    with facts.checked_once():
+        assert facts.read_once("k", read) == 3 and facts.read_once("k", read) == 3
+    with facts.checked_once():
+        before = [code for _, code, *_ in facts.categories()]
+        InterventionCategory.objects.create(code="new_kind", name="Ny", order=99)
+        assert [code for _, code, *_ in facts.categories()] == before  # within the count
+    with facts.checked_once():
+        assert "new_kind" in [code for _, code, *_ in facts.categories()]

@@ -821,10 +821,10 @@ class FactSource(Source):
         return qs, "age"
 
     def took_part(self, categories: list[str]) -> Q:
-        from interventions.models import InterventionCategory
+        from goals.facts import categories as all_categories
 
-        ids = InterventionCategory.objects.filter(code__in=categories).values_list("pk", flat=True)
-        return self.took_part_in(list(ids))
+        wanted = set(categories)
+        return self.took_part_in([pk for pk, code, *_ in all_categories() if code in wanted])
 
     @staticmethod
     def took_part_in(category_ids: list[int]) -> Q:
