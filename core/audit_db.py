@@ -8,6 +8,8 @@ including the log: core's own flush command lifts the triggers for that one stat
 them back, which on PostgreSQL only the table's owner can.
 """
 
+from core import db_triggers
+
 MESSAGE = "The audit log is append-only."
 
 POSTGRESQL_INSTALL = [
@@ -57,42 +59,17 @@ EXPECTED = {
 }
 
 
-def _run(connection, statements) -> None:
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-
-
 def install(connection) -> None:
-    if connection.vendor == "postgresql":
-        _run(connection, POSTGRESQL_INSTALL)
-    elif connection.vendor == "sqlite":
-        _run(connection, SQLITE_INSTALL)
+    db_triggers.run(connection, {"postgresql": POSTGRESQL_INSTALL, "sqlite": SQLITE_INSTALL})
 
 
 def uninstall(connection) -> None:
-    if connection.vendor == "postgresql":
-        _run(connection, POSTGRESQL_UNINSTALL)
-    elif connection.vendor == "sqlite":
-        _run(connection, SQLITE_UNINSTALL)
+    db_triggers.run(connection, {"postgresql": POSTGRESQL_UNINSTALL, "sqlite": SQLITE_UNINSTALL})
 
 
 def installed(connection) -> set[str]:
     """The append-only triggers present on core_logentry."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'core_logentry'::regclass "
-                "AND NOT tgisinternal AND tgenabled <> 'D'"
-            )
-        elif connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                "AND tbl_name = 'core_logentry'"
-            )
-        else:
-            return set()
-        return {row[0] for row in cursor.fetchall()}
+    return db_triggers.present(connection, "core_logentry")
 
 
 def missing(connection) -> set[str]:

@@ -39,6 +39,8 @@ writes).
 from django.db import connection as default_connection
 from django.db import transaction
 
+from core import db_triggers
+
 TABLE = "goals_interventionhours"
 SOURCE = "interventions_participation"
 
@@ -129,42 +131,19 @@ SQLITE_UNINSTALL = [
 EXPECTED = {"goals_hours_insert", "goals_hours_update", "goals_hours_delete"}
 
 
-def _run(connection, statements) -> None:
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-
-
 def install(connection=default_connection) -> None:
-    if connection.vendor == "postgresql":
-        _run(connection, POSTGRESQL_INSTALL)
-    elif connection.vendor == "sqlite":
-        _run(connection, SQLITE_INSTALL)
+    db_triggers.run(connection, {"postgresql": POSTGRESQL_INSTALL, "sqlite": SQLITE_INSTALL})
 
 
 def uninstall(connection=default_connection) -> None:
-    if connection.vendor == "postgresql":
-        _run(connection, POSTGRESQL_UNINSTALL)
-    elif connection.vendor == "sqlite":
-        _run(connection, SQLITE_UNINSTALL)
+    db_triggers.run(connection, {"postgresql": POSTGRESQL_UNINSTALL, "sqlite": SQLITE_UNINSTALL})
 
 
 def missing(connection=default_connection) -> set[str]:
     """The triggers not installed (or disabled) on interventions_participation."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT tgname FROM pg_trigger WHERE tgrelid = '{SOURCE}'::regclass "  # noqa: S608
-                "AND NOT tgisinternal AND tgenabled <> 'D'"
-            )
-        elif connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
-                [SOURCE],
-            )
-        else:
-            return set()
-        return EXPECTED - {row[0] for row in cursor.fetchall()}
+    if connection.vendor not in ("postgresql", "sqlite"):
+        return set()
+    return EXPECTED - db_triggers.present(connection, SOURCE)
 
 
 def rebuild(connection=default_connection) -> None:
