@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
@@ -694,6 +695,44 @@ def test_refresh_command_recomputes_stale_summaries(stored_project):
     call_command("refresh_goal_summaries", stdout=out)
     assert fresh(project)
     assert "recomputed" in out.getvalue()
+
+
+def test_the_refresh_command_recomputes_only_what_is_not_fresh(stored_project):
+    """Without --all: a fresh summary is left alone; one computed for an older goal version is
+    recomputed even when nothing marked it stale (the versions are read for every project in
+    one query); --all recomputes both."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    project, manager, *_ = stored_project
+    other = ProjectFactory(follow_up_days=[90])
+    with_goals(other)
+    summaries.refresh(other)
+    goal = project.goals.first()
+    version = goal.versions.order_by("-version").first()
+    save_goal_version(
+        goal=goal,
+        title=version.title,
+        template=version.template,
+        parameters={**version.parameters, "target": 0.7},
+        by=manager.user,
+    )
+    # As though nothing had marked it stale: in step with the data, not with its goals.
+    ProjectSummary.objects.filter(project=project).update(
+        computed_version=F("data_version"), refresh_queued=False
+    )
+    assert not fresh(project)
+    times = dict(ProjectSummary.objects.values_list("project_id", "computed_at"))
+    out = StringIO()
+    call_command("refresh_goal_summaries", stdout=out)
+    assert fresh(project) and fresh(other)
+    after = dict(ProjectSummary.objects.values_list("project_id", "computed_at"))
+    assert after[other.pk] == times[other.pk]
+    assert after[project.pk] != times[project.pk]
+    assert out.getvalue().startswith("1 project summaries recomputed")
+    call_command("refresh_goal_summaries", "--all", stdout=out)
+    assert ProjectSummary.objects.get(project=other).computed_at != times[other.pk]
 
 
 def stored_figures(project) -> list[tuple]:

@@ -44,6 +44,7 @@ __all__ = [
     "Cell",
     "GoalResult",
     "current_versions",
+    "current_versions_of",
     "evaluate_goal",
     "evaluate_project",
     "not_computable",
@@ -53,15 +54,22 @@ __all__ = [
 def current_versions(project) -> list[GoalVersion]:
     """The current definition of every goal of the project, in the goals' order (one query,
     however many goals and versions: each goal's versions in order, the last kept)."""
-    latest: dict[int, GoalVersion] = {}
+    return current_versions_of([project.pk]).get(project.pk, [])
+
+
+def current_versions_of(project_ids) -> dict[int, list[GoalVersion]]:
+    """current_versions of each of these projects, in one query (a project without goals is
+    left out)."""
+    latest: dict[int, dict[int, GoalVersion]] = {}
     versions = (
-        GoalVersion.objects.filter(goal__project=project)
+        GoalVersion.objects.filter(goal__project_id__in=list(project_ids))
         .select_related("goal")
-        .order_by("goal__order", "goal_id", "version")
+        .order_by("goal__project_id", "goal__order", "goal_id", "version")
     )
     for version in versions:
-        latest[version.goal_id] = version  # in the goals' order: a dict keeps the first key's place
-    return list(latest.values())
+        # In the goals' order: a dict keeps the first key's place.
+        latest.setdefault(version.goal.project_id, {})[version.goal_id] = version
+    return {pk: list(goals.values()) for pk, goals in latest.items()}
 
 
 def evaluate_goal(version: GoalVersion, *, context=None):

@@ -15,7 +15,7 @@ from django.db import connection, connections
 
 from core.models import Project
 from goals import summaries
-from goals.engine import current_versions
+from goals.engine import current_versions_of
 from goals.models import ProjectSummary
 
 
@@ -48,13 +48,18 @@ class Command(BaseCommand):
             self.stderr.write("Inside a transaction: recomputing in one process.")
             jobs = 1
         started = time.perf_counter()
-        stored = {s.project_id: s for s in ProjectSummary.objects.all()}
-        due = []
-        for project in Project.objects.order_by("pk"):
-            summary = stored.get(project.pk)
-            versions = [v.pk for v in current_versions(project)]
-            if options["all"] or not summaries.is_fresh(summary, versions):
-                due.append(project.pk)
+        # Without the stored figures and plans: only whether each is fresh, and its time.
+        stored = {s.project_id: s for s in ProjectSummary.objects.defer("dashboard", "disclosure")}
+        projects = list(Project.objects.order_by("pk").values_list("pk", flat=True))
+        if options["all"]:
+            due = projects
+        else:
+            versions = current_versions_of(projects)
+            due = [
+                pk
+                for pk in projects
+                if not summaries.is_fresh(stored.get(pk), [v.pk for v in versions.get(pk, [])])
+            ]
         if jobs == 1 or len(due) < 2:
             for pk in due:
                 refresh(pk)
