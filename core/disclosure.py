@@ -456,13 +456,15 @@ def _combinations_to_break(unique: list[_Published], threshold: int) -> list[tup
     """Every (i, j, k), i < j, where unique[i] and unique[j] with unique[k] give 1 … threshold-1
     people (`_separate_combinations`), in the order of i, then j, then k.
 
-    Both sets of a pair lie inside the third, so the search goes from the third: for each set C,
-    the sets inside it (found at C speed among the smaller ones), then the pairs of those whose
-    counts add up to within the threshold of |C|. In a large project, whose counts lie far
-    apart, a set inside C need only be looked at when some set's count lies within the
-    threshold of |C| − its count (`near`): that passes over most of them before any operation
-    on their members. In a small one nearly every count is near, and the test costs more than
-    it saves."""
+    Both sets of a pair lie inside the third, so the search goes from the third, C: the sets
+    inside it, then the pairs of those whose counts add up to within the threshold of |C|.
+    The larger set of such a pair holds at least half of that (|C| − threshold + 1) / 2, so
+    the sets that large are looked at first, and the smaller ones only where their count
+    would complete one of those found inside C: most sets C have none, and nothing smaller is
+    looked at. In a large project, whose counts lie far apart, a set need only be looked at
+    when some set's count lies within the threshold of |C| − its count (`near`): that passes
+    over most of them before any operation on their members. In a small one nearly every
+    count is near, and the test costs more than it saves."""
     # The numbers of people, not the published counts: a hidden block of overlapping groups
     # counts someone in two of them twice.
     counts = list(map(_people, unique))
@@ -479,30 +481,48 @@ def _combinations_to_break(unique: list[_Published], threshold: int) -> list[tup
     # few hundred bytes rather than a bit per person of a large universe.
     width = max(members).bit_length()
     prefixes = [m & ((1 << _PREFIX) - 1) for m in members] if width > 2 * _PREFIX else None
-    found = []
-    for k, whole in enumerate(members):
-        size = counts[k]
-        smaller = bisect_left(counts, size)  # a set inside C has fewer people (unique members)
+
+    def inside(k: int, maybe) -> list[int]:
+        """Those of the sets `maybe` (indices, ascending) inside unique[k]."""
         if sparse:
-            maybe = list(compress(range(smaller), map(near.__getitem__, map(size.__sub__, counts))))
-        else:
-            maybe = range(smaller)
-        if len(maybe) < 2:
-            continue
+            size = counts[k]
+            wanted = map(size.__sub__, map(counts.__getitem__, maybe))
+            maybe = list(compress(maybe, map(near.__getitem__, wanted)))
         if prefixes is not None:
             small = list(map(prefixes.__getitem__, maybe))
             maybe = list(compress(maybe, map(eq, map(prefixes[k].__and__, small), small)))
-        if isinstance(maybe, range):
-            candidates = members[:smaller]
-        else:
-            candidates = list(map(members.__getitem__, maybe))
-        inside = list(compress(maybe, map(eq, map(whole.__and__, candidates), candidates)))
-        inside_counts = [counts[i] for i in inside]
-        for p, i in enumerate(inside):
+        candidates = list(map(members.__getitem__, maybe))
+        whole = members[k]
+        return list(compress(maybe, map(eq, map(whole.__and__, candidates), candidates)))
+
+    found = []
+    for k in range(len(members)):
+        size = counts[k]
+        smaller = bisect_left(counts, size)  # a set inside C has fewer people (unique members)
+        if smaller < 2:
+            continue
+        # The larger set of a pair: counts from half of |C| − threshold + 1.
+        half = bisect_left(counts, (size - threshold + 2) // 2, 0, smaller)
+        large = inside(k, range(half, smaller))
+        if not large:
+            continue
+        # The smaller sets that could complete one of them.
+        wanted = set()
+        for j in large:
+            rest = size - counts[j]
+            wanted.update(
+                range(
+                    bisect_left(counts, rest - threshold + 1, 0, half),
+                    bisect_right(counts, rest + threshold - 1, 0, half),
+                )
+            )
+        within = [*inside(k, sorted(wanted)), *large] if wanted else large
+        within_counts = [counts[i] for i in within]
+        for p, i in enumerate(within):
             rest = size - counts[i]
-            start = max(p + 1, bisect_left(inside_counts, rest - threshold + 1))
-            end = bisect_right(inside_counts, rest + threshold - 1)
-            for j in inside[start:end]:
+            start = max(p + 1, bisect_left(within_counts, rest - threshold + 1))
+            end = bisect_right(within_counts, rest + threshold - 1)
+            for j in within[start:end]:
                 both = members[i] & members[j]
                 if both in (members[i], members[j]):
                     continue  # nested: rule 4's pairs
