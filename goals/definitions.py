@@ -15,7 +15,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Area, TargetGroup
 from enrolments.models import IN_WORK_STATUSES, IncomeSource, LabourMarketStatus, OutcomeStatus
 from participants.models import Gender
 from prestudy import checklist
@@ -339,6 +338,17 @@ def _is_number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def scale_question_ids(project) -> set[int]:
+    """The questions answered on the scale 1–5 that the project's goals may use (read once per
+    count: facts.read_once)."""
+    from .facts import read_once
+
+    return read_once(
+        ("scale_question_ids", project.pk),
+        lambda: set(scale_questions_for(project).values_list("pk", flat=True)),
+    )
+
+
 def _check(param: Param, value, template: Template, project):
     """Return the cleaned value or raise ValueError with the reason."""
     kind = param.kind
@@ -351,21 +361,17 @@ def _check(param: Param, value, template: Template, project):
     if kind == "target_group":
         # A parent's goal may name the target group or area of any of its parts (the records
         # of every part count in it: core.models.Project.counted_project_ids).
-        if (
-            project is None
-            or not TargetGroup.objects.filter(
-                project_id__in=project.counted_project_ids(), code=value
-            ).exists()
-        ):
+        from .engine.population import target_group_codes
+        from .facts import counted_ids
+
+        if project is None or value not in target_group_codes(counted_ids(project)):
             raise ValueError(_("The project has no target group “%(value)s”.") % {"value": value})
         return value
     if kind == "area":
-        if (
-            project is None
-            or not Area.objects.filter(
-                projects__in=project.counted_project_ids(), name=value
-            ).exists()
-        ):
+        from .engine.population import area_names
+        from .facts import counted_ids
+
+        if project is None or value not in area_names(counted_ids(project)):
             raise ValueError(_("The project has no area “%(value)s”.") % {"value": value})
         return value
     if kind == "date":
@@ -414,7 +420,7 @@ def _check(param: Param, value, template: Template, project):
             pk = int(value)
         except (TypeError, ValueError):
             raise ValueError(_("Unknown survey question “%(value)s”.") % {"value": value}) from None
-        if isinstance(value, bool) or not scale_questions_for(project).filter(pk=pk).exists():
+        if isinstance(value, bool) or pk not in scale_question_ids(project):
             raise ValueError(
                 _("The project has no survey question “%(value)s” answered on the scale 1–5.")
                 % {"value": value}

@@ -281,6 +281,12 @@ def read_once(key, read):
     return found[key]
 
 
+def counted_ids(project) -> list[int]:
+    """project.counted_project_ids(), read once per count (read_once): the fact rows made
+    complete, the goals' validation and every statement of the count ask."""
+    return list(read_once(("counted_project_ids", project.pk), project.counted_project_ids))
+
+
 def categories() -> list:
     """The intervention categories in their order: (id, code, name, name_en) each. Read once
     per count: its goals' validation, their participation measures and the hours all ask."""

@@ -243,7 +243,7 @@ def counting(project):
     from .engine.population import one_snapshot
 
     with facts.checked_once():
-        facts.ensure(project.counted_project_ids())
+        facts.ensure(facts.counted_ids(project))
         with one_snapshot():
             yield
 

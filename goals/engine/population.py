@@ -93,7 +93,9 @@ class Context:
         """The projects whose records count: the project and every project below it
         (core.models.Project.counted_project_ids; docs/rollups.md). Every query of the engine
         and of the dashboard's figures filters with `project_id__in=ctx.project_ids`."""
-        return self.project.counted_project_ids()
+        from goals.facts import counted_ids
+
+        return counted_ids(self.project)
 
     @cached_property
     def universe(self) -> "Universe":
@@ -108,26 +110,45 @@ class Context:
     @cached_property
     def target_group_codes(self) -> list[str]:
         """The target groups of the counted projects (a parent's and its parts'), by code."""
-        from core.models import TargetGroup
-
-        return list(
-            TargetGroup.objects.filter(project_id__in=self.project_ids)
-            .order_by("code")
-            .values_list("code", flat=True)
-            .distinct()
-        )
+        return target_group_codes(self.project_ids)
 
     @cached_property
     def area_names(self) -> list[str]:
         """The areas of the counted projects (a programme's and its area parts'), by name."""
-        from core.models import Area
+        return area_names(self.project_ids)
 
-        return list(
-            Area.objects.filter(projects__in=self.project_ids)
+
+def target_group_codes(project_ids: list[int]) -> list[str]:
+    """The target groups of these projects, by code: read once per count (facts.read_once),
+    for the goals' validation and their breakdowns alike."""
+    from core.models import TargetGroup
+    from goals.facts import read_once
+
+    return read_once(
+        ("target_group_codes", tuple(project_ids)),
+        lambda: list(
+            TargetGroup.objects.filter(project_id__in=project_ids)
+            .order_by("code")
+            .values_list("code", flat=True)
+            .distinct()
+        ),
+    )
+
+
+def area_names(project_ids: list[int]) -> list[str]:
+    """The areas of these projects, by name: read once per count, as target_group_codes."""
+    from core.models import Area
+    from goals.facts import read_once
+
+    return read_once(
+        ("area_names", tuple(project_ids)),
+        lambda: list(
+            Area.objects.filter(projects__in=project_ids)
             .order_by("name")
             .values_list("name", flat=True)
             .distinct()
-        )
+        ),
+    )
 
 
 class Population:
