@@ -129,6 +129,8 @@ class Table:
     _publishes: tuple | None = field(default=None, repr=False, compare=False)
     # dimension -> (_changes, its hidden groups with someone in them): _block_unsafe_in()
     _hidden: dict = field(default_factory=dict, repr=False, compare=False)
+    # (dimension, its hidden groups' positions) -> what that block publishes: _block_publishes()
+    _blocks: dict = field(default_factory=dict, repr=False, compare=False)
 
     def remainder(self, dimension: str) -> "dict[str, Part] | None":
         """_remainder() of a dimension (its rows' people never change: made once)."""
@@ -182,6 +184,7 @@ def suppress(tables: list[Table], threshold: int | None) -> list[Table]:
     for table in tables:
         table._publishes = None
         table._hidden = {}
+        table._blocks = {}
         for row in table.rows():
             row._owner = table
             row.level = _first_safe_level(row, threshold)
@@ -391,6 +394,38 @@ def _known(tables: list[Table]) -> dict[str, set[int]]:
     return {universe: set().union(*known) for universe, known in by_universe.items()}
 
 
+def _row_publishes(table: Table, row: Row, dimension: str | None) -> list[_Published]:
+    """The sums a shown row publishes at its level (made once for each level)."""
+    key = ("publishes", row.level)
+    found = row._sum_cache.get(key)
+    if found is None:
+        found = row._sum_cache[key] = [
+            _Published(count, members, table, row, dimension)
+            for count, members in row.sums(row.level)
+            if members is not None
+        ]
+    return found
+
+
+def _block_publishes(table: Table, dimension: str, hidden: tuple[int, ...]) -> list[_Published]:
+    """The sums the hidden block of a dimension publishes: its hidden groups with someone in
+    them (their positions, `hidden`) and the rest of the total (made once for each)."""
+    key = (dimension, hidden)
+    found = table._blocks.get(key)
+    if found is None:
+        rows = list(table.dimensions[dimension].values())
+        block = [rows[index].coarsest for index in hidden]
+        rest = table.remainder(dimension)
+        if rest:
+            block.append(rest)
+        found = table._blocks[key] = [
+            _Published(count, members, table, None, dimension)
+            for count, members in _sums(_block_parts(block))
+            if members is not None
+        ]
+    return found
+
+
 def _published_by(table: Table) -> list[_Published]:
     """What a table whose top is shown publishes: a function of its rows' levels alone (their
     parts never change), so made again only when one of them changed (Table._changes; suppress
@@ -399,17 +434,14 @@ def _published_by(table: Table) -> list[_Published]:
         return table._publishes[1]
     out: list[_Published] = []
     for dimension, rows in [(None, {"": table.top}), *table.dimensions.items()]:
-        for row in rows.values():
+        hidden = []
+        for index, row in enumerate(rows.values()):
             if row.shown:
-                for count, members in row.sums(row.level):
-                    if members is not None:
-                        out.append(_Published(count, members, table, row, dimension))
-        hidden = [r.coarsest for r in rows.values() if not r.shown and r.total]
+                out.extend(_row_publishes(table, row, dimension))
+            elif row.total:
+                hidden.append(index)
         if dimension is not None and hidden:
-            rest = table.remainder(dimension)
-            for count, members in _sums(_block_parts(hidden + ([rest] if rest else []))):
-                if members is not None:
-                    out.append(_Published(count, members, table, None, dimension))
+            out.extend(_block_publishes(table, dimension, tuple(hidden)))
     table._publishes = (table._changes, out, frozenset(p.members for p in out))
     return out
 

@@ -146,6 +146,68 @@ def test_nothing_small_is_shown_or_recoverable(people, goals, threshold):
     assert not leaks, f"recoverable small sets: {[c for _m, c in leaks]}"
 
 
+def published_afresh(tables) -> dict:
+    """What the rows show, from their levels alone: every table whose top is shown, each
+    dimension's shown rows' sums at their level, then the sums of its hidden block (its hidden
+    groups with someone in them and the rest of the total), as suppress counts them."""
+    found: dict = {}
+    for table in tables:
+        if not table.top.shown:
+            continue
+        out = found.setdefault(table.universe, [])
+        for dimension, rows in [(None, {"": table.top}), *table.dimensions.items()]:
+            for row in rows.values():
+                if row.shown:
+                    out.extend(
+                        (count, members, id(row), dimension)
+                        for count, members in disclosure._sums(row.levels[row.level])
+                        if members is not None
+                    )
+            block = [row.coarsest for row in rows.values() if not row.shown and row.total]
+            if dimension is not None and block:
+                rest = disclosure._remainder(table.top, rows)
+                out.extend(
+                    (count, members, None, dimension)
+                    for count, members in disclosure._sums(
+                        disclosure._block_parts(block + ([rest] if rest else []))
+                    )
+                    if members is not None
+                )
+    return found
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    people=people_st,
+    goals=st.lists(goal_st, min_size=1, max_size=3),
+    threshold=st.sampled_from([3, 5]),
+)
+def test_what_suppress_counts_as_shown_is_what_the_rows_show(people, goals, threshold):
+    """suppress() keeps what each table publishes from one round to the next, made again only
+    for what changed (a row's level, a dimension's hidden block): at every round, rules 4's
+    sets must be exactly those the rows' levels show, in the same order."""
+    rounds = []
+    separate = disclosure._separate_nested
+
+    def checked(published, threshold):
+        expected = published_afresh(tables)
+        got = {
+            universe: [
+                (p.count, p.members, None if p.row is None else id(p.row), p.dimension)
+                for p in sets
+            ]
+            for universe, sets in published.items()
+        }
+        assert got == expected
+        rounds.append(len(got))
+        return separate(published, threshold)
+
+    tables = publication(people, goals)
+    with mock.patch.object(disclosure, "_separate_nested", checked):
+        suppress(tables, threshold)
+    assert rounds  # rule 4 was asked at least once
+
+
 @settings(max_examples=60, deadline=None)
 @given(people=people_st, goals=st.lists(goal_st, min_size=1, max_size=2))
 def test_labels_tell_the_truth(people, goals):
