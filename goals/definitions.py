@@ -345,7 +345,7 @@ def scale_question_ids(project) -> set[int]:
 
     return read_once(
         ("scale_question_ids", project.pk),
-        lambda: set(scale_questions_for(project).values_list("pk", flat=True)),
+        lambda: set(scale_questions_for(project).order_by().values_list("pk", flat=True)),
     )
 
 

@@ -355,6 +355,7 @@ WRITES = st.lists(
             "leave",
             "category",
             "move_area",
+            "drop_area",
             "delete_enrolment",
             "delete_person",
             "record_hours",
@@ -429,6 +430,8 @@ def write(kind, project, manager):
     elif kind == "move_area":
         enrolment.area = Area.objects.order_by("-pk").first()
         enrolment.save()
+    elif kind == "drop_area":  # the project no longer covers an area its enrolments are in
+        project.areas.remove(*project.areas.order_by("pk")[:1])
     elif kind == "delete_enrolment":
         Participation.objects.filter(enrolment=enrolment).delete()
         enrolment.delete()
@@ -725,6 +728,20 @@ def test_a_target_group_deleted_while_the_universe_is_read_is_left_out(monkeypat
     universe = fact_universe(project.counted_project_ids())
     assert set(universe.groups["target_group"]) == {"youth", "none"}
     assert universe.groups["target_group"]["youth"].bit_count() == 2
+
+
+def test_an_area_the_project_no_longer_covers_is_still_named():
+    """The fact universe names areas from the project's own (read once per count) and looks up
+    any other: enrolments in an area the project has since dropped are still counted under its
+    name, as the engine over the raw rows counts them."""
+    project = build([ROW, ROW, {**ROW, "area": "Rosengård"}])
+    every_template(project)
+    project.areas.remove(Area.objects.get(name="Herrgården"))
+    with facts.checked_once():
+        universe = fact_universe(project.counted_project_ids())
+    assert universe.groups["area"]["Herrgården"].bit_count() == 2
+    assert universe.groups["area"]["Rosengård"].bit_count() == 1
+    assert computed(project, source_facts=True) == computed(project, source_facts=False)
 
 
 def test_a_context_checks_a_versions_other_parameters_apart():

@@ -119,36 +119,57 @@ class Context:
 
 
 def target_group_codes(project_ids: list[int]) -> list[str]:
-    """The target groups of these projects, by code: read once per count (facts.read_once),
-    for the goals' validation and their breakdowns alike."""
+    """The target groups of these projects, by code, in the database's order: read once per
+    count (facts.read_once), for the goals' validation and their breakdowns alike."""
+    return list(dict.fromkeys(code for _, code in _target_groups(project_ids)))
+
+
+def _target_groups(project_ids: list[int]) -> list[tuple[int, str]]:
+    """(id, code) of every target group of these projects, by code: read once per count (the
+    codes above, and the fact universe's groups)."""
     from core.models import TargetGroup
     from goals.facts import read_once
 
     return read_once(
-        ("target_group_codes", tuple(project_ids)),
+        ("target_groups", tuple(project_ids)),
         lambda: list(
             TargetGroup.objects.filter(project_id__in=project_ids)
-            .order_by("code")
-            .values_list("code", flat=True)
-            .distinct()
+            .order_by("code", "pk")
+            .values_list("pk", "code")
         ),
     )
 
 
 def area_names(project_ids: list[int]) -> list[str]:
-    """The areas of these projects, by name: read once per count, as target_group_codes."""
+    """The areas of these projects, by name, in the database's order: read once per count, as
+    target_group_codes."""
+    return list(dict.fromkeys(name for _, name in _areas(project_ids)))
+
+
+def _areas(project_ids: list[int]) -> list[tuple[int, str]]:
+    """(id, name) of every area of these projects, by name: read once per count."""
     from core.models import Area
     from goals.facts import read_once
 
     return read_once(
-        ("area_names", tuple(project_ids)),
+        ("areas", tuple(project_ids)),
         lambda: list(
             Area.objects.filter(projects__in=project_ids)
-            .order_by("name")
-            .values_list("name", flat=True)
+            .order_by("name", "pk")
+            .values_list("pk", "name")
             .distinct()
         ),
     )
+
+
+def _named(model, ids: set, known: list[tuple[int, str]], field: str) -> dict:
+    """id -> name (or code) of these rows: those of the counted projects' (`known`), and any
+    other (an area no longer the project's, say) looked up."""
+    names = {pk: name for pk, name in known if pk in ids}
+    missing = ids - names.keys()
+    if missing:
+        names.update(model.objects.filter(pk__in=missing).order_by().values_list("pk", field))
+    return names
 
 
 class Population:
@@ -657,12 +678,7 @@ def fact_universe(project_ids: list[int]) -> Universe:
     with without_collection():
         ids, *columns, first_groups = _columns(_fetched(firsts), 10)
         members, group_ids = _columns(_fetched(others), 2)
-    areas = set(columns[3]) - {None}
-    names = (
-        dict(Area.objects.filter(pk__in=areas).order_by().values_list("pk", "name"))
-        if areas
-        else {}
-    )
+    names = _named(Area, set(columns[3]) - {None}, _areas(project_ids), "name")
     columns[3] = list(map(names.get, columns[3]))
     # The people in each target group: those whose first row names it, at C speed
     # (_column_bits), and those of its further rows, each row's position by bisection in the
@@ -676,11 +692,7 @@ def fact_universe(project_ids: list[int]) -> Universe:
     for group_id in set(group_ids):
         chosen = map(operator.and_, known, map(group_id.__eq__, group_ids))
         by_id[group_id] = by_id.get(group_id, 0) | _bits(compress(positions, chosen), size)
-    codes = (
-        dict(TargetGroup.objects.filter(pk__in=by_id).order_by().values_list("pk", "code"))
-        if by_id
-        else {}
-    )
+    codes = _named(TargetGroup, set(by_id), _target_groups(project_ids), "code")
     by_code: dict[str, int] = {}
     for group_id, bits in by_id.items():
         if group_id not in codes:  # deleted after the rows were read: as if never read
