@@ -372,6 +372,13 @@ class Project(models.Model):
             found.extend(frontier)
         return sorted(found)
 
+    def counting_ids(self) -> list[int]:
+        """counting_project_ids() of this project: [its id] without a query when it has no
+        parent."""
+        if self.parent_id is None:
+            return [self.pk]
+        return Project.counting_project_ids([self.pk])
+
     @staticmethod
     def counting_project_ids(project_ids) -> list[int]:
         """The other way round: the projects whose figures count the records of these — the

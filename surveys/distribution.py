@@ -67,7 +67,7 @@ def published_for(project) -> list[Questionnaire]:
     above it (a programme's questionnaire is asked in its parts)."""
     return list(
         Questionnaire.objects.filter(
-            project_id__in=Project.counting_project_ids([project.pk]),
+            project_id__in=project.counting_ids(),
             status=Questionnaire.Status.PUBLISHED,
         )
     )

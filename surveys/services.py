@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from core.clock import today
-from core.models import Project
 from core.signals import counted_data_changed
 
 from .catalogue import TEMPLATES
@@ -28,7 +27,7 @@ def questions_for(project):
     """The questions a project's answers and goals may use: those of its own questionnaires and
     of the projects above it (an area programme's parts answer the programme's questionnaire,
     so the programme's goals count the answers of all its parts)."""
-    return Question.objects.filter(project_id__in=Project.counting_project_ids([project.pk]))
+    return Question.objects.filter(project_id__in=project.counting_ids())
 
 
 def scale_questions_for(project):

@@ -331,3 +331,18 @@ def test_a_part_that_raised_its_threshold_keeps_it_in_its_parents_figures(settin
     assert project_threshold(programme) == project_threshold(second) == 10
     assert project_threshold(first) == 5  # a sibling keeps its own
     assert project_threshold(below) == 10
+
+
+def test_the_projects_counting_a_projects_records_are_it_and_those_above_it(
+    django_assert_num_queries,
+):
+    """Project.counting_ids: the project and every project above it (whose figures count its
+    records: its questionnaires' questions are theirs), with no query for a project without a
+    parent."""
+    top = ProjectFactory()
+    middle = ProjectFactory(parent=top)
+    part = ProjectFactory(parent=middle)
+    assert part.counting_ids() == sorted([top.pk, middle.pk, part.pk])
+    assert middle.counting_ids() == sorted([top.pk, middle.pk])
+    with django_assert_num_queries(0):
+        assert top.counting_ids() == [top.pk]
