@@ -53,6 +53,14 @@ goal_st = st.builds(
 )
 
 
+# A publication and a reader: people, one to three goals about them, a threshold.
+PUBLICATIONS = {
+    "people": people_st,
+    "goals": st.lists(goal_st, min_size=1, max_size=3),
+    "threshold": st.sampled_from([3, 5]),
+}
+
+
 def bits(people, predicate) -> int:
     return sum(1 << i for i, p in enumerate(people) if predicate(p))
 
@@ -130,11 +138,7 @@ def attack(people, tables, threshold):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    people=people_st,
-    goals=st.lists(goal_st, min_size=1, max_size=3),
-    threshold=st.sampled_from([3, 5]),
-)
+@given(**PUBLICATIONS)
 def test_nothing_small_is_shown_or_recoverable(people, goals, threshold):
     tables = suppress(publication(people, goals), threshold)
     for table in tables:
@@ -177,14 +181,10 @@ def published_afresh(tables) -> dict:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    people=people_st,
-    goals=st.lists(goal_st, min_size=1, max_size=3),
-    threshold=st.sampled_from([3, 5]),
-)
+@given(**PUBLICATIONS)
 def test_what_suppress_counts_as_shown_is_what_the_rows_show(people, goals, threshold):
     """suppress() keeps what each table publishes from one round to the next, made again only
-    for what changed (a row's level, a dimension's hidden block): at every round, rules 4's
+    for what changed (a row's level, a dimension's hidden block): at every round, rule 4's
     sets must be exactly those the rows' levels show, in the same order."""
     rounds = []
     separate = disclosure._separate_nested

@@ -128,15 +128,12 @@ def _target_groups(project_ids: list[int]) -> list[tuple[int, str]]:
     """(id, code) of every target group of these projects, by code: read once per count (the
     codes above, and the fact universe's groups)."""
     from core.models import TargetGroup
-    from goals.facts import read_once
 
-    return read_once(
-        ("target_groups", tuple(project_ids)),
-        lambda: list(
-            TargetGroup.objects.filter(project_id__in=project_ids)
-            .order_by("code", "pk")
-            .values_list("pk", "code")
-        ),
+    return _read_named(
+        "target_groups",
+        project_ids,
+        lambda: TargetGroup.objects.filter(project_id__in=project_ids),
+        "code",
     )
 
 
@@ -149,16 +146,20 @@ def area_names(project_ids: list[int]) -> list[str]:
 def _areas(project_ids: list[int]) -> list[tuple[int, str]]:
     """(id, name) of every area of these projects, by name: read once per count."""
     from core.models import Area
+
+    return _read_named(
+        "areas", project_ids, lambda: Area.objects.filter(projects__in=project_ids), "name"
+    )
+
+
+def _read_named(key: str, project_ids: list[int], rows, field: str) -> list[tuple[int, str]]:
+    """(id, `field`) of the rows `rows()` gives, ordered by `field` in the database, read once
+    per count for these projects (facts.read_once)."""
     from goals.facts import read_once
 
     return read_once(
-        ("areas", tuple(project_ids)),
-        lambda: list(
-            Area.objects.filter(projects__in=project_ids)
-            .order_by("name", "pk")
-            .values_list("pk", "name")
-            .distinct()
-        ),
+        (key, tuple(project_ids)),
+        lambda: list(rows().order_by(field, "pk").values_list("pk", field).distinct()),
     )
 
 
