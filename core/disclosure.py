@@ -395,8 +395,9 @@ def _known(tables: list[Table]) -> dict[str, set[int]]:
 
 
 def _row_publishes(table: Table, row: Row, dimension: str | None) -> list[_Published]:
-    """The sums a shown row publishes at its level (made once for each level)."""
-    key = ("publishes", row.level)
+    """The sums a shown row publishes at its level (made once for each level, in its table
+    and dimension)."""
+    key = ("publishes", row.level, id(table), dimension)
     found = row._sum_cache.get(key)
     if found is None:
         found = row._sum_cache[key] = [

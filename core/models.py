@@ -374,7 +374,8 @@ class Project(models.Model):
 
     def counting_ids(self) -> list[int]:
         """counting_project_ids() of this project: [its id] without a query when it has no
-        parent."""
+        parent. The parent as this instance has it: one read long ago (a task's) may not know
+        of a parent given since."""
         if self.parent_id is None:
             return [self.pk]
         return Project.counting_project_ids([self.pk])

@@ -364,14 +364,15 @@ def _check(param: Param, value, template: Template, project):
         from .engine.population import target_group_codes
         from .facts import counted_ids
 
-        if project is None or value not in target_group_codes(counted_ids(project)):
+        # Compared as text, as the database compares a code (a number given in JSON, say).
+        if project is None or str(value) not in target_group_codes(counted_ids(project)):
             raise ValueError(_("The project has no target group “%(value)s”.") % {"value": value})
         return value
     if kind == "area":
         from .engine.population import area_names
         from .facts import counted_ids
 
-        if project is None or value not in area_names(counted_ids(project)):
+        if project is None or str(value) not in area_names(counted_ids(project)):
             raise ValueError(_("The project has no area “%(value)s”.") % {"value": value})
         return value
     if kind == "date":

@@ -283,7 +283,9 @@ def read_once(key, read):
 
 def counted_ids(project) -> list[int]:
     """project.counted_project_ids(), read once per count (read_once): the fact rows made
-    complete, the goals' validation and every statement of the count ask."""
+    complete, the goals' validation and every statement of the count ask. Read first for the
+    fact rows, before the count's snapshot: a project moved meanwhile is counted as the tree
+    was when its rows were made complete, and its move marks the figures stale."""
     return list(read_once(("counted_project_ids", project.pk), project.counted_project_ids))
 
 

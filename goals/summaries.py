@@ -393,14 +393,18 @@ def _replace_rows(model, project_id: int, rows: list[dict]) -> None:
         fields = [model._meta.get_field(name) for name in rows[0]]
         columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
         one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(rows))}",  # noqa: S608
-            [
-                field.get_db_prep_save(value, connection)
-                for row in rows
-                for field, value in zip(fields, row.values(), strict=True)
-            ],
-        )
+        # As many rows a statement as the database takes parameters (SQLite: 999 at least).
+        size = max(1, connection.ops.bulk_batch_size(fields, rows))
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(batch))}",  # noqa: S608
+                [
+                    field.get_db_prep_save(value, connection)
+                    for row in batch
+                    for field, value in zip(fields, row.values(), strict=True)
+                ],
+            )
 
 
 def refresh_if_stale(project) -> bool:

@@ -315,7 +315,7 @@ def run(sizes: list[int], n: int) -> int:
         blocks_st(st.integers(1, 3)),
         blocks_st(st.one_of(st.integers(1, 5), st.integers(30, 90))),
     ),
-    threshold=st.integers(2, 6),
+    threshold=st.integers(2, 15),
     prefix=st.sampled_from([disclosure._PREFIX, 2, 8]),
 )
 # Counts far apart (the search skips by them) and the larger set of the pair looked at first:

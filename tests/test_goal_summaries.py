@@ -697,6 +697,44 @@ def test_refresh_command_recomputes_stale_summaries(stored_project):
     assert "recomputed" in out.getvalue()
 
 
+def test_a_refresh_returns_the_summary_it_stored(stored_project, django_assert_num_queries):
+    """The dashboard shows the summary refresh() returns: it must be the row stored, every
+    field of it, with none left to be read again."""
+    project, *_ = stored_project
+    person(project, gender="woman", born=1990)
+    returned = summaries.refresh(project)
+    stored = ProjectSummary.objects.get(project=project)
+    with django_assert_num_queries(0):
+        fields = {
+            f.attname: getattr(returned, f.attname) for f in ProjectSummary._meta.concrete_fields
+        }
+    for field in ProjectSummary._meta.concrete_fields:
+        assert fields[field.attname] == getattr(stored, field.attname), field.name
+    assert returned.project == project
+
+
+def test_a_summarys_goal_rows_are_inserted_as_many_as_a_statement_takes(
+    stored_project, monkeypatch
+):
+    """The goal rows go in as few INSERTs as the database's parameter limit allows (SQLite's is
+    999: 58 goals' rows), every row stored whatever the batch."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    project, *_ = stored_project
+    rows = list(GoalSummary.objects.filter(project=project).order_by("order").values())
+    for row in rows:
+        del row["id"]
+    rows = [{**rows[n % len(rows)], "order": n} for n in range(5)]
+    monkeypatch.setattr(connection.ops, "bulk_batch_size", lambda fields, objs: 2)
+    with CaptureQueriesContext(connection) as queries:
+        summaries._replace_rows(GoalSummary, project.pk, rows)
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 3
+    stored = list(GoalSummary.objects.filter(project=project).order_by("order").values())
+    assert [{k: v for k, v in row.items() if k != "id"} for row in stored] == rows
+
+
 def test_the_refresh_command_recomputes_only_what_is_not_fresh(stored_project):
     """Without --all: a fresh summary is left alone; one computed for an older goal version is
     recomputed even when nothing marked it stale (the versions are read for every project in

@@ -136,6 +136,16 @@ def test_target_group_and_area_of_the_project_are_accepted():
     assert cleaned["target_group"] == "unga"
 
 
+def test_a_target_group_code_given_as_a_number_is_compared_as_text():
+    """A code of digits given as a number (JSON from the API, say) names the group, as the
+    database compares it: a stored goal so given stays computable."""
+    project = ProjectFactory()
+    TargetGroup.objects.create(project=project, code="2024", name="Årskull 2024")
+    cleaned = validate_parameters("follow_up_share", {"target": 0.4, "target_group": 2024}, project)
+    assert cleaned["target_group"] == 2024
+    refused("follow_up_share", {"target": 0.4, "target_group": 2023}, project)
+
+
 def test_messages_are_in_the_active_language(english):
     errors = refused("survey_share", {"question": "happiness", "target": 0.9})
     assert errors["question"] == ["Unknown survey question “happiness”."]

@@ -57,14 +57,15 @@ def current_versions(project) -> list[GoalVersion]:
     return current_versions_of([project.pk]).get(project.pk, [])
 
 
-def current_versions_of(project_ids) -> dict[int, list[GoalVersion]]:
-    """current_versions of each of these projects, in one query (a project without goals is
-    left out)."""
+def current_versions_of(project_ids=None) -> dict[int, list[GoalVersion]]:
+    """current_versions of each of these projects (None: of every project), in one query (a
+    project without goals is left out)."""
     latest: dict[int, dict[int, GoalVersion]] = {}
-    versions = (
-        GoalVersion.objects.filter(goal__project_id__in=list(project_ids))
-        .select_related("goal")
-        .order_by("goal__project_id", "goal__order", "goal_id", "version")
+    versions = GoalVersion.objects.all()
+    if project_ids is not None:
+        versions = versions.filter(goal__project_id__in=list(project_ids))
+    versions = versions.select_related("goal").order_by(
+        "goal__project_id", "goal__order", "goal_id", "version"
     )
     for version in versions:
         # In the goals' order: a dict keeps the first key's place.

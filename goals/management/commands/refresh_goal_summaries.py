@@ -54,7 +54,7 @@ class Command(BaseCommand):
         if options["all"]:
             due = projects
         else:
-            versions = current_versions_of(projects)
+            versions = current_versions_of()  # of every project
             due = [
                 pk
                 for pk in projects
