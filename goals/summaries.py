@@ -382,9 +382,11 @@ def refresh(project) -> ProjectSummary:
 
 def _replace_rows(model, project_id: int, rows: list[dict]) -> None:
     """The project's rows of a derived table (`model`), replaced by `rows` (column values): one
-    DELETE and one INSERT. Not the model's delete() and bulk_create(): the first reads the
-    rows for its signals (nothing listens for these), the second prepares every value as an
-    expression of its own, a few milliseconds a refresh (a tenth of a small project's)."""
+    DELETE, and one INSERT per batch of as many rows as the database takes parameters (one for
+    a project's goals, but for a few thousand). Not the model's delete() and bulk_create(): the
+    first reads the rows for its signals (nothing listens for these), the second prepares every
+    value as an expression of its own, a few milliseconds a refresh (a tenth of a small
+    project's)."""
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE project_id = %s", [project_id])  # noqa: S608
